@@ -1,0 +1,142 @@
+//! The commands: parse, validate, run, report. Each returns the exit code it
+//! earned or a typed error; `main.rs` prints and exits.
+
+use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
+use crate::erlang::{self, Pool};
+use crate::metrics::summary;
+use crate::report::{self, terminal};
+use crate::{Error, ExitCode, engine, profile};
+use serde::Serialize;
+use std::io::Write;
+use std::time::Instant;
+
+/// Runs a parsed command line, writing human output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Simulate(a) => simulate(a, out),
+        Command::Validate(a) => validate(a, out),
+        Command::Erlang(a) => erlang_cmd(a, out),
+    }
+}
+
+fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+    out.write_all(text.as_bytes())
+        .map_err(|source| Error::Output { path: "standard output".into(), source })
+}
+
+fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
+    Ok(profile::load(&a.profile, &a.set)?)
+}
+
+fn validate(a: ProfileArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let s = load(&a)?;
+    let agents: Vec<String> = s.groups.iter().map(|g| format!("{} ({} shift steps)", g.name, g.staff.len())).collect();
+    print(
+        out,
+        &format!(
+            "{}: valid · {} · horizon {} · {:.4} shoppers/s mean · groups: {}\n",
+            a.profile.display(),
+            s.name,
+            crate::profile::units::Duration(s.horizon),
+            s.arrivals.rate_per_s,
+            agents.join(", ")
+        ),
+    )?;
+    Ok(ExitCode::Pass)
+}
+
+fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let mut scenario = load(&a.profile)?;
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    if let Some(path) = &a.json {
+        report::check_writable(path)?;
+    }
+    let started = Instant::now();
+    let reps = engine::run(&scenario, a.replications, a.threads).map_err(Error::Runtime)?;
+    let wall = started.elapsed().as_secs_f64();
+    let threads = if a.threads == 0 { rayon::current_num_threads() } else { a.threads };
+    let summary = summary::build(&scenario, &reps, wall, threads.min(a.replications as usize));
+    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if let Some(path) = &a.json {
+        report::write(path, &report::json_bytes(&summary), out)?;
+    }
+    if !a.quiet && !json_to_stdout {
+        print(out, &terminal::summary(&summary))?;
+    }
+    Ok(ExitCode::Pass)
+}
+
+/// The JSON answer of `peakdesk erlang`.
+#[derive(Serialize)]
+struct ErlangJson {
+    model: &'static str,
+    agents: u32,
+    arrival_rate_per_s: f64,
+    mean_handle_s: f64,
+    mean_patience_s: Option<f64>,
+    wait_prob: f64,
+    abandon_prob: f64,
+    mean_wait_s: f64,
+    mean_queue: f64,
+    occupancy: f64,
+    answered_within: indexmap::IndexMap<String, f64>,
+    answered_share_within: indexmap::IndexMap<String, f64>,
+}
+
+fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if let Some(path) = &a.json {
+        report::check_writable(path)?;
+    }
+    let base = Pool {
+        arrival_rate: a.rate.0,
+        mean_handle: a.handle.secs(),
+        mean_patience: a.patience.map(|p| p.secs()),
+        agents: a.agents.unwrap_or(0),
+    };
+    let model = if base.mean_patience.is_some() { "Erlang A (M/M/c+M)" } else { "Erlang C (M/M/c)" };
+    let measures = match a.target {
+        Some(t) => {
+            if let Some(x) = a.max_abandon.filter(|x| !(0.0..=1.0).contains(x)) {
+                return Err(Error::Usage(format!("--max-abandon {x}: expected a share between 0 and 1")));
+            }
+            erlang::fewest_agents(base, t.within.secs(), t.share, a.max_abandon)?.1
+        }
+        None => base.solve()?,
+    };
+    let within: Vec<f64> = a.within.iter().map(|d| d.secs()).collect();
+    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if let Some(path) = &a.json {
+        let p = measures.pool();
+        let label = |t: &f64| summary::within_label(crate::time::from_secs_f64(*t));
+        let answer = ErlangJson {
+            model,
+            agents: p.agents,
+            arrival_rate_per_s: p.arrival_rate,
+            mean_handle_s: p.mean_handle,
+            mean_patience_s: p.mean_patience,
+            wait_prob: measures.wait_prob,
+            abandon_prob: measures.abandon_prob,
+            mean_wait_s: measures.mean_wait,
+            mean_queue: measures.mean_queue,
+            occupancy: measures.occupancy,
+            answered_within: within.iter().map(|t| (label(t), measures.answered_within(*t))).collect(),
+            answered_share_within: within.iter().map(|t| (label(t), measures.answered_share_within(*t))).collect(),
+        };
+        report::write(path, &report::json_bytes(&answer), out)?;
+    }
+    if !json_to_stdout {
+        let mut text = terminal::erlang(&measures, &within, model);
+        if let Some(t) = a.target {
+            text.push_str(&format!(
+                "  fewest agents for {:.0}% within {}: {}\n",
+                t.share * 100.0,
+                t.within,
+                measures.pool().agents
+            ));
+        }
+        print(out, &text)?;
+    }
+    Ok(ExitCode::Pass)
+}

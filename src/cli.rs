@@ -1,0 +1,143 @@
+//! Command-line definitions (clap derive) and nothing else: flags become
+//! typed values here, and [`crate::app`] turns them into work.
+
+use crate::profile::units::{Duration, Rate};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    every SLA check passed (or nothing to check)
+  1    the run completed but an SLA check failed
+  2    bad input: usage, profile, target file
+  3    the target failed, or the load generator fell behind
+  4    inconclusive: the data cannot support a verdict
+  130  interrupted with no report";
+
+/// Load simulator and SLA conformance harness for e-commerce customer service.
+#[derive(Debug, Parser)]
+#[command(name = "peakdesk", version, about, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a profile on the built-in desk model (virtual clock) and summarise it.
+    Simulate(SimulateArgs),
+    /// Check a profile without running it.
+    Validate(ProfileArgs),
+    /// Analytic Erlang C / Erlang A answers for one pool of agents.
+    Erlang(ErlangArgs),
+}
+
+/// A profile and the overrides applied to it.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The profile (TOML; .json files are read as JSON).
+    pub profile: PathBuf,
+    /// Override a profile value by dotted path before validation, e.g.
+    /// `--set agents.groups[0].staff=120` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// `peakdesk simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The profile and overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Independent replications, run in parallel; results do not depend on
+    /// the thread count.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub replications: u32,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Write the summary JSON here (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A service-level target: `80/20s` means 80% of all arrivals answered within 20 s.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// The share, 0 to 1.
+    pub share: f64,
+    /// The time limit.
+    pub within: Duration,
+}
+
+impl std::str::FromStr for Target {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Target, String> {
+        let bad = || format!("'{s}' is not a target (expected SHARE/TIME, e.g. 80/20s or 0.8/20s)");
+        let (share, within) = s.split_once('/').ok_or_else(bad)?;
+        let share: f64 = share.trim().trim_end_matches('%').parse().map_err(|_| bad())?;
+        let share = if share > 1.0 { share / 100.0 } else { share };
+        if !(share > 0.0 && share <= 1.0) {
+            return Err(bad());
+        }
+        Ok(Target { share, within: Duration::parse(within).map_err(|_| bad())? })
+    }
+}
+
+/// `peakdesk erlang`.
+#[derive(Debug, Args)]
+pub struct ErlangArgs {
+    /// Arrival rate, e.g. `2/s`, `7200/h`.
+    #[arg(long, value_parser = Rate::parse)]
+    pub rate: Rate,
+    /// Mean handle time (exponential), e.g. `120s`.
+    #[arg(long, value_parser = Duration::parse)]
+    pub handle: Duration,
+    /// Mean patience (exponential): Erlang A. Without it, Erlang C.
+    #[arg(long, value_parser = Duration::parse)]
+    pub patience: Option<Duration>,
+    /// Agents in the pool.
+    #[arg(long, required_unless_present = "target")]
+    pub agents: Option<u32>,
+    /// Find the fewest agents meeting SHARE/TIME, e.g. `80/20s`.
+    #[arg(long, conflicts_with = "agents")]
+    pub target: Option<Target>,
+    /// With --target, also keep abandonment at or below this share.
+    #[arg(long, requires = "target")]
+    pub max_abandon: Option<f64>,
+    /// Thresholds for "answered within", comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = Duration::parse, default_value = "10s,30s,60s,180s")]
+    pub within: Vec<Duration>,
+    /// Write the answer as JSON here (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn targets_read_as_share_and_time() {
+        let t: Target = "80/20s".parse().unwrap();
+        assert_eq!((t.share, t.within.secs()), (0.8, 20.0));
+        let t: Target = "0.9/3m".parse().unwrap();
+        assert_eq!((t.share, t.within.secs()), (0.9, 180.0));
+        assert!("120/20s".parse::<Target>().is_err());
+        assert!("80".parse::<Target>().is_err());
+    }
+}

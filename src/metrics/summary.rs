@@ -1,0 +1,332 @@
+//! The summary: the JSON contract every mode writes and every other command
+//! (check, compare, merge, report) reads.
+//!
+//! Point estimates come from the merged counters of all replications.
+//! Confidence intervals come from the spread between replications, or, with
+//! one replication, from 20 batch means over the post-warm-up intervals.
+
+use super::hist;
+use super::recorder::Replication;
+use super::tally::{Rates, Tally};
+use crate::profile::Scenario;
+use crate::stats::ci95;
+use crate::time::{SECOND, SimTime, clock_label, to_secs};
+use hdrhistogram::Histogram;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// The schema tag of this format.
+pub const SCHEMA: &str = "peakdesk.summary/1";
+
+/// Number of batches for batch-means intervals with one replication.
+pub const BATCHES: usize = 20;
+
+/// A point estimate with its 95% confidence interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The estimate; null when undefined (no shopper to measure).
+    pub value: Option<f64>,
+    /// 95% interval; null when it cannot be estimated.
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// Order statistics of a histogram, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    /// Values recorded.
+    pub count: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Largest value (to the histogram's precision).
+    pub max: Option<f64>,
+}
+
+/// Shopper counts after the warm-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Arrived.
+    pub arrived: u64,
+    /// Got a first response.
+    pub answered: u64,
+    /// Gave up before any response.
+    pub abandoned: u64,
+    /// Still waiting for a first response at the horizon.
+    pub in_system_at_end: u64,
+}
+
+/// The headline metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Share of arrivals who left before any response.
+    pub abandon_rate: Estimate,
+    /// Share of arrivals not answered at once.
+    pub wait_prob: Estimate,
+    /// Mean time from arrival to first response or abandonment.
+    pub wait_mean_s: Estimate,
+    /// Busy agent time over staffed agent time.
+    pub occupancy: Estimate,
+    /// Time-average number of shoppers waiting.
+    pub mean_queue: Estimate,
+    /// Share of all arrivals answered within each threshold.
+    pub answered_within: IndexMap<String, Estimate>,
+    /// Time to first response of answered shoppers.
+    pub first_response_s: Percentiles,
+    /// Time to abandonment of shoppers who gave up.
+    pub abandon_time_s: Percentiles,
+    /// Handle time of answered shoppers.
+    pub handle_s: Percentiles,
+}
+
+/// One row of the interval series (shoppers counted where they arrived).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntervalSummary {
+    /// Start, seconds from the run's start.
+    pub start_s: f64,
+    /// Start as `HH:MM` (`dN HH:MM` after the first day).
+    pub start: String,
+    /// Shoppers who arrived in the interval.
+    pub arrived: u64,
+    /// Of those, answered.
+    pub answered: u64,
+    /// Of those, gave up.
+    pub abandoned: u64,
+    /// Share of the interval's arrivals answered within each threshold.
+    pub answered_within: IndexMap<String, Option<f64>>,
+    /// Time-average number waiting.
+    pub mean_queue: Option<f64>,
+    /// Time-average agents on shift.
+    pub staffed: Option<f64>,
+    /// Time-average agents busy.
+    pub busy: Option<f64>,
+    /// First response percentiles of the interval's answered shoppers.
+    pub first_response_s: Percentiles,
+    /// The raw counters, for exact merging.
+    pub tally: Tally,
+    /// First responses, HDR V2 base64, for exact merging.
+    pub first_response_hist: String,
+}
+
+/// Whole-run histograms, HDR V2 base64.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histograms {
+    /// Time to first response, microseconds.
+    pub first_response_us: String,
+    /// Time to abandonment, microseconds.
+    pub abandon_time_us: String,
+    /// Handle time, microseconds.
+    pub handle_us: String,
+}
+
+/// How the run went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Events processed.
+    pub events: u64,
+    /// Wall-clock seconds.
+    pub wall_s: f64,
+    /// Shoppers simulated (warm-up included) per wall second.
+    pub shoppers_per_s: f64,
+    /// Worker threads.
+    pub threads: usize,
+    /// peakdesk's version.
+    pub version: String,
+    /// The random generator and seeding.
+    pub rng: String,
+    /// Versions of the crates that shape the numbers.
+    pub crates: IndexMap<String, String>,
+}
+
+/// The summary of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The profile's name.
+    pub profile: String,
+    /// The profile file.
+    pub source: String,
+    /// The seed.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u32,
+    /// Horizon, seconds.
+    pub horizon_s: f64,
+    /// Warm-up, seconds.
+    pub warmup_s: f64,
+    /// Interval width, seconds.
+    pub interval_s: f64,
+    /// `--set` overrides applied, by path.
+    pub overrides: IndexMap<String, serde_json::Value>,
+    /// Shopper counts.
+    pub counts: Counts,
+    /// Headline metrics.
+    pub metrics: Metrics,
+    /// The interval series.
+    pub intervals: Vec<IntervalSummary>,
+    /// Whole-run histograms.
+    pub histograms: Histograms,
+    /// Each replication's post-warm-up counters.
+    pub replication_tallies: Vec<Tally>,
+    /// Run facts.
+    pub run: RunInfo,
+}
+
+/// A threshold's label: `"10s"`, `"180s"`, `"0.5s"`.
+pub fn within_label(t: SimTime) -> String {
+    if t % SECOND == 0 { format!("{}s", t / SECOND) } else { format!("{}s", to_secs(t)) }
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn percentiles<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Percentiles {
+    let q = |p: f64| (!h.is_empty()).then(|| to_secs(h.value_at_quantile(p)));
+    Percentiles {
+        count: h.len(),
+        mean: (!h.is_empty()).then(|| h.mean() / SECOND as f64),
+        p50: q(0.50),
+        p90: q(0.90),
+        p95: q(0.95),
+        p99: q(0.99),
+        max: (!h.is_empty()).then(|| to_secs(h.max())),
+    }
+}
+
+/// The spread samples: one tally per replication, or batch means.
+fn samples(scenario: &Scenario, reps: &[Replication]) -> Vec<Tally> {
+    if reps.len() >= 2 {
+        return reps.iter().map(|r| r.total.clone()).collect();
+    }
+    let Some(rep) = reps.first() else { return Vec::new() };
+    let first = scenario.warmup.div_ceil(scenario.interval) as usize;
+    let rows = &rep.intervals[first.min(rep.intervals.len())..];
+    let b = BATCHES.min(rows.len());
+    (0..b)
+        .map(|i| {
+            let mut t = Tally::new(scenario.answered_within.len());
+            for row in &rows[i * rows.len() / b..(i + 1) * rows.len() / b] {
+                t.add(&row.tally);
+            }
+            t
+        })
+        .collect()
+}
+
+fn estimate(total: &Rates, spread: &[Rates], f: impl Fn(&Rates) -> f64) -> Estimate {
+    let value = finite(f(total));
+    let xs: Vec<f64> = spread.iter().map(&f).collect();
+    Estimate { value, ci95: value.and_then(|v| ci95(v, &xs)) }
+}
+
+/// Merges replications into the summary.
+pub fn build(scenario: &Scenario, reps: &[Replication], wall_s: f64, threads: usize) -> Summary {
+    let k = scenario.answered_within.len();
+    let mut total = Tally::new(k);
+    let mut first = hist::run_histogram();
+    let mut abandon = hist::run_histogram();
+    let mut handle = hist::run_histogram();
+    for r in reps {
+        total.add(&r.total);
+        first.add(&r.histograms.first_response).expect("same bounds");
+        abandon.add(&r.histograms.abandon_time).expect("same bounds");
+        handle.add(&r.histograms.handle).expect("same bounds");
+    }
+    let rates = total.rates();
+    let spread: Vec<Rates> = samples(scenario, reps).iter().map(Tally::rates).collect();
+    let labels: Vec<String> = scenario.answered_within.iter().map(|t| within_label(*t)).collect();
+    let metrics = Metrics {
+        abandon_rate: estimate(&rates, &spread, |r| r.abandon_rate),
+        wait_prob: estimate(&rates, &spread, |r| r.wait_prob),
+        wait_mean_s: estimate(&rates, &spread, |r| r.wait_mean_s),
+        occupancy: estimate(&rates, &spread, |r| r.occupancy),
+        mean_queue: estimate(&rates, &spread, |r| r.mean_queue),
+        answered_within: labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), estimate(&rates, &spread, |r| r.within[i])))
+            .collect(),
+        first_response_s: percentiles(&first),
+        abandon_time_s: percentiles(&abandon),
+        handle_s: percentiles(&handle),
+    };
+    let arrived_all: u64 = reps.iter().flat_map(|r| &r.intervals).map(|i| i.tally.arrived).sum();
+    Summary {
+        schema: SCHEMA.into(),
+        profile: scenario.name.clone(),
+        source: scenario.source.clone(),
+        seed: scenario.seed,
+        replications: reps.len() as u32,
+        horizon_s: to_secs(scenario.horizon),
+        warmup_s: to_secs(scenario.warmup),
+        interval_s: to_secs(scenario.interval),
+        overrides: scenario.overrides.iter().map(|o| (o.path.clone(), o.value.clone())).collect(),
+        counts: Counts {
+            arrived: total.arrived,
+            answered: total.answered,
+            abandoned: total.abandoned,
+            in_system_at_end: reps.iter().map(|r| r.in_system_at_end).sum(),
+        },
+        metrics,
+        intervals: intervals(scenario, reps, &labels),
+        histograms: Histograms {
+            first_response_us: hist::encode(&first),
+            abandon_time_us: hist::encode(&abandon),
+            handle_us: hist::encode(&handle),
+        },
+        replication_tallies: reps.iter().map(|r| r.total.clone()).collect(),
+        run: RunInfo {
+            events: reps.iter().map(|r| r.events).sum(),
+            wall_s,
+            shoppers_per_s: if wall_s > 0.0 { arrived_all as f64 / wall_s } else { 0.0 },
+            threads,
+            version: env!("CARGO_PKG_VERSION").into(),
+            rng: crate::engine::rng::ALGORITHM.into(),
+            crates: crate::CRATE_VERSIONS.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        },
+    }
+}
+
+fn intervals(scenario: &Scenario, reps: &[Replication], labels: &[String]) -> Vec<IntervalSummary> {
+    let rows = reps.first().map_or(0, |r| r.intervals.len());
+    (0..rows)
+        .map(|i| {
+            let mut tally = Tally::new(labels.len());
+            let mut h: Option<Histogram<u64>> = None;
+            for r in reps {
+                let rec = &r.intervals[i];
+                tally.add(&rec.tally);
+                let part = hist::from_bytes(&rec.first_response).expect("written by this process");
+                match &mut h {
+                    None => h = Some(part),
+                    Some(acc) => acc.add(&part).expect("same bounds"),
+                }
+            }
+            let h = h.expect("at least one replication");
+            let rates = tally.rates();
+            let start = i as u64 * scenario.interval;
+            IntervalSummary {
+                start_s: to_secs(start),
+                start: clock_label(start),
+                arrived: tally.arrived,
+                answered: tally.answered,
+                abandoned: tally.abandoned,
+                answered_within: labels.iter().cloned().zip(rates.within.iter().map(|w| finite(*w))).collect(),
+                mean_queue: finite(rates.mean_queue),
+                staffed: finite(rates.mean_staffed),
+                busy: finite(rates.mean_busy),
+                first_response_s: percentiles(&h),
+                first_response_hist: hist::encode(&h),
+                tally,
+            }
+        })
+        .collect()
+}

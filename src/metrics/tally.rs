@@ -1,0 +1,140 @@
+//! Additive counters: one `Tally` per interval and one for the whole run.
+//!
+//! Everything in a tally adds exactly (integers only), so intervals add up to
+//! batches, replications add up to a run, and shards add up to the run one
+//! machine would have made. Every rate in the summary is a ratio of these.
+
+use serde::{Deserialize, Serialize};
+
+/// Counts and time integrals over a span of the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Shoppers who arrived.
+    pub arrived: u64,
+    /// Of those, answered by an agent.
+    pub answered: u64,
+    /// Of those answered, answered at once (no wait).
+    pub immediate: u64,
+    /// Shoppers who gave up before any response.
+    pub abandoned: u64,
+    /// Sum of waits (to first response or to abandonment), microseconds.
+    pub wait_sum_us: u128,
+    /// Answered within each threshold of the scenario's `answered_within`.
+    pub within: Vec<u64>,
+    /// Integral of the queue length over time (shopper-microseconds).
+    pub queue_area: u128,
+    /// Integral of busy agents over time (agent-microseconds).
+    pub busy_area: u128,
+    /// Integral of staffed agents over time (agent-microseconds).
+    pub staffed_area: u128,
+    /// Length of time covered, microseconds.
+    pub span_us: u64,
+}
+
+/// The rates a tally implies; NaN where the denominator is zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rates {
+    /// Share of arrivals who gave up before any response.
+    pub abandon_rate: f64,
+    /// Share of arrivals not answered at once.
+    pub wait_prob: f64,
+    /// Mean wait to first response or abandonment, seconds.
+    pub wait_mean_s: f64,
+    /// Busy agent time over staffed agent time.
+    pub occupancy: f64,
+    /// Share of all arrivals answered within each threshold.
+    pub within: Vec<f64>,
+    /// Time-average number waiting.
+    pub mean_queue: f64,
+    /// Time-average agents on shift.
+    pub mean_staffed: f64,
+    /// Time-average agents busy.
+    pub mean_busy: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+impl Tally {
+    /// An empty tally for `thresholds` answered-within thresholds.
+    pub fn new(thresholds: usize) -> Tally {
+        Tally { within: vec![0; thresholds], ..Tally::default() }
+    }
+
+    /// Adds another tally into this one.
+    pub fn add(&mut self, o: &Tally) {
+        self.arrived += o.arrived;
+        self.answered += o.answered;
+        self.immediate += o.immediate;
+        self.abandoned += o.abandoned;
+        self.wait_sum_us += o.wait_sum_us;
+        if self.within.len() < o.within.len() {
+            self.within.resize(o.within.len(), 0);
+        }
+        for (a, b) in self.within.iter_mut().zip(&o.within) {
+            *a += b;
+        }
+        self.queue_area += o.queue_area;
+        self.busy_area += o.busy_area;
+        self.staffed_area += o.staffed_area;
+        self.span_us += o.span_us;
+    }
+
+    /// The rates this tally implies.
+    pub fn rates(&self) -> Rates {
+        let arrived = self.arrived as f64;
+        let span = self.span_us as f64;
+        Rates {
+            abandon_rate: ratio(self.abandoned as f64, arrived),
+            wait_prob: ratio((self.arrived - self.immediate) as f64, arrived),
+            wait_mean_s: ratio(self.wait_sum_us as f64 / 1e6, (self.answered + self.abandoned) as f64),
+            occupancy: ratio(self.busy_area as f64, self.staffed_area as f64),
+            within: self.within.iter().map(|w| ratio(*w as f64, arrived)).collect(),
+            mean_queue: ratio(self.queue_area as f64, span),
+            mean_staffed: ratio(self.staffed_area as f64, span),
+            mean_busy: ratio(self.busy_area as f64, span),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_ratios_of_counts() {
+        let t = Tally {
+            arrived: 10,
+            answered: 8,
+            immediate: 4,
+            abandoned: 2,
+            wait_sum_us: 50_000_000,
+            within: vec![5, 8],
+            queue_area: 30,
+            busy_area: 60,
+            staffed_area: 80,
+            span_us: 10,
+        };
+        let r = t.rates();
+        assert_eq!((r.abandon_rate, r.wait_prob, r.wait_mean_s, r.occupancy), (0.2, 0.6, 5.0, 0.75));
+        assert_eq!(r.within, vec![0.5, 0.8]);
+        assert_eq!((r.mean_queue, r.mean_staffed, r.mean_busy), (3.0, 8.0, 6.0));
+        assert!(Tally::new(2).rates().abandon_rate.is_nan());
+    }
+
+    #[test]
+    fn adding_is_associative() {
+        let a = Tally { arrived: 1, within: vec![1], ..Tally::default() };
+        let b = Tally { arrived: 2, busy_area: 7, within: vec![0, 2], ..Tally::default() };
+        let c = Tally { arrived: 3, span_us: 5, within: vec![3], ..Tally::default() };
+        let mut left = a.clone();
+        left.add(&b);
+        left.add(&c);
+        let mut bc = b.clone();
+        bc.add(&c);
+        let mut right = a.clone();
+        right.add(&bc);
+        assert_eq!(left, right);
+    }
+}

@@ -1,0 +1,179 @@
+//! `--set PATH=VALUE`: change any profile value by dotted path before
+//! validation, so that sweeps, CI jobs and quick experiments never need a
+//! copy of the profile.
+//!
+//! Paths are the ones error messages print: `agents.groups[1].staff`,
+//! `arrivals.rate`. A value is read as TOML when it parses (`120`, `0.8`,
+//! `[1, 2]`, `{ exponential = "60s" }`) and as a plain string otherwise
+//! (`90s`, `2/s`). Missing tables on the way are created; whether the final
+//! key exists is then decided by the profile's own schema, so a misspelt key
+//! gets the same did-you-mean as in a file.
+
+use serde_json::{Map, Value};
+
+/// One applied override, as the summary lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Override {
+    /// The dotted path.
+    pub path: String,
+    /// The value, as understood.
+    pub value: Value,
+}
+
+/// One segment of a dotted path.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Result<Vec<Step>, String> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name.is_empty() {
+            return Err(format!("'{path}' is not a path (expected keys joined by '.', items as [N], e.g. agents.groups[0].staff)"));
+        }
+        steps.push(Step::Key(name.to_string()));
+        while !rest.is_empty() {
+            let close = rest.find(']').filter(|_| rest.starts_with('['));
+            let index = close.and_then(|c| rest[1..c].parse::<usize>().ok().map(|i| (i, c)));
+            match index {
+                Some((i, c)) => {
+                    steps.push(Step::Index(i));
+                    rest = &rest[c + 1..];
+                }
+                None => return Err(format!("'{part}' in '{path}' has a bad index (expected name[N])")),
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// Reads the value half of `PATH=VALUE`.
+fn parse_value(text: &str) -> Value {
+    toml::from_str::<Map<String, Value>>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut m| m.remove("v"))
+        .unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// Splits `PATH=VALUE` and parses both halves.
+pub fn parse(arg: &str) -> Result<Override, String> {
+    let (path, value) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("'{arg}' is not PATH=VALUE (e.g. agents.groups[0].staff=120)"))?;
+    parse_path(path.trim())?;
+    Ok(Override { path: path.trim().to_string(), value: parse_value(value.trim()) })
+}
+
+/// Applies one override to a profile tree.
+pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
+    let steps = parse_path(&ov.path)?;
+    let mut node = root;
+    let mut walked = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let last = i + 1 == steps.len();
+        node = match (step, node) {
+            (Step::Key(k), Value::Object(map)) => {
+                if last {
+                    map.insert(k.clone(), ov.value.clone());
+                    return Ok(());
+                }
+                let next_is_index = matches!(steps[i + 1], Step::Index(_));
+                if next_is_index && !map.contains_key(k) {
+                    return Err(format!("'{}' has no list '{k}' to index", display(&walked)));
+                }
+                map.entry(k.clone()).or_insert_with(|| Value::Object(Map::new()))
+            }
+            (Step::Index(n), Value::Array(items)) => {
+                let len = items.len();
+                let item = items.get_mut(*n).ok_or_else(|| {
+                    format!("index {n} is out of range: '{walked}' has {len} item(s)")
+                })?;
+                if last {
+                    *item = ov.value.clone();
+                    return Ok(());
+                }
+                item
+            }
+            (Step::Key(k), other) => {
+                return Err(format!(
+                    "cannot set '{k}' inside '{}', which is {} and not a table",
+                    display(&walked),
+                    kind(other)
+                ));
+            }
+            (Step::Index(n), other) => {
+                return Err(format!("cannot take item [{n}] of '{walked}', which is {}", kind(other)));
+            }
+        };
+        match step {
+            Step::Key(k) if walked.is_empty() => walked.push_str(k),
+            Step::Key(k) => {
+                walked.push('.');
+                walked.push_str(k);
+            }
+            Step::Index(n) => walked.push_str(&format!("[{n}]")),
+        }
+    }
+    Ok(())
+}
+
+fn display(walked: &str) -> &str {
+    if walked.is_empty() { "the profile" } else { walked }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(root: &mut Value, arg: &str) -> Result<(), String> {
+        apply(root, &parse(arg)?)
+    }
+
+    #[test]
+    fn values_are_toml_when_they_parse_and_text_otherwise() {
+        assert_eq!(parse("a=120").unwrap().value, json!(120));
+        assert_eq!(parse("a=0.8").unwrap().value, json!(0.8));
+        assert_eq!(parse("a=90s").unwrap().value, json!("90s"));
+        assert_eq!(parse("a=2/s").unwrap().value, json!("2/s"));
+        assert_eq!(parse("a={ exponential = \"60s\" }").unwrap().value, json!({"exponential": "60s"}));
+    }
+
+    #[test]
+    fn paths_reach_nested_tables_and_list_items() {
+        let mut root = json!({"agents": {"groups": [{"staff": 1}, {"staff": 2}]}});
+        set(&mut root, "agents.groups[1].staff=120").unwrap();
+        set(&mut root, "shoppers.patience.exponential=60s").unwrap();
+        assert_eq!(root["agents"]["groups"][1]["staff"], json!(120));
+        assert_eq!(root["shoppers"]["patience"]["exponential"], json!("60s"));
+    }
+
+    #[test]
+    fn impossible_paths_are_named() {
+        let mut root = json!({"agents": {"groups": [{"staff": 1}]}, "horizon": "1h"});
+        let e = set(&mut root, "agents.groups[3].staff=1").unwrap_err();
+        assert!(e.contains("index 3 is out of range: 'agents.groups' has 1 item(s)"), "{e}");
+        let e = set(&mut root, "horizon.x=1").unwrap_err();
+        assert!(e.contains("'horizon', which is a string"), "{e}");
+        assert!(parse("agents..x=1").is_err());
+        assert!(parse("agents.groups[x]=1").is_err());
+        assert!(parse("novalue").is_err());
+    }
+}

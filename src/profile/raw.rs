@@ -1,0 +1,172 @@
+//! The scenario language as written: serde types that mirror a profile file
+//! key for key, reject unknown keys, and carry no meaning yet. `validate`
+//! turns them into a `Scenario`.
+//!
+//! Field docs would repeat the key names; the README's profile reference is
+//! where each key's meaning, default and unit are documented.
+#![allow(missing_docs)]
+
+use super::units::{Duration, Rate, TimeOfDay};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A whole profile file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub seed: Option<u64>,
+    pub horizon: Duration,
+    pub warmup: Option<Duration>,
+    pub interval: Option<Duration>,
+    pub answered_within: Option<Vec<Duration>>,
+    pub arrivals: RawArrivals,
+    pub shoppers: Option<RawShoppers>,
+    pub agents: RawAgents,
+}
+
+/// `[arrivals]`: how many conversations are offered, and when.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    pub rate: Rate,
+    pub curve: Option<Vec<(TimeOfDay, f64)>>,
+    pub surges: Option<Vec<RawSurge>>,
+    pub busyness: Option<RawBusyness>,
+}
+
+/// One surge: a multiplier on the rate for a while.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSurge {
+    pub at: SurgeStart,
+    #[serde(rename = "for")]
+    pub length: Duration,
+    pub multiplier: f64,
+    pub daily: Option<bool>,
+}
+
+/// When a surge starts: a time of day (on the first day) or an offset.
+#[derive(Debug, Clone, Copy)]
+pub struct SurgeStart(pub u64);
+
+impl<'de> Deserialize<'de> for SurgeStart {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d).map_err(|_| {
+            de::Error::custom("expected a time of day \"HH:MM\" or an offset such as \"1d2h\"")
+        })?;
+        TimeOfDay::parse(&text)
+            .map(|t| SurgeStart(t.0))
+            .or_else(|_| Duration::parse(&text).map(|d| SurgeStart(d.0)))
+            .map_err(|_| {
+                de::Error::custom(format!(
+                    "'{text}' is neither a time of day (HH:MM) nor an offset such as \"1d2h\""
+                ))
+            })
+    }
+}
+
+/// The day-to-day "busyness" factor: gamma with mean 1.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBusyness {
+    pub cv: f64,
+    pub per: Option<Duration>,
+}
+
+/// `[shoppers]`: who asks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShoppers {
+    pub patience: Option<DistSpec>,
+}
+
+/// `[agents]`: the desk's human tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgents {
+    pub groups: Vec<RawGroup>,
+}
+
+/// One `[[agents.groups]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: String,
+    pub staff: RawStaff,
+    pub handle: DistSpec,
+    pub share: Option<f64>,
+}
+
+/// A headcount: a constant, or steps `[{ at = "HH:MM", agents = N }, ...]`.
+#[derive(Debug)]
+pub enum RawStaff {
+    Fixed(u32),
+    Steps(Vec<RawStep>),
+}
+
+/// One step of a staffing schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub at: TimeOfDay,
+    pub agents: u32,
+}
+
+impl<'de> Deserialize<'de> for RawStaff {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawStaff;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a headcount (whole number >= 0) or a list of { at = \"HH:MM\", agents = N }")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawStaff, E> {
+                u32::try_from(v)
+                    .map(RawStaff::Fixed)
+                    .map_err(|_| E::custom(format!("{v} agents is more than this tool can seat")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawStaff, E> {
+                match u64::try_from(v) {
+                    Ok(u) => self.visit_u64(u),
+                    Err(_) => Err(E::custom(format!("{v} is not a headcount (expected a whole number >= 0)"))),
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawStaff, A::Error> {
+                let mut steps = Vec::new();
+                while let Some(step) = seq.next_element()? {
+                    steps.push(step);
+                }
+                Ok(RawStaff::Steps(steps))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A probability distribution of a duration, as written in a profile.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DistSpec {
+    /// Never happens (patience only: the shopper never gives up).
+    None,
+    /// Exponential with the given mean.
+    Exponential(Duration),
+    /// Lognormal by mean and coefficient of variation.
+    Lognormal { mean: Duration, cv: f64 },
+    /// Gamma by mean and cv, or by shape and scale.
+    Gamma {
+        mean: Option<Duration>,
+        cv: Option<f64>,
+        shape: Option<f64>,
+        scale: Option<Duration>,
+    },
+    /// Weibull by scale and shape.
+    Weibull { scale: Duration, shape: f64 },
+    /// Always the same value.
+    Deterministic(Duration),
+    /// A table of `[value, weight]` pairs.
+    Empirical(Vec<(Duration, f64)>),
+}

@@ -1,0 +1,337 @@
+//! From the profile as written to the scenario as run: defaults filled in,
+//! cross-field rules checked, units converted to microseconds. Every error
+//! is `(key path, message)`; the caller adds the file name.
+
+use super::overrides::Override;
+use super::raw::{DistSpec, RawArrivals, RawGroup, RawProfile, RawStaff};
+use crate::dist::{Checked, Dist};
+use crate::time::{DAY, MINUTE, SECOND, SimTime};
+
+type Invalid = (String, String);
+
+/// A validated scenario: everything the engine needs, nothing it must check.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The profile file it came from.
+    pub source: String,
+    /// The profile's name (the file stem when not given).
+    pub name: String,
+    /// A one-line description.
+    pub description: String,
+    /// The base seed.
+    pub seed: u64,
+    /// Length of the simulated run.
+    pub horizon: SimTime,
+    /// Shoppers arriving before this are simulated but not counted.
+    pub warmup: SimTime,
+    /// Width of the per-interval series.
+    pub interval: SimTime,
+    /// Thresholds for `answered_within`, ascending.
+    pub answered_within: Vec<SimTime>,
+    /// The arrival process.
+    pub arrivals: ArrivalPlan,
+    /// Shopper patience; `None` means shoppers never give up.
+    pub patience: Option<Dist>,
+    /// The agent groups.
+    pub groups: Vec<GroupPlan>,
+    /// The `--set` overrides applied, in order.
+    pub overrides: Vec<Override>,
+}
+
+/// How conversations arrive.
+#[derive(Debug, Clone)]
+pub struct ArrivalPlan {
+    /// Mean rate over a day, per second (the curve averages to 1).
+    pub rate_per_s: f64,
+    /// Relative intensity by time of day: points `(time of day, level)`,
+    /// covering 0 to 24:00 inclusive, normalised to a daily mean of 1.
+    pub curve: Vec<(SimTime, f64)>,
+    /// Surges, multiplying the rate while active.
+    pub surges: Vec<Surge>,
+    /// The gamma busyness factor, if any.
+    pub busyness: Option<Busyness>,
+}
+
+/// A temporary multiplier on the arrival rate.
+#[derive(Debug, Clone, Copy)]
+pub struct Surge {
+    /// When it starts (from the run's start, or time of day when daily).
+    pub start: SimTime,
+    /// How long it lasts.
+    pub length: SimTime,
+    /// The factor.
+    pub multiplier: f64,
+    /// Whether it repeats every day.
+    pub daily: bool,
+}
+
+/// A gamma-distributed factor with mean 1, drawn once per period.
+#[derive(Debug, Clone, Copy)]
+pub struct Busyness {
+    /// Coefficient of variation of the factor.
+    pub cv: f64,
+    /// How long one factor lasts.
+    pub period: SimTime,
+}
+
+/// One group of agents with its own queue.
+#[derive(Debug, Clone)]
+pub struct GroupPlan {
+    /// The group's name.
+    pub name: String,
+    /// Headcount steps `(time of day, agents)`, ascending, repeating daily.
+    pub staff: Vec<(SimTime, u32)>,
+    /// Handle time per conversation.
+    pub handle: Dist,
+    /// Share of arrivals routed to this group.
+    pub share: f64,
+}
+
+impl GroupPlan {
+    /// Headcount at a time since the start.
+    pub fn staff_at(&self, t: SimTime) -> u32 {
+        let tod = t % DAY;
+        match self.staff.iter().rposition(|(at, _)| *at <= tod) {
+            Some(i) => self.staff[i].1,
+            None => self.staff.last().map_or(0, |s| s.1),
+        }
+    }
+
+    /// The next time after `t` at which the headcount may change.
+    pub fn next_change(&self, t: SimTime) -> Option<SimTime> {
+        if self.staff.len() < 2 {
+            return None;
+        }
+        let (day, tod) = (t / DAY, t % DAY);
+        let next = self.staff.iter().map(|(at, _)| *at).find(|at| *at > tod);
+        Some(match next {
+            Some(at) => day * DAY + at,
+            None => (day + 1) * DAY + self.staff[0].0,
+        })
+    }
+}
+
+fn invalid(key: impl Into<String>, message: impl Into<String>) -> Invalid {
+    (key.into(), message.into())
+}
+
+fn dist(key: &str, spec: &DistSpec) -> Result<Checked, Invalid> {
+    Checked::from_spec(spec).map_err(|m| invalid(key, m))
+}
+
+/// Validates a raw profile.
+pub fn scenario(file: &str, raw: RawProfile, overrides: Vec<Override>) -> Result<Scenario, Invalid> {
+    let horizon = raw.horizon.0;
+    if horizon == 0 {
+        return Err(invalid("horizon", "0s is too short (expected a duration longer than 0s)"));
+    }
+    let warmup = raw.warmup.map_or(0, |d| d.0);
+    if warmup >= horizon {
+        return Err(invalid("warmup", format!("{} is not shorter than the horizon {}", raw.warmup.unwrap(), raw.horizon)));
+    }
+    let interval = raw.interval.map_or(15 * MINUTE, |d| d.0);
+    if interval < SECOND {
+        return Err(invalid("interval", "must be at least 1s"));
+    }
+    let answered_within = match raw.answered_within {
+        None => vec![10 * SECOND, 30 * SECOND, 60 * SECOND, 180 * SECOND],
+        Some(list) => {
+            if list.is_empty() || list.len() > 8 {
+                return Err(invalid("answered_within", format!("has {} thresholds (expected 1 to 8)", list.len())));
+            }
+            let mut t: Vec<SimTime> = list.iter().map(|d| d.0).collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        }
+    };
+    let patience = match raw.shoppers.and_then(|s| s.patience) {
+        None => None,
+        Some(spec) => match dist("shoppers.patience", &spec)? {
+            Checked::Never => None,
+            Checked::Sampled(d) => Some(d),
+        },
+    };
+    let groups = groups(&raw.agents.groups)?;
+    let name = raw.name.unwrap_or_else(|| {
+        std::path::Path::new(file).file_stem().map_or("profile".into(), |s| s.to_string_lossy().into_owned())
+    });
+    Ok(Scenario {
+        source: file.to_string(),
+        name,
+        description: raw.description.unwrap_or_default(),
+        seed: raw.seed.unwrap_or(1),
+        horizon,
+        warmup,
+        interval,
+        answered_within,
+        arrivals: arrivals(&raw.arrivals)?,
+        patience,
+        groups,
+        overrides,
+    })
+}
+
+fn arrivals(raw: &RawArrivals) -> Result<ArrivalPlan, Invalid> {
+    if raw.rate.0 <= 0.0 {
+        return Err(invalid("arrivals.rate", format!("{}/s is not a positive rate", raw.rate.0)));
+    }
+    let curve = curve(raw.curve.as_deref().unwrap_or(&[]))?;
+    let mut surges = Vec::new();
+    for (i, s) in raw.surges.iter().flatten().enumerate() {
+        let key = |k: &str| format!("arrivals.surges[{i}].{k}");
+        if !(s.multiplier.is_finite() && s.multiplier >= 0.0) {
+            return Err(invalid(key("multiplier"), format!("{} is not a factor >= 0", s.multiplier)));
+        }
+        if s.length.0 == 0 {
+            return Err(invalid(key("for"), "0s is too short (expected a duration longer than 0s)"));
+        }
+        let daily = s.daily.unwrap_or(false);
+        if daily && (s.at.0 >= DAY || s.length.0 > DAY) {
+            return Err(invalid(key("at"), "a daily surge must start within the day and last at most 24h"));
+        }
+        surges.push(Surge { start: s.at.0, length: s.length.0, multiplier: s.multiplier, daily });
+    }
+    let busyness = match &raw.busyness {
+        None => None,
+        Some(b) => {
+            if !(b.cv.is_finite() && b.cv >= 0.0) {
+                return Err(invalid("arrivals.busyness.cv", format!("{} is not a coefficient of variation >= 0", b.cv)));
+            }
+            let period = b.per.map_or(DAY, |d| d.0);
+            if period == 0 {
+                return Err(invalid("arrivals.busyness.per", "must be longer than 0s"));
+            }
+            (b.cv > 0.0).then_some(Busyness { cv: b.cv, period })
+        }
+    };
+    Ok(ArrivalPlan { rate_per_s: raw.rate.0, curve, surges, busyness })
+}
+
+/// Checks the curve's points and returns it covering [0, 24:00], mean 1.
+fn curve(points: &[(super::units::TimeOfDay, f64)]) -> Result<Vec<(SimTime, f64)>, Invalid> {
+    if points.is_empty() {
+        return Ok(vec![(0, 1.0), (DAY, 1.0)]);
+    }
+    for (i, (at, level)) in points.iter().enumerate() {
+        if !(level.is_finite() && *level >= 0.0) {
+            return Err(invalid(format!("arrivals.curve[{i}][1]"), format!("{level} is not a level >= 0")));
+        }
+        if i > 0 && at.0 <= points[i - 1].0.0 {
+            return Err(invalid(
+                format!("arrivals.curve[{i}][0]"),
+                format!("{} does not come after the previous point's {} (points must be in time order)", show_tod(at.0), show_tod(points[i - 1].0.0)),
+            ));
+        }
+    }
+    let mut pts: Vec<(SimTime, f64)> = points.iter().map(|(t, v)| (t.0, *v)).collect();
+    let (first, last) = (pts[0], pts[pts.len() - 1]);
+    // The day repeats: the stretch from the last point to the first point of
+    // the next day is a straight line, which gives the levels at 00:00 and 24:00.
+    let wrap_len = first.0 + DAY - last.0;
+    let at_midnight = if wrap_len == 0 || wrap_len == DAY {
+        first.1
+    } else {
+        last.1 + (first.1 - last.1) * (DAY - last.0) as f64 / wrap_len as f64
+    };
+    if first.0 > 0 {
+        pts.insert(0, (0, if last.0 == DAY { last.1 } else { at_midnight }));
+    }
+    if last.0 < DAY {
+        pts.push((DAY, pts[0].1));
+    }
+    let area: f64 = pts.windows(2).map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64).sum();
+    if area <= 0.0 {
+        return Err(invalid("arrivals.curve", "every level is 0 (expected some level above 0)"));
+    }
+    let mean = area / DAY as f64;
+    Ok(pts.into_iter().map(|(t, v)| (t, v / mean)).collect())
+}
+
+fn show_tod(t: SimTime) -> String {
+    format!("'{:02}:{:02}'", t / crate::time::HOUR, (t % crate::time::HOUR) / MINUTE)
+}
+
+fn groups(raw: &[RawGroup]) -> Result<Vec<GroupPlan>, Invalid> {
+    if raw.is_empty() {
+        return Err(invalid("agents.groups", "the desk is empty (expected at least one [[agents.groups]])"));
+    }
+    let mut out: Vec<GroupPlan> = Vec::new();
+    for (i, g) in raw.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        if g.name.trim().is_empty() {
+            return Err(invalid(key("name"), "is empty (expected a group name)"));
+        }
+        if out.iter().any(|o| o.name == g.name) {
+            return Err(invalid(key("name"), format!("'{}' names two groups (expected unique names)", g.name)));
+        }
+        let staff = match &g.staff {
+            RawStaff::Fixed(n) => vec![(0, *n)],
+            RawStaff::Steps(steps) => {
+                if steps.is_empty() {
+                    return Err(invalid(key("staff"), "is an empty schedule (expected at least one { at, agents })"));
+                }
+                for (j, s) in steps.iter().enumerate().skip(1) {
+                    if s.at <= steps[j - 1].at {
+                        return Err(invalid(
+                            format!("agents.groups[{i}].staff[{j}].at"),
+                            format!("{} does not come after the previous step's {} (steps must be in time order)", show_tod(s.at.0), show_tod(steps[j - 1].at.0)),
+                        ));
+                    }
+                }
+                if steps.iter().any(|s| s.at.0 >= DAY) {
+                    return Err(invalid(key("staff"), "a step at 24:00 belongs to the next day (write 00:00)"));
+                }
+                steps.iter().map(|s| (s.at.0, s.agents)).collect()
+            }
+        };
+        let handle = match dist(&key("handle"), &g.handle)? {
+            Checked::Sampled(d) => d,
+            Checked::Never => return Err(invalid(key("handle"), "'none' is not a handle time (expected a distribution)")),
+        };
+        let share = match (g.share, raw.len()) {
+            (Some(s), _) if !(s.is_finite() && (0.0..=1.0).contains(&s)) => {
+                return Err(invalid(key("share"), format!("{s} is not a share between 0 and 1")));
+            }
+            (Some(s), _) => s,
+            (None, 1) => 1.0,
+            (None, _) => return Err(invalid(key("share"), "is missing (with several groups each needs the share of arrivals it takes)")),
+        };
+        out.push(GroupPlan { name: g.name.clone(), staff, handle, share });
+    }
+    let total: f64 = out.iter().map(|g| g.share).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(invalid("agents.groups", format!("the shares add up to {total} (expected 1)")));
+    }
+    if out.iter().all(|g| g.staff.iter().all(|s| s.1 == 0)) {
+        return Err(invalid("agents.groups", "no group has any agent at any time (the desk is empty)"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::units::TimeOfDay;
+    use crate::time::HOUR;
+
+    #[test]
+    fn curve_wraps_over_midnight_and_averages_to_one() {
+        let pts = [(TimeOfDay(6 * HOUR), 1.0), (TimeOfDay(18 * HOUR), 3.0)];
+        let c = curve(&pts).unwrap();
+        assert_eq!(c.first().unwrap().0, 0);
+        assert_eq!(c.last().unwrap().0, DAY);
+        // 18:00 -> 06:00 falls linearly from 3 to 1, so midnight is 2.
+        assert!((c[0].1 / c[1].1 - 2.0).abs() < 1e-12);
+        let area: f64 = c.windows(2).map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64).sum();
+        assert!((area / DAY as f64 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn out_of_order_points_are_named() {
+        let pts = [(TimeOfDay(6 * HOUR), 1.0), (TimeOfDay(5 * HOUR), 3.0)];
+        let (key, msg) = curve(&pts).unwrap_err();
+        assert_eq!(key, "arrivals.curve[1][0]");
+        assert!(msg.contains("'05:00' does not come after the previous point's '06:00'"), "{msg}");
+    }
+}

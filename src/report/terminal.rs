@@ -1,0 +1,151 @@
+//! The readable summary printed after a run: what was run, what happened to
+//! the shoppers, and the headline metrics with their confidence intervals.
+
+use crate::erlang::Measures;
+use crate::metrics::summary::{Estimate, Percentiles, Summary};
+use crate::profile::units::Duration;
+use crate::time::from_secs_f64;
+use std::fmt::Write;
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
+}
+
+fn secs(x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(v) if v < 10.0 => format!("{v:.2} s"),
+        Some(v) if v < 600.0 => format!("{v:.1} s"),
+        Some(v) => format!("{:.1} min", v / 60.0),
+    }
+}
+
+fn row(out: &mut String, name: &str, e: &Estimate, fmt: fn(Option<f64>) -> String) {
+    let ci = e.ci95.map_or(String::new(), |[lo, hi]| format!("{} .. {}", fmt(Some(lo)), fmt(Some(hi))));
+    let _ = writeln!(out, "  {name:<30} {:>10}   {ci}", fmt(e.value));
+}
+
+fn pct_line(out: &mut String, name: &str, p: &Percentiles) {
+    let _ = writeln!(
+        out,
+        "  {name:<18} mean {}  p50 {}  p90 {}  p95 {}  p99 {}  max {}",
+        secs(p.mean),
+        secs(p.p50),
+        secs(p.p90),
+        secs(p.p95),
+        secs(p.p99),
+        secs(p.max)
+    );
+}
+
+/// Renders a simulation summary.
+pub fn summary(s: &Summary) -> String {
+    let mut out = String::new();
+    let reps = if s.replications == 1 { "1 replication".to_string() } else { format!("{} replications", s.replications) };
+    let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
+    let _ = writeln!(
+        out,
+        "  seed {} · {reps} · horizon {} · warm-up {} · {} events in {:.2} s ({:.2} M shoppers/s on {} thread(s))",
+        s.seed,
+        Duration(from_secs_f64(s.horizon_s)),
+        Duration(from_secs_f64(s.warmup_s)),
+        thousands(s.run.events),
+        s.run.wall_s,
+        s.run.shoppers_per_s / 1e6,
+        s.run.threads
+    );
+    for (path, value) in &s.overrides {
+        let _ = writeln!(out, "  override: {path} = {value}");
+    }
+    let c = &s.counts;
+    let _ = writeln!(
+        out,
+        "\n  shoppers: {} arrived · {} answered · {} abandoned · {} still waiting at the end",
+        thousands(c.arrived),
+        thousands(c.answered),
+        thousands(c.abandoned),
+        thousands(c.in_system_at_end)
+    );
+    let ci_note = if s.replications > 1 { "across replications" } else { "batch means" };
+    let _ = writeln!(out, "\n  {:<30} {:>10}   95% interval ({ci_note})", "metric", "value");
+    let m = &s.metrics;
+    row(&mut out, "abandon rate", &m.abandon_rate, pct);
+    row(&mut out, "waited (not answered at once)", &m.wait_prob, pct);
+    row(&mut out, "mean wait", &m.wait_mean_s, secs);
+    row(&mut out, "occupancy", &m.occupancy, pct);
+    for (label, e) in &m.answered_within {
+        row(&mut out, &format!("answered within {label}"), e, pct);
+    }
+    let _ = writeln!(out);
+    pct_line(&mut out, "first response", &m.first_response_s);
+    pct_line(&mut out, "time to abandon", &m.abandon_time_s);
+    pct_line(&mut out, "handle time", &m.handle_s);
+    if let Some(worst) = s.intervals.iter().filter(|i| i.answered > 0).max_by(|a, b| {
+        a.first_response_s.p90.unwrap_or(0.0).total_cmp(&b.first_response_s.p90.unwrap_or(0.0))
+    }) {
+        let _ = writeln!(
+            out,
+            "\n  slowest interval: {} (p90 first response {}, {} arrived, {} abandoned)",
+            worst.start,
+            secs(worst.first_response_s.p90),
+            thousands(worst.arrived),
+            thousands(worst.abandoned)
+        );
+    }
+    out
+}
+
+/// Renders analytic Erlang measures.
+pub fn erlang(m: &Measures, within: &[f64], model: &str) -> String {
+    let p = m.pool();
+    let mut out = String::new();
+    let load = p.arrival_rate * p.mean_handle;
+    let _ = writeln!(
+        out,
+        "peakdesk erlang: {model} · {} agents · {:.4}/s arrivals · handle {} · load {load:.2} erlangs",
+        p.agents,
+        p.arrival_rate,
+        secs(Some(p.mean_handle))
+    );
+    if let Some(pat) = p.mean_patience {
+        let _ = writeln!(out, "  mean patience {}", secs(Some(pat)));
+    }
+    let _ = writeln!(out, "  {:<28} {:>10}", "P(wait)", pct(Some(m.wait_prob)));
+    let _ = writeln!(out, "  {:<28} {:>10}", "P(abandon)", pct(Some(m.abandon_prob)));
+    let _ = writeln!(out, "  {:<28} {:>10}", "mean wait (all arrivals)", secs(Some(m.mean_wait)));
+    let _ = writeln!(out, "  {:<28} {:>10.3}", "mean queue", m.mean_queue);
+    let _ = writeln!(out, "  {:<28} {:>10}", "occupancy", pct(Some(m.occupancy)));
+    for t in within {
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>10}   ({} of those answered)",
+            format!("answered within {t}s"),
+            pct(Some(m.answered_within(*t))),
+            pct(Some(m.answered_share_within(*t)))
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::thousands(100), "100");
+    }
+}
