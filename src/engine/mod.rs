@@ -97,9 +97,15 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
 /// Runs replications `0..count` on up to `threads` threads (0: all cores).
 /// The output is in replication order and identical for any thread count.
 pub fn run(scenario: &Scenario, count: u32, threads: usize) -> Result<Vec<Replication>, String> {
+    run_range(scenario, 0..count, threads)
+}
+
+/// Runs the replications numbered `range` (each seeded by its number, so
+/// any split of a run into ranges gives the same replications).
+pub fn run_range(scenario: &Scenario, range: std::ops::Range<u32>, threads: usize) -> Result<Vec<Replication>, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    Ok(pool.install(|| (0..count).into_par_iter().map(|r| run_replication(scenario, r)).collect()))
+    Ok(pool.install(|| range.into_par_iter().map(|r| run_replication(scenario, r)).collect()))
 }

@@ -214,7 +214,19 @@ impl<'a> Recorder<'a> {
     /// Closes the books at the horizon.
     pub fn finish<'s>(mut self, lv: Levels, waiting: impl Iterator<Item = &'s Shopper>, events: u64) -> Replication {
         self.advance(self.horizon, lv);
-        let in_system_at_end = waiting.filter(|s| s.counted).count() as u64;
+        let mut in_system_at_end = 0;
+        for s in waiting {
+            let waited = self.horizon - s.arrival;
+            let row = &mut self.rows[s.row as usize].tally;
+            for (k, limit) in self.thresholds.iter().enumerate() {
+                let undecided = u64::from(waited <= *limit);
+                row.undecided[k] += undecided;
+                if s.counted {
+                    self.total.undecided[k] += undecided;
+                }
+            }
+            in_system_at_end += u64::from(s.counted);
+        }
         let intervals = self
             .rows
             .into_iter()

@@ -21,6 +21,10 @@ pub struct Tally {
     pub wait_sum_us: u128,
     /// Answered within each threshold of the scenario's `answered_within`.
     pub within: Vec<u64>,
+    /// Per threshold: shoppers still waiting at the horizon who had not yet
+    /// waited that long, so whether they will be answered in time is unknown.
+    /// They leave that threshold's denominator.
+    pub undecided: Vec<u64>,
     /// Integral of the queue length over time (shopper-microseconds).
     pub queue_area: u128,
     /// Integral of busy agents over time (agent-microseconds).
@@ -42,7 +46,8 @@ pub struct Rates {
     pub wait_mean_s: f64,
     /// Busy agent time over staffed agent time.
     pub occupancy: f64,
-    /// Share of all arrivals answered within each threshold.
+    /// Share of all arrivals answered within each threshold (arrivals whose
+    /// outcome the horizon cut off are left out).
     pub within: Vec<f64>,
     /// Time-average number waiting.
     pub mean_queue: f64,
@@ -59,7 +64,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 impl Tally {
     /// An empty tally for `thresholds` answered-within thresholds.
     pub fn new(thresholds: usize) -> Tally {
-        Tally { within: vec![0; thresholds], ..Tally::default() }
+        Tally { within: vec![0; thresholds], undecided: vec![0; thresholds], ..Tally::default() }
     }
 
     /// Adds another tally into this one.
@@ -69,11 +74,13 @@ impl Tally {
         self.immediate += o.immediate;
         self.abandoned += o.abandoned;
         self.wait_sum_us += o.wait_sum_us;
-        if self.within.len() < o.within.len() {
-            self.within.resize(o.within.len(), 0);
-        }
-        for (a, b) in self.within.iter_mut().zip(&o.within) {
-            *a += b;
+        for (mine, theirs) in [(&mut self.within, &o.within), (&mut self.undecided, &o.undecided)] {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
         }
         self.queue_area += o.queue_area;
         self.busy_area += o.busy_area;
@@ -90,7 +97,12 @@ impl Tally {
             wait_prob: ratio((self.arrived - self.immediate) as f64, arrived),
             wait_mean_s: ratio(self.wait_sum_us as f64 / 1e6, (self.answered + self.abandoned) as f64),
             occupancy: ratio(self.busy_area as f64, self.staffed_area as f64),
-            within: self.within.iter().map(|w| ratio(*w as f64, arrived)).collect(),
+            within: self
+                .within
+                .iter()
+                .enumerate()
+                .map(|(k, w)| ratio(*w as f64, arrived - self.undecided.get(k).copied().unwrap_or(0) as f64))
+                .collect(),
             mean_queue: ratio(self.queue_area as f64, span),
             mean_staffed: ratio(self.staffed_area as f64, span),
             mean_busy: ratio(self.busy_area as f64, span),
@@ -111,6 +123,7 @@ mod tests {
             abandoned: 2,
             wait_sum_us: 50_000_000,
             within: vec![5, 8],
+            undecided: vec![0, 2],
             queue_area: 30,
             busy_area: 60,
             staffed_area: 80,
@@ -118,7 +131,7 @@ mod tests {
         };
         let r = t.rates();
         assert_eq!((r.abandon_rate, r.wait_prob, r.wait_mean_s, r.occupancy), (0.2, 0.6, 5.0, 0.75));
-        assert_eq!(r.within, vec![0.5, 0.8]);
+        assert_eq!(r.within, vec![0.5, 1.0]);
         assert_eq!((r.mean_queue, r.mean_staffed, r.mean_busy), (3.0, 8.0, 6.0));
         assert!(Tally::new(2).rates().abandon_rate.is_nan());
     }

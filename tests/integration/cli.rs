@@ -1,0 +1,193 @@
+//! The command line as a user types it: outputs, the JSON contract, exit
+//! codes, and one clear message for each kind of bad input.
+
+use crate::common::{peakdesk, root};
+use predicates::prelude::*;
+use std::fs;
+use tempfile::TempDir;
+
+const GOOD: &str = r#"
+name = "tiny"
+horizon = "2h"
+warmup = "10m"
+[arrivals]
+rate = "0.2/s"
+[shoppers]
+patience = { exponential = "60s" }
+[[agents.groups]]
+name = "pool"
+staff = [{ at = "00:00", agents = 20 }, { at = "01:00", agents = 15 }]
+handle = { exponential = "90s" }
+"#;
+
+fn write(dir: &TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn simulate_prints_a_summary_and_writes_the_json_contract() {
+    let dir = TempDir::new().unwrap();
+    let profile = write(&dir, "tiny.toml", GOOD);
+    let out = dir.path().join("out.json");
+    peakdesk()
+        .args(["simulate", &profile, "--json", out.to_str().unwrap(), "--set", "agents.groups[0].staff[1].agents=16"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("peakdesk simulate: tiny"))
+        .stdout(predicate::str::contains("answered within 30s"))
+        .stdout(predicate::str::contains("override: agents.groups[0].staff[1].agents = 16"));
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["schema"], "peakdesk.summary/1");
+    assert_eq!(v["overrides"]["agents.groups[0].staff[1].agents"], 16);
+    for key in ["abandon_rate", "wait_prob", "wait_mean_s", "occupancy"] {
+        assert!(v["metrics"][key]["value"].is_f64(), "{key}");
+        assert!(v["metrics"][key]["ci95"].is_array(), "{key}");
+    }
+    for t in ["10s", "30s", "60s", "180s"] {
+        assert!(v["metrics"]["answered_within"][t]["value"].is_f64(), "{t}");
+    }
+    for p in ["mean", "p50", "p90", "p95", "p99", "max"] {
+        assert!(v["metrics"]["first_response_s"][p].is_f64(), "{p}");
+    }
+    let c = &v["counts"];
+    let sum = c["answered"].as_u64().unwrap() + c["abandoned"].as_u64().unwrap() + c["in_system_at_end"].as_u64().unwrap();
+    assert_eq!(c["arrived"].as_u64().unwrap(), sum);
+    let intervals = v["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), 8, "2h in 15-minute intervals");
+    assert_eq!(intervals[4]["start"], "01:00");
+    assert!((intervals[5]["staffed"].as_f64().unwrap() - 16.0).abs() < 1e-9);
+    for key in ["events", "wall_s", "shoppers_per_s", "threads", "version", "rng"] {
+        assert!(!v["run"][key].is_null(), "{key}");
+    }
+}
+
+#[test]
+fn json_to_stdout_is_only_json() {
+    let out = peakdesk()
+        .args(["simulate", "profiles/reference/erlang-a-bigsale.toml", "--set", "horizon=2h", "--json", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["profile"], "erlang-a-bigsale");
+    assert_eq!(v["horizon_s"], 7200.0);
+}
+
+#[test]
+fn validate_checks_without_running() {
+    peakdesk()
+        .args(["validate", "profiles/reference/erlang-c.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    peakdesk()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("4    inconclusive"))
+        .stdout(predicate::str::contains("1    the run completed but an SLA check failed"));
+}
+
+#[test]
+fn erlang_answers_and_finds_the_fewest_agents() {
+    peakdesk()
+        .args(["erlang", "--rate", "1/s", "--handle", "120s", "--agents", "130"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Erlang C"))
+        .stdout(predicate::str::contains("27.27%"));
+    peakdesk()
+        .args(["erlang", "--rate", "1/s", "--handle", "120s", "--target", "80/20s"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fewest agents for 80% within 20s: 126"));
+    peakdesk()
+        .args(["erlang", "--rate", "2/s", "--handle", "120s", "--agents", "200"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs more than 200 agents"));
+}
+
+/// Each bad profile: the message it must give (file, key path, value,
+/// expectation), exit 2, no panic, no output file.
+#[test]
+fn bad_profiles_get_one_clear_message_and_exit_2() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("unknown key", "staff = [", "stuff = [", "agents.groups[0].stuff: unknown field `stuff`, expected one of `name`, `staff`, `handle`, `share` (did you mean `staff`?)"),
+        ("wrong type", "horizon = \"2h\"", "horizon = true", "horizon: invalid type: boolean `true`, expected a duration such as"),
+        ("zero rate", "rate = \"0.2/s\"", "rate = \"0/s\"", "arrivals.rate: 0/s is not a positive rate"),
+        ("negative rate", "rate = \"0.2/s\"", "rate = \"-2/s\"", "arrivals.rate: '-2/s' is not a rate"),
+        ("schedule out of order", "at = \"01:00\"", "at = \"00:00\"", "agents.groups[0].staff[1].at: '00:00' does not come after the previous step's '00:00'"),
+        ("bad time of day", "at = \"01:00\"", "at = \"25:00\"", "agents.groups[0].staff[1].at: '25:00' is not a time of day (expected HH:MM"),
+        ("impossible distribution", "exponential = \"90s\"", "exponential = \"0s\"", "agents.groups[0].handle: the exponential mean must be longer than 0s"),
+        ("bad lognormal", "handle = { exponential = \"90s\" }", "handle = { lognormal = { mean = \"90s\", cv = -1 } }", "agents.groups[0].handle: the lognormal cv must be a positive number, got -1"),
+        ("empty desk", "[[agents.groups]]\nname = \"pool\"\nstaff = [{ at = \"00:00\", agents = 20 }, { at = \"01:00\", agents = 15 }]\nhandle = { exponential = \"90s\" }", "[agents]\ngroups = []", "agents.groups: the desk is empty"),
+        ("warm-up too long", "warmup = \"10m\"", "warmup = \"3h\"", "warmup: 3h is not shorter than the horizon 2h"),
+    ];
+    for (what, from, to, expected) in cases {
+        assert!(GOOD.contains(from), "{what}: fixture does not contain {from}");
+        let dir = TempDir::new().unwrap();
+        let profile = write(&dir, "bad.toml", &GOOD.replacen(from, to, 1));
+        let out = dir.path().join("out.json");
+        let assert = peakdesk()
+            .args(["simulate", &profile, "--json", out.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("peakdesk: {profile}: {expected}")))
+            .stderr(predicate::str::contains("panicked").not());
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{what}: one message, got {stderr}");
+        assert!(!out.exists(), "{what}: no output file");
+    }
+}
+
+#[test]
+fn bad_overrides_and_arguments_exit_2() {
+    let p = "profiles/reference/erlang-c.toml";
+    peakdesk()
+        .args(["simulate", p, "--set", "agents.groups[4].staff=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set agents.groups[4].staff=3: index 4 is out of range: 'agents.groups' has 1 item(s)"));
+    peakdesk()
+        .args(["validate", p, "--set", "arrivals.rte=2/s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("arrivals.rte: unknown field `rte`"))
+        .stderr(predicate::str::contains("did you mean `rate`?"))
+        .stderr(predicate::str::contains("(set by --set arrivals.rte=\"2/s\")"));
+    peakdesk()
+        .args(["simulate", p, "--json", "/no/such/folder/out.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("folder '/no/such/folder' does not exist"));
+    peakdesk().args(["simulate", "no-such-profile.toml"]).assert().code(2).stderr(predicate::str::contains("no-such-profile.toml: cannot read the profile"));
+    peakdesk().args(["simulate"]).assert().code(2);
+    peakdesk().args(["simulate", p, "--replications", "0"]).assert().code(2);
+}
+
+#[test]
+fn shipped_profiles_validate() {
+    for entry in walk(&root("profiles")) {
+        if entry.extension().is_some_and(|e| e == "toml") {
+            peakdesk().arg("validate").arg(&entry).assert().success();
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+use peakdesk::metrics::summary::{self, Summary};
+use peakdesk::profile::{self, Scenario};
+use std::path::PathBuf;
+
+/// The `peakdesk` binary, run from the crate root.
+pub fn peakdesk() -> Command {
+    let mut cmd = Command::cargo_bin("peakdesk").expect("binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// A path under the crate root.
+pub fn root(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A scenario from profile text.
+pub fn scenario(toml: &str) -> Scenario {
+    profile::parse("test.toml", toml, false, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A shipped profile, with overrides.
+pub fn shipped(rel: &str, sets: &[&str]) -> Scenario {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    profile::load(&root(rel), &sets).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs and summarises.
+pub fn simulate(s: &Scenario, replications: u32, threads: usize) -> Summary {
+    let reps = peakdesk::engine::run(s, replications, threads).expect("runs");
+    summary::build(s, &reps, 0.0, threads)
+}
+
+/// The summary as JSON without the fields that describe the machine
+/// (wall time, throughput, threads): what must be identical across runs.
+pub fn stable_json(s: &Summary) -> String {
+    let mut v = serde_json::to_value(s).unwrap();
+    v.as_object_mut().unwrap().remove("run");
+    serde_json::to_string(&v).unwrap()
+}
+
+/// A single-pool profile.
+pub fn pool_profile(rate: &str, handle: &str, patience: Option<&str>, agents: u32, horizon: &str, warmup: &str, interval: &str) -> String {
+    let patience = patience.map_or("\"none\"".to_string(), |p| format!("{{ exponential = \"{p}\" }}"));
+    format!(
+        r#"
+        horizon = "{horizon}"
+        warmup = "{warmup}"
+        interval = "{interval}"
+        [arrivals]
+        rate = "{rate}"
+        [shoppers]
+        patience = {patience}
+        [[agents.groups]]
+        name = "pool"
+        staff = {agents}
+        handle = {{ exponential = "{handle}" }}
+        "#
+    )
+}

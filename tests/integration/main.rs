@@ -1,0 +1,6 @@
+//! The one integration-test binary: a module per behaviour.
+
+mod cli;
+mod common;
+mod properties;
+mod theory;
