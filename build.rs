@@ -12,6 +12,9 @@ fn main() {
             .map(|i| &lock[i + needle.len()..])
             .and_then(|rest| rest.split('"').next())
             .unwrap_or("unknown");
-        println!("cargo:rustc-env=PEAKDESK_DEP_{}={version}", name.to_uppercase());
+        println!(
+            "cargo:rustc-env=PEAKDESK_DEP_{}={version}",
+            name.to_uppercase()
+        );
     }
 }

@@ -12,11 +12,17 @@ use std::path::Path;
 fn bigsale(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sc = profile::load(&root.join("profiles/reference/erlang-a-bigsale.toml"), &[]).unwrap();
-    let shoppers: u64 = run_replication(&sc, 0).intervals.iter().map(|i| i.tally.arrived).sum();
+    let shoppers: u64 = run_replication(&sc, 0)
+        .intervals
+        .iter()
+        .map(|i| i.tally.arrived)
+        .sum();
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
     g.throughput(Throughput::Elements(shoppers));
-    g.bench_function("erlang-a-bigsale (shoppers)", |b| b.iter(|| run_replication(&sc, 0)));
+    g.bench_function("erlang-a-bigsale (shoppers)", |b| {
+        b.iter(|| run_replication(&sc, 0))
+    });
     g.finish();
 }
 

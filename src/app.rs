@@ -21,7 +21,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
 
 fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
-        .map_err(|source| Error::Output { path: "standard output".into(), source })
+        .map_err(|source| Error::Output {
+            path: "standard output".into(),
+            source,
+        })
 }
 
 fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
@@ -30,7 +33,11 @@ fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
 
 fn validate(a: ProfileArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let s = load(&a)?;
-    let agents: Vec<String> = s.groups.iter().map(|g| format!("{} ({} shift steps)", g.name, g.staff.len())).collect();
+    let agents: Vec<String> = s
+        .groups
+        .iter()
+        .map(|g| format!("{} ({} shift steps)", g.name, g.staff.len()))
+        .collect();
     print(
         out,
         &format!(
@@ -56,11 +63,15 @@ fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let reps = engine::run(&scenario, a.replications, a.threads).map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    let threads = if a.threads == 0 { rayon::current_num_threads() } else { a.threads };
+    let threads = if a.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        a.threads
+    };
     let summary = summary::build(&scenario, &reps, wall, threads.min(a.replications as usize));
     let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if let Some(path) = &a.json {
-        report::write(path, &report::json_bytes(&summary), out)?;
+        report::write_json(path, &summary, out)?;
     }
     if !a.quiet && !json_to_stdout {
         print(out, &terminal::summary(&summary))?;
@@ -95,11 +106,17 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         mean_patience: a.patience.map(|p| p.secs()),
         agents: a.agents.unwrap_or(0),
     };
-    let model = if base.mean_patience.is_some() { "Erlang A (M/M/c+M)" } else { "Erlang C (M/M/c)" };
+    let model = if base.mean_patience.is_some() {
+        "Erlang A (M/M/c+M)"
+    } else {
+        "Erlang C (M/M/c)"
+    };
     let measures = match a.target {
         Some(t) => {
             if let Some(x) = a.max_abandon.filter(|x| !(0.0..=1.0).contains(x)) {
-                return Err(Error::Usage(format!("--max-abandon {x}: expected a share between 0 and 1")));
+                return Err(Error::Usage(format!(
+                    "--max-abandon {x}: expected a share between 0 and 1"
+                )));
             }
             erlang::fewest_agents(base, t.within.secs(), t.share, a.max_abandon)?.1
         }
@@ -121,10 +138,16 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             mean_wait_s: measures.mean_wait,
             mean_queue: measures.mean_queue,
             occupancy: measures.occupancy,
-            answered_within: within.iter().map(|t| (label(t), measures.answered_within(*t))).collect(),
-            answered_share_within: within.iter().map(|t| (label(t), measures.answered_share_within(*t))).collect(),
+            answered_within: within
+                .iter()
+                .map(|t| (label(t), measures.answered_within(*t)))
+                .collect(),
+            answered_share_within: within
+                .iter()
+                .map(|t| (label(t), measures.answered_share_within(*t)))
+                .collect(),
         };
-        report::write(path, &report::json_bytes(&answer), out)?;
+        report::write_json(path, &answer, out)?;
     }
     if !json_to_stdout {
         let mut text = terminal::erlang(&measures, &within, model);

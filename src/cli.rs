@@ -83,12 +83,19 @@ impl std::str::FromStr for Target {
     fn from_str(s: &str) -> Result<Target, String> {
         let bad = || format!("'{s}' is not a target (expected SHARE/TIME, e.g. 80/20s or 0.8/20s)");
         let (share, within) = s.split_once('/').ok_or_else(bad)?;
-        let share: f64 = share.trim().trim_end_matches('%').parse().map_err(|_| bad())?;
+        let share: f64 = share
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .map_err(|_| bad())?;
         let share = if share > 1.0 { share / 100.0 } else { share };
         if !(share > 0.0 && share <= 1.0) {
             return Err(bad());
         }
-        Ok(Target { share, within: Duration::parse(within).map_err(|_| bad())? })
+        Ok(Target {
+            share,
+            within: Duration::parse(within).map_err(|_| bad())?,
+        })
     }
 }
 

@@ -82,7 +82,12 @@ impl Checked {
                 let cv = positive(*cv, "the lognormal cv")?;
                 Shape::Lognormal(LogNormal::from_mean_cv(m, cv).map_err(|e| e.to_string())?)
             }
-            DistSpec::Gamma { mean, cv, shape, scale } => {
+            DistSpec::Gamma {
+                mean,
+                cv,
+                shape,
+                scale,
+            } => {
                 let (k, theta) = match (mean, cv, shape, scale) {
                     (Some(m), Some(cv), None, None) => {
                         let m = positive_secs(*m, "the gamma mean")?;
@@ -90,9 +95,10 @@ impl Checked {
                         let k = 1.0 / (cv * cv);
                         (k, m / k)
                     }
-                    (None, None, Some(k), Some(s)) => {
-                        (positive(*k, "the gamma shape")?, positive_secs(*s, "the gamma scale")?)
-                    }
+                    (None, None, Some(k), Some(s)) => (
+                        positive(*k, "the gamma shape")?,
+                        positive_secs(*s, "the gamma scale")?,
+                    ),
                     _ => return Err("gamma takes either { mean, cv } or { shape, scale }".into()),
                 };
                 Shape::Gamma(Gamma::new(k, theta).map_err(|e| e.to_string())?, k * theta)
@@ -117,7 +123,8 @@ impl Checked {
                 let weights: Vec<f64> = table.iter().map(|(_, w)| w / total).collect();
                 Shape::Empirical {
                     values: table.iter().map(|(v, _)| v.0).collect(),
-                    index: WeightedIndex::new(weights.iter().copied()).map_err(|e| e.to_string())?,
+                    index: WeightedIndex::new(weights.iter().copied())
+                        .map_err(|e| e.to_string())?,
                     weights,
                 }
             }
@@ -130,9 +137,16 @@ impl Checked {
             (Shape::Exponential(_), DistSpec::Exponential(m)) => m.secs(),
             (Shape::Lognormal(_), DistSpec::Lognormal { mean, .. }) => mean.secs(),
             (Shape::Deterministic(v), _) => crate::time::to_secs(*v),
-            (Shape::Empirical { values, weights, .. }, _) => {
-                values.iter().zip(weights).map(|(v, w)| crate::time::to_secs(*v) * w).sum()
-            }
+            (
+                Shape::Empirical {
+                    values, weights, ..
+                },
+                _,
+            ) => values
+                .iter()
+                .zip(weights)
+                .map(|(v, w)| crate::time::to_secs(*v) * w)
+                .sum(),
             _ => unreachable!("the shape was built from this spec"),
         };
         Ok(Checked::Sampled(Dist { shape, mean_secs }))
@@ -182,7 +196,10 @@ mod tests {
 
     fn sample_mean(d: &Dist, n: usize) -> f64 {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
-        (0..n).map(|_| crate::time::to_secs(d.sample(&mut rng))).sum::<f64>() / n as f64
+        (0..n)
+            .map(|_| crate::time::to_secs(d.sample(&mut rng)))
+            .sum::<f64>()
+            / n as f64
     }
 
     #[test]
@@ -190,10 +207,26 @@ mod tests {
         let secs = |s: u64| Duration(s * 1_000_000);
         let specs = [
             DistSpec::Exponential(secs(120)),
-            DistSpec::Lognormal { mean: secs(35), cv: 0.6 },
-            DistSpec::Gamma { mean: Some(secs(50)), cv: Some(0.5), shape: None, scale: None },
-            DistSpec::Gamma { mean: None, cv: None, shape: Some(2.0), scale: Some(secs(10)) },
-            DistSpec::Weibull { scale: secs(90), shape: 0.8 },
+            DistSpec::Lognormal {
+                mean: secs(35),
+                cv: 0.6,
+            },
+            DistSpec::Gamma {
+                mean: Some(secs(50)),
+                cv: Some(0.5),
+                shape: None,
+                scale: None,
+            },
+            DistSpec::Gamma {
+                mean: None,
+                cv: None,
+                shape: Some(2.0),
+                scale: Some(secs(10)),
+            },
+            DistSpec::Weibull {
+                scale: secs(90),
+                shape: 0.8,
+            },
             DistSpec::Empirical(vec![(secs(10), 1.0), (secs(40), 3.0)]),
             DistSpec::Deterministic(secs(30)),
         ];
@@ -202,7 +235,10 @@ mod tests {
             let want = d.mean_secs();
             let got = sample_mean(&d, 200_000);
             // cv <= 1.3 for all of these, so 200k samples put the mean within 1%.
-            assert!((got - want).abs() / want < 0.01, "{spec:?}: {got} vs {want}");
+            assert!(
+                (got - want).abs() / want < 0.01,
+                "{spec:?}: {got} vs {want}"
+            );
         }
     }
 
@@ -210,11 +246,22 @@ mod tests {
     fn impossible_parameters_are_refused() {
         let bad = [
             DistSpec::Exponential(Duration(0)),
-            DistSpec::Lognormal { mean: Duration(1_000_000), cv: -1.0 },
-            DistSpec::Weibull { scale: Duration(1_000_000), shape: 0.0 },
+            DistSpec::Lognormal {
+                mean: Duration(1_000_000),
+                cv: -1.0,
+            },
+            DistSpec::Weibull {
+                scale: Duration(1_000_000),
+                shape: 0.0,
+            },
             DistSpec::Empirical(vec![]),
             DistSpec::Empirical(vec![(Duration(1), -1.0)]),
-            DistSpec::Gamma { mean: Some(Duration(1)), cv: None, shape: Some(1.0), scale: None },
+            DistSpec::Gamma {
+                mean: Some(Duration(1)),
+                cv: None,
+                shape: Some(1.0),
+                scale: None,
+            },
         ];
         for spec in bad {
             assert!(Checked::from_spec(&spec).is_err(), "{spec:?}");

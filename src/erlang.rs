@@ -30,7 +30,9 @@ pub struct Pool {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ErlangError {
     /// Without abandonment, the load reaches or exceeds the agents.
-    #[error("the load of {load:.2} erlangs needs more than {agents} agents without abandonment (Erlang C has no steady state)")]
+    #[error(
+        "the load of {load:.2} erlangs needs more than {agents} agents without abandonment (Erlang C has no steady state)"
+    )]
     Unstable {
         /// Offered load, erlangs.
         load: f64,
@@ -61,7 +63,11 @@ pub struct Measures {
 }
 
 fn positive(x: f64, what: &'static str) -> Result<f64, ErlangError> {
-    if x.is_finite() && x > 0.0 { Ok(x) } else { Err(ErlangError::Parameter(what)) }
+    if x.is_finite() && x > 0.0 {
+        Ok(x)
+    } else {
+        Err(ErlangError::Parameter(what))
+    }
 }
 
 /// Erlang B blocking probability for `c` agents and load `a`, by recursion.
@@ -165,7 +171,8 @@ impl Measures {
         let n_max = (x + 10.0 * x.sqrt() + 30.0).ceil() as usize;
         let mut tail = 1.0; // P(Poisson(x) >= n)
         for n in 0..=n_max {
-            let w = (-x + n as f64 * x.max(f64::MIN_POSITIVE).ln() - ln_gamma(n as f64 + 1.0)).exp();
+            let w =
+                (-x + n as f64 * x.max(f64::MIN_POSITIVE).ln() - ln_gamma(n as f64 + 1.0)).exp();
             // P(reached an agent by step n) weighted by P(N = n); summing
             // served mass times the tail is the same and needs one pass.
             tail -= w;
@@ -198,14 +205,20 @@ impl Measures {
 /// Fewest agents whose share of all arrivals answered within `within`
 /// seconds reaches `share` (and whose abandonment, if bounded, stays below
 /// `max_abandon`). Searches upward by doubling, then bisects.
-pub fn fewest_agents(base: Pool, within: f64, share: f64, max_abandon: Option<f64>) -> Result<(u32, Measures), ErlangError> {
+pub fn fewest_agents(
+    base: Pool,
+    within: f64,
+    share: f64,
+    max_abandon: Option<f64>,
+) -> Result<(u32, Measures), ErlangError> {
     let meets = |c: u32| -> Result<Option<Measures>, ErlangError> {
         let m = match (Pool { agents: c, ..base }).solve() {
             Ok(m) => m,
             Err(ErlangError::Unstable { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let ok = m.answered_within(within) >= share && max_abandon.is_none_or(|x| m.abandon_prob <= x);
+        let ok =
+            m.answered_within(within) >= share && max_abandon.is_none_or(|x| m.abandon_prob <= x);
         Ok(ok.then_some(m))
     };
     let mut lo = 0u32; // known to fail (zero agents never answer)
@@ -215,7 +228,9 @@ pub fn fewest_agents(base: Pool, within: f64, share: f64, max_abandon: Option<f6
             break m;
         }
         lo = hi;
-        hi = hi.checked_mul(2).ok_or(ErlangError::Parameter("the target (no headcount meets it)"))?;
+        hi = hi
+            .checked_mul(2)
+            .ok_or(ErlangError::Parameter("the target (no headcount meets it)"))?;
     };
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
@@ -235,7 +250,14 @@ mod tests {
     use super::*;
 
     fn pool(lambda: f64, handle: f64, patience: Option<f64>, c: u32) -> Measures {
-        Pool { arrival_rate: lambda, mean_handle: handle, mean_patience: patience, agents: c }.solve().unwrap()
+        Pool {
+            arrival_rate: lambda,
+            mean_handle: handle,
+            mean_patience: patience,
+            agents: c,
+        }
+        .solve()
+        .unwrap()
     }
 
     #[test]
@@ -268,7 +290,9 @@ mod tests {
     fn erlang_a_with_patience_equal_to_handle_is_m_m_infinity() {
         // theta = mu: the number in system is Poisson(a) whatever c is.
         let m = pool(5.0, 1.0, Some(1.0), 3);
-        let p = |n: u32| (-5.0f64).exp() * 5f64.powi(n as i32) / (1..=n).map(f64::from).product::<f64>();
+        let p = |n: u32| {
+            (-5.0f64).exp() * 5f64.powi(n as i32) / (1..=n).map(f64::from).product::<f64>()
+        };
         let below: f64 = (0..3).map(p).sum();
         assert!((m.wait_prob - (1.0 - below)).abs() < 1e-12);
         // E[Q] = sum (n-3)^+ p_n; P(ab) = E[Q]/lambda (theta = 1).
@@ -298,10 +322,20 @@ mod tests {
 
     #[test]
     fn fewest_agents_is_the_first_that_meets() {
-        let base = Pool { arrival_rate: 1.0, mean_handle: 120.0, mean_patience: None, agents: 0 };
+        let base = Pool {
+            arrival_rate: 1.0,
+            mean_handle: 120.0,
+            mean_patience: None,
+            agents: 0,
+        };
         let (c, m) = fewest_agents(base, 20.0, 0.8, None).unwrap();
         assert!(m.answered_within(20.0) >= 0.8);
-        let below = Pool { agents: c - 1, ..base }.solve().unwrap();
+        let below = Pool {
+            agents: c - 1,
+            ..base
+        }
+        .solve()
+        .unwrap();
         assert!(below.answered_within(20.0) < 0.8);
     }
 }

@@ -50,7 +50,9 @@ impl Error {
     /// The exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Profile(_) | Error::Usage(_) | Error::Output { .. } | Error::Erlang(_) => ExitCode::BadInput,
+            Error::Profile(_) | Error::Usage(_) | Error::Output { .. } | Error::Erlang(_) => {
+                ExitCode::BadInput
+            }
             Error::Runtime(_) => ExitCode::TargetFailed,
         }
     }

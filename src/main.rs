@@ -10,7 +10,11 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            let code = if e.use_stderr() { ExitCode::BadInput as i32 } else { 0 };
+            let code = if e.use_stderr() {
+                ExitCode::BadInput as i32
+            } else {
+                0
+            };
             std::process::exit(code);
         }
     };

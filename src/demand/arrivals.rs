@@ -34,7 +34,10 @@ impl<'a> ArrivalGen<'a> {
     pub fn new(plan: &'a ArrivalPlan, horizon: SimTime, seed: u64, replication: u32) -> Self {
         let busy = plan.busyness.map(|b| {
             let shape = 1.0 / (b.cv * b.cv);
-            (Gamma::new(shape, 1.0 / shape).expect("cv > 0 was validated"), b.period as f64 / SECOND as f64)
+            (
+                Gamma::new(shape, 1.0 / shape).expect("cv > 0 was validated"),
+                b.period as f64 / SECOND as f64,
+            )
         });
         let mut this = ArrivalGen {
             plan,
@@ -51,12 +54,16 @@ impl<'a> ArrivalGen<'a> {
     }
 
     fn draw_busyness(&mut self) -> f64 {
-        self.busy.as_ref().map_or(1.0, |(g, _)| g.sample(&mut self.busy_rng))
+        self.busy
+            .as_ref()
+            .map_or(1.0, |(g, _)| g.sample(&mut self.busy_rng))
     }
 
     /// The busyness factor of the period holding `t`, drawn in period order.
     fn busyness_at(&mut self, t: f64) -> (f64, f64) {
-        let Some((_, len)) = self.busy else { return (1.0, f64::INFINITY) };
+        let Some((_, len)) = self.busy else {
+            return (1.0, f64::INFINITY);
+        };
         let period = (t / len).floor() as u64;
         while self.busy_period < period {
             self.busy_period += 1;
@@ -70,8 +77,13 @@ impl<'a> ArrivalGen<'a> {
         let curve = &self.plan.curve;
         let day = (t / DAY_S).floor();
         let tod = t - day * DAY_S;
-        let i = curve.partition_point(|(at, _)| secs(*at) <= tod).clamp(1, curve.len() - 1);
-        let ((t0, v0), (t1, v1)) = ((secs(curve[i - 1].0), curve[i - 1].1), (secs(curve[i].0), curve[i].1));
+        let i = curve
+            .partition_point(|(at, _)| secs(*at) <= tod)
+            .clamp(1, curve.len() - 1);
+        let ((t0, v0), (t1, v1)) = (
+            (secs(curve[i - 1].0), curve[i - 1].1),
+            (secs(curve[i].0), curve[i].1),
+        );
         let level = v0 + (v1 - v0) * (tod - t0) / (t1 - t0);
         (level, day * DAY_S + t1, (v1 - v0) / (t1 - t0))
     }
@@ -82,9 +94,17 @@ impl<'a> ArrivalGen<'a> {
         let mut next = f64::INFINITY;
         for s in &self.plan.surges {
             let (start, len) = (secs(s.start), secs(s.length));
-            let offset = if s.daily { (t / DAY_S).floor() * DAY_S } else { 0.0 };
+            let offset = if s.daily {
+                (t / DAY_S).floor() * DAY_S
+            } else {
+                0.0
+            };
             // A daily surge may still be running from the day before.
-            let candidates: &[f64] = if s.daily { &[offset - DAY_S, offset, offset + DAY_S] } else { &[0.0] };
+            let candidates: &[f64] = if s.daily {
+                &[offset - DAY_S, offset, offset + DAY_S]
+            } else {
+                &[0.0]
+            };
             for base in candidates {
                 let (a, b) = (base + start, base + start + len);
                 if a <= t && t < b {
@@ -153,7 +173,12 @@ mod tests {
     use crate::time::HOUR;
 
     fn plan(curve: Vec<(SimTime, f64)>, surges: Vec<Surge>) -> ArrivalPlan {
-        ArrivalPlan { rate_per_s: 1.0, curve, surges, busyness: None }
+        ArrivalPlan {
+            rate_per_s: 1.0,
+            curve,
+            surges,
+            busyness: None,
+        }
     }
 
     /// Counts arrivals in [a, b) hours over many days.
@@ -191,7 +216,12 @@ mod tests {
 
     #[test]
     fn a_surge_multiplies_its_window_once() {
-        let s = Surge { start: 2 * HOUR, length: HOUR, multiplier: 3.0, daily: false };
+        let s = Surge {
+            start: 2 * HOUR,
+            length: HOUR,
+            multiplier: 3.0,
+            daily: false,
+        };
         let p = plan(vec![(0, 1.0), (DAY, 1.0)], vec![s]);
         let mut g = ArrivalGen::new(&p, 2 * DAY, 5, 0);
         let (mut in_surge, mut day2_same_hour) = (0u64, 0u64);
@@ -207,7 +237,10 @@ mod tests {
     fn busyness_spreads_daily_totals_beyond_poisson() {
         let mut p = plan(vec![(0, 1.0), (DAY, 1.0)], vec![]);
         p.rate_per_s = 0.1;
-        p.busyness = Some(Busyness { cv: 0.3, period: DAY });
+        p.busyness = Some(Busyness {
+            cv: 0.3,
+            period: DAY,
+        });
         let days = 200u64;
         let mut g = ArrivalGen::new(&p, days * DAY, 9, 0);
         let mut per_day = vec![0f64; days as usize];

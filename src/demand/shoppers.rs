@@ -40,7 +40,14 @@ impl<'a> ShopperSampler<'a> {
     pub fn new(scenario: &'a Scenario, replication: u32) -> Self {
         let seed = scenario.seed;
         let mut acc = 0.0;
-        let cumulative = scenario.groups.iter().map(|g| { acc += g.share; acc }).collect();
+        let cumulative = scenario
+            .groups
+            .iter()
+            .map(|g| {
+                acc += g.share;
+                acc
+            })
+            .collect();
         ShopperSampler {
             scenario,
             cumulative,
@@ -57,10 +64,16 @@ impl<'a> ShopperSampler<'a> {
             0
         } else {
             let u: f64 = self.routing.random::<f64>() * self.cumulative[self.cumulative.len() - 1];
-            self.cumulative.iter().position(|c| u < *c).unwrap_or(self.cumulative.len() - 1)
+            self.cumulative
+                .iter()
+                .position(|c| u < *c)
+                .unwrap_or(self.cumulative.len() - 1)
         };
         let sc = self.scenario;
-        let patience = sc.patience.as_ref().map_or(SimTime::MAX, |d: &Dist| d.sample(&mut self.patience));
+        let patience = sc
+            .patience
+            .as_ref()
+            .map_or(SimTime::MAX, |d: &Dist| d.sample(&mut self.patience));
         Shopper {
             arrival: now,
             handle: sc.groups[group].handle.sample(&mut self.handle),

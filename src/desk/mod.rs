@@ -107,7 +107,11 @@ impl Desk {
                 i
             }
             None => {
-                self.slots.push(Slot { shopper, generation: 0, state: State::Waiting });
+                self.slots.push(Slot {
+                    shopper,
+                    generation: 0,
+                    state: State::Waiting,
+                });
                 (self.slots.len() - 1) as u32
             }
         };
@@ -121,7 +125,10 @@ impl Desk {
         g.waiting += 1;
         self.levels.queue += 1;
         if shopper.patience != SimTime::MAX {
-            sink.schedule(now.saturating_add(shopper.patience), Timer::Abandon { slot, generation });
+            sink.schedule(
+                now.saturating_add(shopper.patience),
+                Timer::Abandon { slot, generation },
+            );
         }
     }
 
@@ -162,7 +169,10 @@ impl Desk {
 
     /// Shoppers still waiting for a first response.
     pub fn waiting(&self) -> impl Iterator<Item = &Shopper> {
-        self.slots.iter().filter(|s| s.state == State::Waiting).map(|s| &s.shopper)
+        self.slots
+            .iter()
+            .filter(|s| s.state == State::Waiting)
+            .map(|s| &s.shopper)
     }
 
     fn release(&mut self, slot: u32) {
@@ -179,7 +189,10 @@ impl Desk {
             if g.busy >= g.staffed || g.waiting == 0 {
                 return;
             }
-            let (slot, generation) = g.queue.pop_front().expect("waiting > 0 implies a queued entry");
+            let (slot, generation) = g
+                .queue
+                .pop_front()
+                .expect("waiting > 0 implies a queued entry");
             let s = &self.slots[slot as usize];
             if s.generation != generation || s.state != State::Waiting {
                 continue; // gave up earlier; its entry was left behind
@@ -198,7 +211,10 @@ impl Desk {
         self.groups[shopper.group as usize].busy += 1;
         self.levels.busy += 1;
         sink.answered(&shopper, now);
-        sink.schedule(now.saturating_add(shopper.handle), Timer::Finish { slot, generation });
+        sink.schedule(
+            now.saturating_add(shopper.handle),
+            Timer::Finish { slot, generation },
+        );
     }
 }
 
@@ -225,7 +241,14 @@ mod tests {
     }
 
     fn shopper(arrival: SimTime, handle: SimTime, patience: SimTime) -> Shopper {
-        Shopper { arrival, handle, patience, group: 0, counted: true, row: 0 }
+        Shopper {
+            arrival,
+            handle,
+            patience,
+            group: 0,
+            counted: true,
+            row: 0,
+        }
     }
 
     #[test]
@@ -236,15 +259,32 @@ mod tests {
         desk.arrive(0, shopper(0, 10, 100), &mut t); // served at once
         desk.arrive(1, shopper(1, 10, 5), &mut t); // waits, patience 5
         desk.arrive(2, shopper(2, 10, 100), &mut t); // waits
-        assert_eq!(desk.levels(), Levels { queue: 2, busy: 1, staffed: 1 });
+        assert_eq!(
+            desk.levels(),
+            Levels {
+                queue: 2,
+                busy: 1,
+                staffed: 1
+            }
+        );
         let abandon_1 = t.timers[1].1;
         desk.fire(6, abandon_1, &mut t); // shopper 1 leaves at 6
         let finish_0 = t.timers[0].1;
         desk.fire(10, finish_0, &mut t); // agent frees: shopper 2 is next
         let abandon_2 = t.timers[2].1;
         desk.fire(102, abandon_2, &mut t); // stale: shopper 2 was answered
-        assert_eq!(t.log, ["answered 0 at 0", "abandoned 1 at 6", "answered 2 at 10"]);
-        assert_eq!(desk.levels(), Levels { queue: 0, busy: 1, staffed: 1 });
+        assert_eq!(
+            t.log,
+            ["answered 0 at 0", "abandoned 1 at 6", "answered 2 at 10"]
+        );
+        assert_eq!(
+            desk.levels(),
+            Levels {
+                queue: 0,
+                busy: 1,
+                staffed: 1
+            }
+        );
     }
 
     #[test]
@@ -255,13 +295,34 @@ mod tests {
         desk.arrive(0, shopper(0, 10, SimTime::MAX), &mut t);
         desk.arrive(0, shopper(0, 20, SimTime::MAX), &mut t);
         desk.set_staff(5, 0, 0, &mut t);
-        assert_eq!(desk.levels(), Levels { queue: 0, busy: 2, staffed: 0 });
+        assert_eq!(
+            desk.levels(),
+            Levels {
+                queue: 0,
+                busy: 2,
+                staffed: 0
+            }
+        );
         desk.arrive(6, shopper(6, 1, SimTime::MAX), &mut t);
         let finish = t.timers[0].1;
         desk.fire(10, finish, &mut t);
-        assert_eq!(desk.levels(), Levels { queue: 1, busy: 1, staffed: 0 });
+        assert_eq!(
+            desk.levels(),
+            Levels {
+                queue: 1,
+                busy: 1,
+                staffed: 0
+            }
+        );
         desk.set_staff(12, 0, 1, &mut t); // the other agent is still busy
-        assert_eq!(desk.levels(), Levels { queue: 1, busy: 1, staffed: 1 });
+        assert_eq!(
+            desk.levels(),
+            Levels {
+                queue: 1,
+                busy: 1,
+                staffed: 1
+            }
+        );
         desk.set_staff(13, 0, 2, &mut t);
         assert_eq!(t.log.last().unwrap(), "answered 6 at 13");
     }

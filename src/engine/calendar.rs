@@ -42,7 +42,11 @@ pub struct Calendar<E> {
 
 impl<E> Default for Calendar<E> {
     fn default() -> Self {
-        Calendar { heap: BinaryHeap::with_capacity(1024), seq: 0, popped: 0 }
+        Calendar {
+            heap: BinaryHeap::with_capacity(1024),
+            seq: 0,
+            popped: 0,
+        }
     }
 }
 
@@ -50,7 +54,11 @@ impl<E> Calendar<E> {
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
-        self.heap.push(Entry { time, seq: self.seq, event });
+        self.heap.push(Entry {
+            time,
+            seq: self.seq,
+            event,
+        });
         self.seq += 1;
     }
 

@@ -7,7 +7,7 @@ pub mod rng;
 
 use crate::demand::{ArrivalGen, Shopper, ShopperSampler};
 use crate::desk::{Desk, Sink, Timer};
-use crate::metrics::{Recorder, Replication};
+use crate::metrics::{Aggregate, Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use calendar::Calendar;
@@ -51,11 +51,19 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
     let mut calendar = Calendar::default();
     let mut recorder = Recorder::new(scenario);
     let mut desk = Desk::new(scenario.groups.len());
-    let mut arrivals = ArrivalGen::new(&scenario.arrivals, scenario.horizon, scenario.seed, replication);
+    let mut arrivals = ArrivalGen::new(
+        &scenario.arrivals,
+        scenario.horizon,
+        scenario.seed,
+        replication,
+    );
     let mut shoppers = ShopperSampler::new(scenario, replication);
 
     for (g, plan) in scenario.groups.iter().enumerate() {
-        let mut sink = EngineSink { calendar: &mut calendar, recorder: &mut recorder };
+        let mut sink = EngineSink {
+            calendar: &mut calendar,
+            recorder: &mut recorder,
+        };
         desk.set_staff(0, g, plan.staff_at(0), &mut sink);
         if let Some(t) = plan.next_change(0) {
             calendar.schedule(t, Event::Staffing(g as u16));
@@ -70,7 +78,10 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
             break;
         }
         recorder.advance(now, desk.levels());
-        let mut sink = EngineSink { calendar: &mut calendar, recorder: &mut recorder };
+        let mut sink = EngineSink {
+            calendar: &mut calendar,
+            recorder: &mut recorder,
+        };
         match event {
             Event::Arrival => {
                 let shopper = shoppers.next(now);
@@ -94,18 +105,29 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
     recorder.finish(desk.levels(), desk.waiting(), events)
 }
 
-/// Runs replications `0..count` on up to `threads` threads (0: all cores).
-/// The output is in replication order and identical for any thread count.
-pub fn run(scenario: &Scenario, count: u32, threads: usize) -> Result<Vec<Replication>, String> {
+/// Runs replications `0..count` on up to `threads` threads (0: all cores)
+/// and merges them; the result is identical for any thread count.
+pub fn run(scenario: &Scenario, count: u32, threads: usize) -> Result<Aggregate, String> {
     run_range(scenario, 0..count, threads)
 }
 
 /// Runs the replications numbered `range` (each seeded by its number, so
 /// any split of a run into ranges gives the same replications).
-pub fn run_range(scenario: &Scenario, range: std::ops::Range<u32>, threads: usize) -> Result<Vec<Replication>, String> {
+pub fn run_range(
+    scenario: &Scenario,
+    range: std::ops::Range<u32>,
+    threads: usize,
+) -> Result<Aggregate, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    Ok(pool.install(|| range.into_par_iter().map(|r| run_replication(scenario, r)).collect()))
+    Ok(pool.install(|| {
+        range
+            .into_par_iter()
+            .fold(Aggregate::default, |acc, r| {
+                acc.absorb(r, run_replication(scenario, r))
+            })
+            .reduce(Aggregate::default, Aggregate::merge)
+    }))
 }

@@ -71,6 +71,9 @@ mod tests {
     fn the_first_draw_is_pinned() {
         // Guards against silent changes in seeding or in the generator crate.
         let first = stream(1, 0, Stream::Arrivals).next_u64();
-        assert_eq!(first, 7_463_226_475_933_842_594, "the stream changed: results are no longer reproducible");
+        assert_eq!(
+            first, 7_463_226_475_933_842_594,
+            "the stream changed: results are no longer reproducible"
+        );
     }
 }

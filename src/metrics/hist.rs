@@ -35,7 +35,9 @@ pub fn encode<T: Counter>(h: &Histogram<T>) -> String {
 /// Serializes as HDR V2 bytes.
 pub fn to_bytes<T: Counter>(h: &Histogram<T>) -> Vec<u8> {
     let mut buf = Vec::new();
-    V2Serializer::new().serialize(h, &mut buf).expect("writing to memory cannot fail");
+    V2Serializer::new()
+        .serialize(h, &mut buf)
+        .expect("writing to memory cannot fail");
     buf
 }
 
@@ -48,7 +50,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Histogram<u64>, String> {
 
 /// Reads base64 HDR V2.
 pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
-    let bytes = STANDARD.decode(text).map_err(|e| format!("not base64: {e}"))?;
+    let bytes = STANDARD
+        .decode(text)
+        .map_err(|e| format!("not base64: {e}"))?;
     from_bytes(&bytes)
 }
 
@@ -56,7 +60,10 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
 /// differ in precision, as interval histograms do).
 pub fn add_into<U: Counter>(dst: &mut Histogram<u64>, src: &Histogram<U>) {
     for v in src.iter_recorded() {
-        dst.saturating_record_n(v.value_iterated_to().min(dst.high()), v.count_at_value().as_u64());
+        dst.saturating_record_n(
+            v.value_iterated_to().min(dst.high()),
+            v.count_at_value().as_u64(),
+        );
     }
 }
 

@@ -1,11 +1,13 @@
 //! Measurement: counters, histograms, the interval series and the summary
 //! every mode writes (one format for `simulate`, `check`, `sweep`, `drive`).
 
+mod aggregate;
 pub mod hist;
 mod recorder;
 pub mod summary;
 pub mod tally;
 
-pub use recorder::{IntervalRecord, Recorder, Replication, RunHistograms};
+pub use aggregate::{Aggregate, IntervalAggregate};
+pub use recorder::{INTERVAL_QUANTILES, IntervalRecord, Recorder, Replication, RunHistograms};
 pub use summary::Summary;
 pub use tally::Tally;

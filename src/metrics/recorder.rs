@@ -5,7 +5,9 @@
 //! Shoppers count in the interval they arrived in (the "offered" convention
 //! of contact-centre reports), so an interval's answered-within share is over
 //! the shoppers who asked in it. An interval's histogram stays live while
-//! any of its shoppers is still waiting, then is packed into HDR V2 bytes.
+//! any of its shoppers is still waiting; then its percentiles are taken and
+//! the histogram is dropped, so a long horizon costs a few hundred bytes per
+//! interval.
 
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
@@ -15,21 +17,22 @@ use crate::profile::Scenario;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
 
-enum RowHist {
-    Live(Box<Histogram<u32>>),
-    Packed(Vec<u8>),
-}
+/// The quantiles kept per interval: p50, p90, p99.
+pub const INTERVAL_QUANTILES: [f64; 3] = [0.50, 0.90, 0.99];
 
 struct Row {
     tally: Tally,
-    hist: RowHist,
+    hist: Option<Box<Histogram<u32>>>,
+    quantiles: Option<[u64; 3]>,
     pending: u32,
 }
 
 impl Row {
-    fn pack(&mut self) {
-        if let RowHist::Live(h) = &self.hist {
-            self.hist = RowHist::Packed(hist::to_bytes(h));
+    /// Takes the percentiles and drops the histogram.
+    fn close(&mut self) {
+        if let Some(h) = self.hist.take() {
+            self.quantiles =
+                (!h.is_empty()).then(|| INTERVAL_QUANTILES.map(|q| h.value_at_quantile(q)));
         }
     }
 }
@@ -39,8 +42,9 @@ impl Row {
 pub struct IntervalRecord {
     /// The interval's counters (all shoppers who arrived in it).
     pub tally: Tally,
-    /// First responses of its shoppers, HDR V2 bytes.
-    pub first_response: Vec<u8>,
+    /// First response p50, p90, p99 of its answered shoppers, microseconds
+    /// (2 significant digits); `None` when nobody was answered.
+    pub quantiles_us: Option<[u64; 3]>,
 }
 
 /// Whole-run histograms of one replication (post-warm-up shoppers).
@@ -114,7 +118,11 @@ impl<'a> Recorder<'a> {
             horizon: scenario.horizon,
             last: 0,
             total: Tally::new(scenario.answered_within.len()),
-            hists: RunHistograms { first_response: run_histogram(), abandon_time: run_histogram(), handle: run_histogram() },
+            hists: RunHistograms {
+                first_response: run_histogram(),
+                abandon_time: run_histogram(),
+                handle: run_histogram(),
+            },
             rows: Vec::new(),
             first_open: 0,
         };
@@ -125,7 +133,8 @@ impl<'a> Recorder<'a> {
     fn open_row(&mut self) {
         self.rows.push(Row {
             tally: Tally::new(self.thresholds.len()),
-            hist: RowHist::Live(Box::new(interval_histogram())),
+            hist: Some(Box::new(interval_histogram())),
+            quantiles: None,
             pending: 0,
         });
     }
@@ -150,26 +159,26 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// Packs every past interval whose shoppers have all been resolved.
+    /// Closes every past interval whose shoppers have all been resolved.
     fn close_finished(&mut self) {
         let current = self.rows.len() - 1;
         for row in &mut self.rows[self.first_open..current] {
             if row.pending == 0 {
-                row.pack();
+                row.close();
             }
         }
-        while self.first_open < current && matches!(self.rows[self.first_open].hist, RowHist::Packed(_)) {
+        while self.first_open < current && self.rows[self.first_open].hist.is_none() {
             self.first_open += 1;
         }
     }
 
-    /// Resolves one of a row's shoppers, packing the row if it was the last.
+    /// Resolves one of a row's shoppers, closing the row if it was the last.
     fn resolve(&mut self, row: usize) {
         let past = row + 1 < self.rows.len();
         let r = &mut self.rows[row];
         r.pending -= 1;
         if r.pending == 0 && past {
-            r.pack();
+            r.close();
         }
     }
 
@@ -188,7 +197,7 @@ impl<'a> Recorder<'a> {
         let wait = now - s.arrival;
         let row = &mut self.rows[s.row as usize];
         credit_answer(&mut row.tally, wait, self.thresholds);
-        if let RowHist::Live(h) = &mut row.hist {
+        if let Some(h) = &mut row.hist {
             hist::record(h, wait);
         }
         if s.counted {
@@ -212,7 +221,12 @@ impl<'a> Recorder<'a> {
     }
 
     /// Closes the books at the horizon.
-    pub fn finish<'s>(mut self, lv: Levels, waiting: impl Iterator<Item = &'s Shopper>, events: u64) -> Replication {
+    pub fn finish<'s>(
+        mut self,
+        lv: Levels,
+        waiting: impl Iterator<Item = &'s Shopper>,
+        events: u64,
+    ) -> Replication {
         self.advance(self.horizon, lv);
         let mut in_system_at_end = 0;
         for s in waiting {
@@ -231,11 +245,19 @@ impl<'a> Recorder<'a> {
             .rows
             .into_iter()
             .map(|mut row| {
-                row.pack();
-                let RowHist::Packed(bytes) = row.hist else { unreachable!("packed above") };
-                IntervalRecord { tally: row.tally, first_response: bytes }
+                row.close();
+                IntervalRecord {
+                    tally: row.tally,
+                    quantiles_us: row.quantiles,
+                }
             })
             .collect();
-        Replication { total: self.total, in_system_at_end, intervals, histograms: self.hists, events }
+        Replication {
+            total: self.total,
+            in_system_at_end,
+            intervals,
+            histograms: self.hists,
+            events,
+        }
     }
 }

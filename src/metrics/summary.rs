@@ -5,8 +5,8 @@
 //! Confidence intervals come from the spread between replications, or, with
 //! one replication, from 20 batch means over the post-warm-up intervals.
 
+use super::aggregate::Aggregate;
 use super::hist;
-use super::recorder::Replication;
 use super::tally::{Rates, Tally};
 use crate::profile::Scenario;
 use crate::stats::ci95;
@@ -106,12 +106,24 @@ pub struct IntervalSummary {
     pub staffed: Option<f64>,
     /// Time-average agents busy.
     pub busy: Option<f64>,
-    /// First response percentiles of the interval's answered shoppers.
-    pub first_response_s: Percentiles,
+    /// First response p50/p90/p99 of the interval's answered shoppers
+    /// (mean over replications of each replication's value).
+    pub first_response_s: IntervalQuantiles,
     /// The raw counters, for exact merging.
     pub tally: Tally,
-    /// First responses, HDR V2 base64, for exact merging.
-    pub first_response_hist: String,
+}
+
+/// An interval's first-response percentiles, seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntervalQuantiles {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Replications that had an answered shopper in the interval.
+    pub replications: u32,
 }
 
 /// Whole-run histograms, HDR V2 base64.
@@ -136,6 +148,8 @@ pub struct RunInfo {
     pub shoppers_per_s: f64,
     /// Worker threads.
     pub threads: usize,
+    /// Peak resident memory of the process so far, MiB (Linux; null elsewhere).
+    pub peak_rss_mib: Option<f64>,
     /// peakdesk's version.
     pub version: String,
     /// The random generator and seeding.
@@ -181,7 +195,11 @@ pub struct Summary {
 
 /// A threshold's label: `"10s"`, `"180s"`, `"0.5s"`.
 pub fn within_label(t: SimTime) -> String {
-    if t % SECOND == 0 { format!("{}s", t / SECOND) } else { format!("{}s", to_secs(t)) }
+    if t.is_multiple_of(SECOND) {
+        format!("{}s", t / SECOND)
+    } else {
+        format!("{}s", to_secs(t))
+    }
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -202,13 +220,16 @@ fn percentiles<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Percentiles {
 }
 
 /// The spread samples: one tally per replication, or batch means.
-fn samples(scenario: &Scenario, reps: &[Replication]) -> Vec<Tally> {
-    if reps.len() >= 2 {
-        return reps.iter().map(|r| r.total.clone()).collect();
+fn samples(scenario: &Scenario, agg: &Aggregate) -> Vec<Tally> {
+    if agg.replications >= 2 {
+        return agg
+            .replication_tallies
+            .iter()
+            .map(|(_, t)| t.clone())
+            .collect();
     }
-    let Some(rep) = reps.first() else { return Vec::new() };
     let first = scenario.warmup.div_ceil(scenario.interval) as usize;
-    let rows = &rep.intervals[first.min(rep.intervals.len())..];
+    let rows = &agg.intervals[first.min(agg.intervals.len())..];
     let b = BATCHES.min(rows.len());
     (0..b)
         .map(|i| {
@@ -224,25 +245,23 @@ fn samples(scenario: &Scenario, reps: &[Replication]) -> Vec<Tally> {
 fn estimate(total: &Rates, spread: &[Rates], f: impl Fn(&Rates) -> f64) -> Estimate {
     let value = finite(f(total));
     let xs: Vec<f64> = spread.iter().map(&f).collect();
-    Estimate { value, ci95: value.and_then(|v| ci95(v, &xs)) }
+    Estimate {
+        value,
+        ci95: value.and_then(|v| ci95(v, &xs)),
+    }
 }
 
-/// Merges replications into the summary.
-pub fn build(scenario: &Scenario, reps: &[Replication], wall_s: f64, threads: usize) -> Summary {
-    let k = scenario.answered_within.len();
-    let mut total = Tally::new(k);
-    let mut first = hist::run_histogram();
-    let mut abandon = hist::run_histogram();
-    let mut handle = hist::run_histogram();
-    for r in reps {
-        total.add(&r.total);
-        first.add(&r.histograms.first_response).expect("same bounds");
-        abandon.add(&r.histograms.abandon_time).expect("same bounds");
-        handle.add(&r.histograms.handle).expect("same bounds");
-    }
+/// Builds the summary of merged replications.
+pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) -> Summary {
+    let total = &agg.total;
     let rates = total.rates();
-    let spread: Vec<Rates> = samples(scenario, reps).iter().map(Tally::rates).collect();
-    let labels: Vec<String> = scenario.answered_within.iter().map(|t| within_label(*t)).collect();
+    let spread: Vec<Rates> = samples(scenario, agg).iter().map(Tally::rates).collect();
+    let labels: Vec<String> = scenario
+        .answered_within
+        .iter()
+        .map(|t| within_label(*t))
+        .collect();
+    let h = &agg.histograms;
     let metrics = Metrics {
         abandon_rate: estimate(&rates, &spread, |r| r.abandon_rate),
         wait_prob: estimate(&rates, &spread, |r| r.wait_prob),
@@ -254,78 +273,100 @@ pub fn build(scenario: &Scenario, reps: &[Replication], wall_s: f64, threads: us
             .enumerate()
             .map(|(i, l)| (l.clone(), estimate(&rates, &spread, |r| r.within[i])))
             .collect(),
-        first_response_s: percentiles(&first),
-        abandon_time_s: percentiles(&abandon),
-        handle_s: percentiles(&handle),
+        first_response_s: percentiles(&h.first_response),
+        abandon_time_s: percentiles(&h.abandon_time),
+        handle_s: percentiles(&h.handle),
     };
-    let arrived_all: u64 = reps.iter().flat_map(|r| &r.intervals).map(|i| i.tally.arrived).sum();
+    let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.arrived).sum();
     Summary {
         schema: SCHEMA.into(),
         profile: scenario.name.clone(),
         source: scenario.source.clone(),
         seed: scenario.seed,
-        replications: reps.len() as u32,
+        replications: agg.replications,
         horizon_s: to_secs(scenario.horizon),
         warmup_s: to_secs(scenario.warmup),
         interval_s: to_secs(scenario.interval),
-        overrides: scenario.overrides.iter().map(|o| (o.path.clone(), o.value.clone())).collect(),
+        overrides: scenario
+            .overrides
+            .iter()
+            .map(|o| (o.path.clone(), o.value.clone()))
+            .collect(),
         counts: Counts {
             arrived: total.arrived,
             answered: total.answered,
             abandoned: total.abandoned,
-            in_system_at_end: reps.iter().map(|r| r.in_system_at_end).sum(),
+            in_system_at_end: agg.in_system_at_end,
         },
         metrics,
-        intervals: intervals(scenario, reps, &labels),
+        intervals: intervals(scenario, agg, &labels),
         histograms: Histograms {
-            first_response_us: hist::encode(&first),
-            abandon_time_us: hist::encode(&abandon),
-            handle_us: hist::encode(&handle),
+            first_response_us: hist::encode(&h.first_response),
+            abandon_time_us: hist::encode(&h.abandon_time),
+            handle_us: hist::encode(&h.handle),
         },
-        replication_tallies: reps.iter().map(|r| r.total.clone()).collect(),
+        replication_tallies: agg
+            .replication_tallies
+            .iter()
+            .map(|(_, t)| t.clone())
+            .collect(),
         run: RunInfo {
-            events: reps.iter().map(|r| r.events).sum(),
+            events: agg.events,
             wall_s,
-            shoppers_per_s: if wall_s > 0.0 { arrived_all as f64 / wall_s } else { 0.0 },
+            shoppers_per_s: if wall_s > 0.0 {
+                arrived_all as f64 / wall_s
+            } else {
+                0.0
+            },
             threads,
+            peak_rss_mib: peak_rss_mib(),
             version: env!("CARGO_PKG_VERSION").into(),
             rng: crate::engine::rng::ALGORITHM.into(),
-            crates: crate::CRATE_VERSIONS.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            crates: crate::CRATE_VERSIONS
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
         },
     }
 }
 
-fn intervals(scenario: &Scenario, reps: &[Replication], labels: &[String]) -> Vec<IntervalSummary> {
-    let rows = reps.first().map_or(0, |r| r.intervals.len());
-    (0..rows)
-        .map(|i| {
-            let mut tally = Tally::new(labels.len());
-            let mut h: Option<Histogram<u64>> = None;
-            for r in reps {
-                let rec = &r.intervals[i];
-                tally.add(&rec.tally);
-                let part = hist::from_bytes(&rec.first_response).expect("written by this process");
-                match &mut h {
-                    None => h = Some(part),
-                    Some(acc) => acc.add(&part).expect("same bounds"),
-                }
-            }
-            let h = h.expect("at least one replication");
-            let rates = tally.rates();
+/// The process's peak resident set (VmHWM), from /proc on Linux.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<IntervalSummary> {
+    agg.intervals
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let rates = row.tally.rates();
             let start = i as u64 * scenario.interval;
+            let q = row.quantiles_s();
             IntervalSummary {
                 start_s: to_secs(start),
                 start: clock_label(start),
-                arrived: tally.arrived,
-                answered: tally.answered,
-                abandoned: tally.abandoned,
-                answered_within: labels.iter().cloned().zip(rates.within.iter().map(|w| finite(*w))).collect(),
+                arrived: row.tally.arrived,
+                answered: row.tally.answered,
+                abandoned: row.tally.abandoned,
+                answered_within: labels
+                    .iter()
+                    .cloned()
+                    .zip(rates.within.iter().map(|w| finite(*w)))
+                    .collect(),
                 mean_queue: finite(rates.mean_queue),
                 staffed: finite(rates.mean_staffed),
                 busy: finite(rates.mean_busy),
-                first_response_s: percentiles(&h),
-                first_response_hist: hist::encode(&h),
-                tally,
+                first_response_s: IntervalQuantiles {
+                    p50: q.map(|q| q[0]),
+                    p90: q.map(|q| q[1]),
+                    p99: q.map(|q| q[2]),
+                    replications: row.quantile_count,
+                },
+                tally: row.tally.clone(),
             }
         })
         .collect()

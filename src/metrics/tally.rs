@@ -64,7 +64,11 @@ fn ratio(a: f64, b: f64) -> f64 {
 impl Tally {
     /// An empty tally for `thresholds` answered-within thresholds.
     pub fn new(thresholds: usize) -> Tally {
-        Tally { within: vec![0; thresholds], undecided: vec![0; thresholds], ..Tally::default() }
+        Tally {
+            within: vec![0; thresholds],
+            undecided: vec![0; thresholds],
+            ..Tally::default()
+        }
     }
 
     /// Adds another tally into this one.
@@ -74,7 +78,10 @@ impl Tally {
         self.immediate += o.immediate;
         self.abandoned += o.abandoned;
         self.wait_sum_us += o.wait_sum_us;
-        for (mine, theirs) in [(&mut self.within, &o.within), (&mut self.undecided, &o.undecided)] {
+        for (mine, theirs) in [
+            (&mut self.within, &o.within),
+            (&mut self.undecided, &o.undecided),
+        ] {
             if mine.len() < theirs.len() {
                 mine.resize(theirs.len(), 0);
             }
@@ -95,13 +102,21 @@ impl Tally {
         Rates {
             abandon_rate: ratio(self.abandoned as f64, arrived),
             wait_prob: ratio((self.arrived - self.immediate) as f64, arrived),
-            wait_mean_s: ratio(self.wait_sum_us as f64 / 1e6, (self.answered + self.abandoned) as f64),
+            wait_mean_s: ratio(
+                self.wait_sum_us as f64 / 1e6,
+                (self.answered + self.abandoned) as f64,
+            ),
             occupancy: ratio(self.busy_area as f64, self.staffed_area as f64),
             within: self
                 .within
                 .iter()
                 .enumerate()
-                .map(|(k, w)| ratio(*w as f64, arrived - self.undecided.get(k).copied().unwrap_or(0) as f64))
+                .map(|(k, w)| {
+                    ratio(
+                        *w as f64,
+                        arrived - self.undecided.get(k).copied().unwrap_or(0) as f64,
+                    )
+                })
                 .collect(),
             mean_queue: ratio(self.queue_area as f64, span),
             mean_staffed: ratio(self.staffed_area as f64, span),
@@ -130,7 +145,10 @@ mod tests {
             span_us: 10,
         };
         let r = t.rates();
-        assert_eq!((r.abandon_rate, r.wait_prob, r.wait_mean_s, r.occupancy), (0.2, 0.6, 5.0, 0.75));
+        assert_eq!(
+            (r.abandon_rate, r.wait_prob, r.wait_mean_s, r.occupancy),
+            (0.2, 0.6, 5.0, 0.75)
+        );
         assert_eq!(r.within, vec![0.5, 1.0]);
         assert_eq!((r.mean_queue, r.mean_staffed, r.mean_busy), (3.0, 8.0, 6.0));
         assert!(Tally::new(2).rates().abandon_rate.is_nan());
@@ -138,9 +156,23 @@ mod tests {
 
     #[test]
     fn adding_is_associative() {
-        let a = Tally { arrived: 1, within: vec![1], ..Tally::default() };
-        let b = Tally { arrived: 2, busy_area: 7, within: vec![0, 2], ..Tally::default() };
-        let c = Tally { arrived: 3, span_us: 5, within: vec![3], ..Tally::default() };
+        let a = Tally {
+            arrived: 1,
+            within: vec![1],
+            ..Tally::default()
+        };
+        let b = Tally {
+            arrived: 2,
+            busy_area: 7,
+            within: vec![0, 2],
+            ..Tally::default()
+        };
+        let c = Tally {
+            arrived: 3,
+            span_us: 5,
+            within: vec![3],
+            ..Tally::default()
+        };
         let mut left = a.clone();
         left.add(&b);
         left.add(&c);

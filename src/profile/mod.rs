@@ -58,23 +58,39 @@ pub enum ProfileError {
 /// Reads, overrides and validates a profile file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ProfileError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ProfileError::Read { file: file.clone(), source })?;
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     parse(&file, &text, is_json, sets)
 }
 
 /// Parses profile text (TOML, or JSON when `is_json`) named `file`.
-pub fn parse(file: &str, text: &str, is_json: bool, sets: &[String]) -> Result<Scenario, ProfileError> {
-    let syntax = |message: String| ProfileError::Syntax { file: file.to_string(), message };
+pub fn parse(
+    file: &str,
+    text: &str,
+    is_json: bool,
+    sets: &[String],
+) -> Result<Scenario, ProfileError> {
+    let syntax = |message: String| ProfileError::Syntax {
+        file: file.to_string(),
+        message,
+    };
     let mut tree: Value = if is_json {
         serde_json::from_str(text).map_err(|e| syntax(format!("not valid JSON: {e}")))?
     } else {
-        toml::from_str(text).map_err(|e| syntax(format!("not valid TOML: {}", e.to_string().trim_end())))?
+        toml::from_str(text)
+            .map_err(|e| syntax(format!("not valid TOML: {}", e.to_string().trim_end())))?
     };
     let mut applied = Vec::new();
     for arg in sets {
-        let bad = |message: String| ProfileError::Override { arg: arg.clone(), message };
+        let bad = |message: String| ProfileError::Override {
+            arg: arg.clone(),
+            message,
+        };
         let ov = overrides::parse(arg).map_err(bad)?;
         overrides::apply(&mut tree, &ov).map_err(bad)?;
         applied.push(ov);
@@ -82,13 +98,24 @@ pub fn parse(file: &str, text: &str, is_json: bool, sets: &[String]) -> Result<S
     let raw: raw::RawProfile = serde_path_to_error::deserialize(tree).map_err(|e| {
         let key = e.path().to_string();
         let mut message = with_suggestion(&e.inner().to_string());
-        if let Some(ov) = applied.iter().rev().find(|o| key.starts_with(&o.path) || o.path.starts_with(&key)) {
+        if let Some(ov) = applied
+            .iter()
+            .rev()
+            .find(|o| key.starts_with(&o.path) || o.path.starts_with(&key))
+        {
             message.push_str(&format!(" (set by --set {}={})", ov.path, ov.value));
         }
-        ProfileError::Invalid { file: file.to_string(), key: if key == "." { "profile".into() } else { key }, message }
+        ProfileError::Invalid {
+            file: file.to_string(),
+            key: if key == "." { "profile".into() } else { key },
+            message,
+        }
     })?;
-    validate::scenario(file, raw, applied)
-        .map_err(|(key, message)| ProfileError::Invalid { file: file.to_string(), key, message })
+    validate::scenario(file, raw, applied).map_err(|(key, message)| ProfileError::Invalid {
+        file: file.to_string(),
+        key,
+        message,
+    })
 }
 
 /// Adds "did you mean" to serde's unknown-field and unknown-variant messages.
@@ -144,25 +171,46 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion() {
         let e = err(&MINIMAL.replace("staff = 2", "staf = 2"), &[]);
-        assert!(e.starts_with("p.toml: agents.groups[0].staf: unknown field `staf`"), "{e}");
+        assert!(
+            e.starts_with("p.toml: agents.groups[0].staf: unknown field `staf`"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `staff`?"), "{e}");
         let e = err(&MINIMAL.replace("exponential", "exponentail"), &[]);
-        assert!(e.contains("agents.groups[0].handle: unknown variant `exponentail`"), "{e}");
+        assert!(
+            e.contains("agents.groups[0].handle: unknown variant `exponentail`"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `exponential`?"), "{e}");
     }
 
     #[test]
     fn wrong_values_name_path_value_and_form() {
         let e = err(&MINIMAL.replace("\"1/s\"", "\"fast\""), &[]);
-        assert_eq!(e, "p.toml: arrivals.rate: 'fast' is not a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second");
+        assert_eq!(
+            e,
+            "p.toml: arrivals.rate: 'fast' is not a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second"
+        );
         let e = err(MINIMAL, &["agents.groups[0].staff=-3"]);
-        assert!(e.contains("agents.groups[0].staff: -3 is not a headcount"), "{e}");
-        assert!(e.contains("(set by --set agents.groups[0].staff=-3)"), "{e}");
+        assert!(
+            e.contains("agents.groups[0].staff: -3 is not a headcount"),
+            "{e}"
+        );
+        assert!(
+            e.contains("(set by --set agents.groups[0].staff=-3)"),
+            "{e}"
+        );
     }
 
     #[test]
     fn overrides_reach_the_scenario_and_are_listed() {
-        let s = parse("p.toml", MINIMAL, false, &["agents.groups[0].staff=7".into()]).unwrap();
+        let s = parse(
+            "p.toml",
+            MINIMAL,
+            false,
+            &["agents.groups[0].staff=7".into()],
+        )
+        .unwrap();
         assert_eq!(s.groups[0].staff_at(0), 7);
         assert_eq!(s.overrides[0].path, "agents.groups[0].staff");
         let e = err(MINIMAL, &["agents.grops[0].staff=7"]);

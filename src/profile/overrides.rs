@@ -35,7 +35,9 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
             None => (part, ""),
         };
         if name.is_empty() {
-            return Err(format!("'{path}' is not a path (expected keys joined by '.', items as [N], e.g. agents.groups[0].staff)"));
+            return Err(format!(
+                "'{path}' is not a path (expected keys joined by '.', items as [N], e.g. agents.groups[0].staff)"
+            ));
         }
         steps.push(Step::Key(name.to_string()));
         while !rest.is_empty() {
@@ -46,7 +48,11 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
                     steps.push(Step::Index(i));
                     rest = &rest[c + 1..];
                 }
-                None => return Err(format!("'{part}' in '{path}' has a bad index (expected name[N])")),
+                None => {
+                    return Err(format!(
+                        "'{part}' in '{path}' has a bad index (expected name[N])"
+                    ));
+                }
             }
         }
     }
@@ -67,7 +73,10 @@ pub fn parse(arg: &str) -> Result<Override, String> {
         .split_once('=')
         .ok_or_else(|| format!("'{arg}' is not PATH=VALUE (e.g. agents.groups[0].staff=120)"))?;
     parse_path(path.trim())?;
-    Ok(Override { path: path.trim().to_string(), value: parse_value(value.trim()) })
+    Ok(Override {
+        path: path.trim().to_string(),
+        value: parse_value(value.trim()),
+    })
 }
 
 /// Applies one override to a profile tree.
@@ -87,7 +96,8 @@ pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
                 if next_is_index && !map.contains_key(k) {
                     return Err(format!("'{}' has no list '{k}' to index", display(&walked)));
                 }
-                map.entry(k.clone()).or_insert_with(|| Value::Object(Map::new()))
+                map.entry(k.clone())
+                    .or_insert_with(|| Value::Object(Map::new()))
             }
             (Step::Index(n), Value::Array(items)) => {
                 let len = items.len();
@@ -108,7 +118,10 @@ pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
                 ));
             }
             (Step::Index(n), other) => {
-                return Err(format!("cannot take item [{n}] of '{walked}', which is {}", kind(other)));
+                return Err(format!(
+                    "cannot take item [{n}] of '{walked}', which is {}",
+                    kind(other)
+                ));
             }
         };
         match step {
@@ -124,7 +137,11 @@ pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
 }
 
 fn display(walked: &str) -> &str {
-    if walked.is_empty() { "the profile" } else { walked }
+    if walked.is_empty() {
+        "the profile"
+    } else {
+        walked
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -153,7 +170,10 @@ mod tests {
         assert_eq!(parse("a=0.8").unwrap().value, json!(0.8));
         assert_eq!(parse("a=90s").unwrap().value, json!("90s"));
         assert_eq!(parse("a=2/s").unwrap().value, json!("2/s"));
-        assert_eq!(parse("a={ exponential = \"60s\" }").unwrap().value, json!({"exponential": "60s"}));
+        assert_eq!(
+            parse("a={ exponential = \"60s\" }").unwrap().value,
+            json!({"exponential": "60s"})
+        );
     }
 
     #[test]
@@ -169,7 +189,10 @@ mod tests {
     fn impossible_paths_are_named() {
         let mut root = json!({"agents": {"groups": [{"staff": 1}]}, "horizon": "1h"});
         let e = set(&mut root, "agents.groups[3].staff=1").unwrap_err();
-        assert!(e.contains("index 3 is out of range: 'agents.groups' has 1 item(s)"), "{e}");
+        assert!(
+            e.contains("index 3 is out of range: 'agents.groups' has 1 item(s)"),
+            "{e}"
+        );
         let e = set(&mut root, "horizon.x=1").unwrap_err();
         assert!(e.contains("'horizon', which is a string"), "{e}");
         assert!(parse("agents..x=1").is_err());

@@ -121,7 +121,9 @@ impl<'de> Deserialize<'de> for RawStaff {
         impl<'de> Visitor<'de> for V {
             type Value = RawStaff;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a headcount (whole number >= 0) or a list of { at = \"HH:MM\", agents = N }")
+                f.write_str(
+                    "a headcount (whole number >= 0) or a list of { at = \"HH:MM\", agents = N }",
+                )
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawStaff, E> {
                 u32::try_from(v)
@@ -131,7 +133,9 @@ impl<'de> Deserialize<'de> for RawStaff {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawStaff, E> {
                 match u64::try_from(v) {
                     Ok(u) => self.visit_u64(u),
-                    Err(_) => Err(E::custom(format!("{v} is not a headcount (expected a whole number >= 0)"))),
+                    Err(_) => Err(E::custom(format!(
+                        "{v} is not a headcount (expected a whole number >= 0)"
+                    ))),
                 }
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawStaff, A::Error> {

@@ -47,7 +47,8 @@ fn scalar<'de, D: Deserializer<'de>>(d: D, expecting: &'static str) -> Result<Sc
     d.deserialize_any(ScalarVisitor(expecting))
 }
 
-const DURATION_FORM: &str = "a duration such as \"90s\", \"5m\", \"1h30m\", \"2d\" or a number of seconds";
+const DURATION_FORM: &str =
+    "a duration such as \"90s\", \"5m\", \"1h30m\", \"2d\" or a number of seconds";
 
 /// A non-negative span of time, written `"90s"`, `"5m"`, `"1h30m"` or as seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +95,7 @@ impl<'de> Deserialize<'de> for Duration {
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let us = self.0;
-        if us % SECOND != 0 {
+        if !us.is_multiple_of(SECOND) {
             return write!(f, "{}s", self.secs());
         }
         let parts = [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s")];
@@ -118,7 +119,8 @@ impl Serialize for Duration {
     }
 }
 
-const RATE_FORM: &str = "a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second";
+const RATE_FORM: &str =
+    "a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second";
 
 /// An event rate, stored per second: `"2/s"`, `"7200/h"`, `"150000/day"`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,7 +210,11 @@ mod tests {
         assert_eq!(Duration::parse("1.5").unwrap().0, 1_500_000);
         assert_eq!(Duration::parse("250ms").unwrap().0, 250_000);
         assert!(Duration::parse("-3").is_err());
-        assert!(Duration::parse("soon").unwrap_err().contains("'soon' is not a duration"));
+        assert!(
+            Duration::parse("soon")
+                .unwrap_err()
+                .contains("'soon' is not a duration")
+        );
     }
 
     #[test]
@@ -233,7 +239,10 @@ mod tests {
 
     #[test]
     fn times_of_day() {
-        assert_eq!(TimeOfDay::parse("20:15").unwrap().0, 20 * HOUR + 15 * MINUTE);
+        assert_eq!(
+            TimeOfDay::parse("20:15").unwrap().0,
+            20 * HOUR + 15 * MINUTE
+        );
         assert_eq!(TimeOfDay::parse("24:00").unwrap().0, DAY);
         assert_eq!(TimeOfDay::parse("00:00:30").unwrap().0, 30 * SECOND);
         for bad in ["25:00", "24:01", "7:00", "12:60", "noon"] {

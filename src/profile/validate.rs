@@ -120,14 +120,28 @@ fn dist(key: &str, spec: &DistSpec) -> Result<Checked, Invalid> {
 }
 
 /// Validates a raw profile.
-pub fn scenario(file: &str, raw: RawProfile, overrides: Vec<Override>) -> Result<Scenario, Invalid> {
+pub fn scenario(
+    file: &str,
+    raw: RawProfile,
+    overrides: Vec<Override>,
+) -> Result<Scenario, Invalid> {
     let horizon = raw.horizon.0;
     if horizon == 0 {
-        return Err(invalid("horizon", "0s is too short (expected a duration longer than 0s)"));
+        return Err(invalid(
+            "horizon",
+            "0s is too short (expected a duration longer than 0s)",
+        ));
     }
     let warmup = raw.warmup.map_or(0, |d| d.0);
     if warmup >= horizon {
-        return Err(invalid("warmup", format!("{} is not shorter than the horizon {}", raw.warmup.unwrap(), raw.horizon)));
+        return Err(invalid(
+            "warmup",
+            format!(
+                "{} is not shorter than the horizon {}",
+                raw.warmup.unwrap(),
+                raw.horizon
+            ),
+        ));
     }
     let interval = raw.interval.map_or(15 * MINUTE, |d| d.0);
     if interval < SECOND {
@@ -137,7 +151,10 @@ pub fn scenario(file: &str, raw: RawProfile, overrides: Vec<Override>) -> Result
         None => vec![10 * SECOND, 30 * SECOND, 60 * SECOND, 180 * SECOND],
         Some(list) => {
             if list.is_empty() || list.len() > 8 {
-                return Err(invalid("answered_within", format!("has {} thresholds (expected 1 to 8)", list.len())));
+                return Err(invalid(
+                    "answered_within",
+                    format!("has {} thresholds (expected 1 to 8)", list.len()),
+                ));
             }
             let mut t: Vec<SimTime> = list.iter().map(|d| d.0).collect();
             t.sort_unstable();
@@ -154,7 +171,9 @@ pub fn scenario(file: &str, raw: RawProfile, overrides: Vec<Override>) -> Result
     };
     let groups = groups(&raw.agents.groups)?;
     let name = raw.name.unwrap_or_else(|| {
-        std::path::Path::new(file).file_stem().map_or("profile".into(), |s| s.to_string_lossy().into_owned())
+        std::path::Path::new(file)
+            .file_stem()
+            .map_or("profile".into(), |s| s.to_string_lossy().into_owned())
     });
     Ok(Scenario {
         source: file.to_string(),
@@ -174,29 +193,49 @@ pub fn scenario(file: &str, raw: RawProfile, overrides: Vec<Override>) -> Result
 
 fn arrivals(raw: &RawArrivals) -> Result<ArrivalPlan, Invalid> {
     if raw.rate.0 <= 0.0 {
-        return Err(invalid("arrivals.rate", format!("{}/s is not a positive rate", raw.rate.0)));
+        return Err(invalid(
+            "arrivals.rate",
+            format!("{}/s is not a positive rate", raw.rate.0),
+        ));
     }
     let curve = curve(raw.curve.as_deref().unwrap_or(&[]))?;
     let mut surges = Vec::new();
     for (i, s) in raw.surges.iter().flatten().enumerate() {
         let key = |k: &str| format!("arrivals.surges[{i}].{k}");
         if !(s.multiplier.is_finite() && s.multiplier >= 0.0) {
-            return Err(invalid(key("multiplier"), format!("{} is not a factor >= 0", s.multiplier)));
+            return Err(invalid(
+                key("multiplier"),
+                format!("{} is not a factor >= 0", s.multiplier),
+            ));
         }
         if s.length.0 == 0 {
-            return Err(invalid(key("for"), "0s is too short (expected a duration longer than 0s)"));
+            return Err(invalid(
+                key("for"),
+                "0s is too short (expected a duration longer than 0s)",
+            ));
         }
         let daily = s.daily.unwrap_or(false);
         if daily && (s.at.0 >= DAY || s.length.0 > DAY) {
-            return Err(invalid(key("at"), "a daily surge must start within the day and last at most 24h"));
+            return Err(invalid(
+                key("at"),
+                "a daily surge must start within the day and last at most 24h",
+            ));
         }
-        surges.push(Surge { start: s.at.0, length: s.length.0, multiplier: s.multiplier, daily });
+        surges.push(Surge {
+            start: s.at.0,
+            length: s.length.0,
+            multiplier: s.multiplier,
+            daily,
+        });
     }
     let busyness = match &raw.busyness {
         None => None,
         Some(b) => {
             if !(b.cv.is_finite() && b.cv >= 0.0) {
-                return Err(invalid("arrivals.busyness.cv", format!("{} is not a coefficient of variation >= 0", b.cv)));
+                return Err(invalid(
+                    "arrivals.busyness.cv",
+                    format!("{} is not a coefficient of variation >= 0", b.cv),
+                ));
             }
             let period = b.per.map_or(DAY, |d| d.0);
             if period == 0 {
@@ -205,7 +244,12 @@ fn arrivals(raw: &RawArrivals) -> Result<ArrivalPlan, Invalid> {
             (b.cv > 0.0).then_some(Busyness { cv: b.cv, period })
         }
     };
-    Ok(ArrivalPlan { rate_per_s: raw.rate.0, curve, surges, busyness })
+    Ok(ArrivalPlan {
+        rate_per_s: raw.rate.0,
+        curve,
+        surges,
+        busyness,
+    })
 }
 
 /// Checks the curve's points and returns it covering [0, 24:00], mean 1.
@@ -215,12 +259,19 @@ fn curve(points: &[(super::units::TimeOfDay, f64)]) -> Result<Vec<(SimTime, f64)
     }
     for (i, (at, level)) in points.iter().enumerate() {
         if !(level.is_finite() && *level >= 0.0) {
-            return Err(invalid(format!("arrivals.curve[{i}][1]"), format!("{level} is not a level >= 0")));
+            return Err(invalid(
+                format!("arrivals.curve[{i}][1]"),
+                format!("{level} is not a level >= 0"),
+            ));
         }
         if i > 0 && at.0 <= points[i - 1].0.0 {
             return Err(invalid(
                 format!("arrivals.curve[{i}][0]"),
-                format!("{} does not come after the previous point's {} (points must be in time order)", show_tod(at.0), show_tod(points[i - 1].0.0)),
+                format!(
+                    "{} does not come after the previous point's {} (points must be in time order)",
+                    show_tod(at.0),
+                    show_tod(points[i - 1].0.0)
+                ),
             ));
         }
     }
@@ -240,21 +291,34 @@ fn curve(points: &[(super::units::TimeOfDay, f64)]) -> Result<Vec<(SimTime, f64)
     if last.0 < DAY {
         pts.push((DAY, pts[0].1));
     }
-    let area: f64 = pts.windows(2).map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64).sum();
+    let area: f64 = pts
+        .windows(2)
+        .map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64)
+        .sum();
     if area <= 0.0 {
-        return Err(invalid("arrivals.curve", "every level is 0 (expected some level above 0)"));
+        return Err(invalid(
+            "arrivals.curve",
+            "every level is 0 (expected some level above 0)",
+        ));
     }
     let mean = area / DAY as f64;
     Ok(pts.into_iter().map(|(t, v)| (t, v / mean)).collect())
 }
 
 fn show_tod(t: SimTime) -> String {
-    format!("'{:02}:{:02}'", t / crate::time::HOUR, (t % crate::time::HOUR) / MINUTE)
+    format!(
+        "'{:02}:{:02}'",
+        t / crate::time::HOUR,
+        (t % crate::time::HOUR) / MINUTE
+    )
 }
 
 fn groups(raw: &[RawGroup]) -> Result<Vec<GroupPlan>, Invalid> {
     if raw.is_empty() {
-        return Err(invalid("agents.groups", "the desk is empty (expected at least one [[agents.groups]])"));
+        return Err(invalid(
+            "agents.groups",
+            "the desk is empty (expected at least one [[agents.groups]])",
+        ));
     }
     let mut out: Vec<GroupPlan> = Vec::new();
     for (i, g) in raw.iter().enumerate() {
@@ -263,48 +327,85 @@ fn groups(raw: &[RawGroup]) -> Result<Vec<GroupPlan>, Invalid> {
             return Err(invalid(key("name"), "is empty (expected a group name)"));
         }
         if out.iter().any(|o| o.name == g.name) {
-            return Err(invalid(key("name"), format!("'{}' names two groups (expected unique names)", g.name)));
+            return Err(invalid(
+                key("name"),
+                format!("'{}' names two groups (expected unique names)", g.name),
+            ));
         }
         let staff = match &g.staff {
             RawStaff::Fixed(n) => vec![(0, *n)],
             RawStaff::Steps(steps) => {
                 if steps.is_empty() {
-                    return Err(invalid(key("staff"), "is an empty schedule (expected at least one { at, agents })"));
+                    return Err(invalid(
+                        key("staff"),
+                        "is an empty schedule (expected at least one { at, agents })",
+                    ));
                 }
                 for (j, s) in steps.iter().enumerate().skip(1) {
                     if s.at <= steps[j - 1].at {
                         return Err(invalid(
                             format!("agents.groups[{i}].staff[{j}].at"),
-                            format!("{} does not come after the previous step's {} (steps must be in time order)", show_tod(s.at.0), show_tod(steps[j - 1].at.0)),
+                            format!(
+                                "{} does not come after the previous step's {} (steps must be in time order)",
+                                show_tod(s.at.0),
+                                show_tod(steps[j - 1].at.0)
+                            ),
                         ));
                     }
                 }
                 if steps.iter().any(|s| s.at.0 >= DAY) {
-                    return Err(invalid(key("staff"), "a step at 24:00 belongs to the next day (write 00:00)"));
+                    return Err(invalid(
+                        key("staff"),
+                        "a step at 24:00 belongs to the next day (write 00:00)",
+                    ));
                 }
                 steps.iter().map(|s| (s.at.0, s.agents)).collect()
             }
         };
         let handle = match dist(&key("handle"), &g.handle)? {
             Checked::Sampled(d) => d,
-            Checked::Never => return Err(invalid(key("handle"), "'none' is not a handle time (expected a distribution)")),
+            Checked::Never => {
+                return Err(invalid(
+                    key("handle"),
+                    "'none' is not a handle time (expected a distribution)",
+                ));
+            }
         };
         let share = match (g.share, raw.len()) {
             (Some(s), _) if !(s.is_finite() && (0.0..=1.0).contains(&s)) => {
-                return Err(invalid(key("share"), format!("{s} is not a share between 0 and 1")));
+                return Err(invalid(
+                    key("share"),
+                    format!("{s} is not a share between 0 and 1"),
+                ));
             }
             (Some(s), _) => s,
             (None, 1) => 1.0,
-            (None, _) => return Err(invalid(key("share"), "is missing (with several groups each needs the share of arrivals it takes)")),
+            (None, _) => {
+                return Err(invalid(
+                    key("share"),
+                    "is missing (with several groups each needs the share of arrivals it takes)",
+                ));
+            }
         };
-        out.push(GroupPlan { name: g.name.clone(), staff, handle, share });
+        out.push(GroupPlan {
+            name: g.name.clone(),
+            staff,
+            handle,
+            share,
+        });
     }
     let total: f64 = out.iter().map(|g| g.share).sum();
     if (total - 1.0).abs() > 1e-6 {
-        return Err(invalid("agents.groups", format!("the shares add up to {total} (expected 1)")));
+        return Err(invalid(
+            "agents.groups",
+            format!("the shares add up to {total} (expected 1)"),
+        ));
     }
     if out.iter().all(|g| g.staff.iter().all(|s| s.1 == 0)) {
-        return Err(invalid("agents.groups", "no group has any agent at any time (the desk is empty)"));
+        return Err(invalid(
+            "agents.groups",
+            "no group has any agent at any time (the desk is empty)",
+        ));
     }
     Ok(out)
 }
@@ -323,7 +424,10 @@ mod tests {
         assert_eq!(c.last().unwrap().0, DAY);
         // 18:00 -> 06:00 falls linearly from 3 to 1, so midnight is 2.
         assert!((c[0].1 / c[1].1 - 2.0).abs() < 1e-12);
-        let area: f64 = c.windows(2).map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64).sum();
+        let area: f64 = c
+            .windows(2)
+            .map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64)
+            .sum();
         assert!((area / DAY as f64 - 1.0).abs() < 1e-12);
     }
 
@@ -332,6 +436,9 @@ mod tests {
         let pts = [(TimeOfDay(6 * HOUR), 1.0), (TimeOfDay(5 * HOUR), 3.0)];
         let (key, msg) = curve(&pts).unwrap_err();
         assert_eq!(key, "arrivals.curve[1][0]");
-        assert!(msg.contains("'05:00' does not come after the previous point's '06:00'"), "{msg}");
+        assert!(
+            msg.contains("'05:00' does not come after the previous point's '06:00'"),
+            "{msg}"
+        );
     }
 }

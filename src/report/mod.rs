@@ -25,36 +25,64 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
     if !dir.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, format!("folder '{}' does not exist", dir.display())),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("folder '{}' does not exist", dir.display()),
+            ),
         });
     }
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
-            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a folder, expected a file name"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a folder, expected a file name",
+            ),
         });
     }
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically, or to `out` for `-`.
-pub fn write(path: &Path, bytes: &[u8], out: &mut dyn Write) -> Result<(), Error> {
-    let fail = |source| Error::Output { path: path.display().to_string(), source };
+/// Writes to `path` atomically (a temporary file renamed into place), or to
+/// `out` for `-`. `fill` streams the content, so large outputs are never
+/// held in memory whole.
+pub fn write_with(
+    path: &Path,
+    out: &mut dyn Write,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let fail = |source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
     if is_stdout(path) {
-        return out.write_all(bytes).and_then(|_| out.flush()).map_err(fail);
+        return fill(out).and_then(|_| out.flush()).map_err(fail);
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    let result = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
 }
 
-/// Pretty JSON with a trailing newline.
-pub fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(value).expect("summaries serialize");
-    v.push(b'\n');
-    v
+/// Writes a value as pretty JSON with a trailing newline.
+pub fn write_json<T: serde::Serialize>(
+    path: &Path,
+    value: &T,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    write_with(path, out, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
 }

@@ -12,7 +12,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -34,7 +34,9 @@ fn secs(x: Option<f64>) -> String {
 }
 
 fn row(out: &mut String, name: &str, e: &Estimate, fmt: fn(Option<f64>) -> String) {
-    let ci = e.ci95.map_or(String::new(), |[lo, hi]| format!("{} .. {}", fmt(Some(lo)), fmt(Some(hi))));
+    let ci = e.ci95.map_or(String::new(), |[lo, hi]| {
+        format!("{} .. {}", fmt(Some(lo)), fmt(Some(hi)))
+    });
     let _ = writeln!(out, "  {name:<30} {:>10}   {ci}", fmt(e.value));
 }
 
@@ -54,7 +56,11 @@ fn pct_line(out: &mut String, name: &str, p: &Percentiles) {
 /// Renders a simulation summary.
 pub fn summary(s: &Summary) -> String {
     let mut out = String::new();
-    let reps = if s.replications == 1 { "1 replication".to_string() } else { format!("{} replications", s.replications) };
+    let reps = if s.replications == 1 {
+        "1 replication".to_string()
+    } else {
+        format!("{} replications", s.replications)
+    };
     let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
     let _ = writeln!(
         out,
@@ -67,6 +73,9 @@ pub fn summary(s: &Summary) -> String {
         s.run.shoppers_per_s / 1e6,
         s.run.threads
     );
+    if let Some(mib) = s.run.peak_rss_mib {
+        let _ = writeln!(out, "  peak memory {mib:.1} MiB");
+    }
     for (path, value) in &s.overrides {
         let _ = writeln!(out, "  override: {path} = {value}");
     }
@@ -79,8 +88,16 @@ pub fn summary(s: &Summary) -> String {
         thousands(c.abandoned),
         thousands(c.in_system_at_end)
     );
-    let ci_note = if s.replications > 1 { "across replications" } else { "batch means" };
-    let _ = writeln!(out, "\n  {:<30} {:>10}   95% interval ({ci_note})", "metric", "value");
+    let ci_note = if s.replications > 1 {
+        "across replications"
+    } else {
+        "batch means"
+    };
+    let _ = writeln!(
+        out,
+        "\n  {:<30} {:>10}   95% interval ({ci_note})",
+        "metric", "value"
+    );
     let m = &s.metrics;
     row(&mut out, "abandon rate", &m.abandon_rate, pct);
     row(&mut out, "waited (not answered at once)", &m.wait_prob, pct);
@@ -93,9 +110,17 @@ pub fn summary(s: &Summary) -> String {
     pct_line(&mut out, "first response", &m.first_response_s);
     pct_line(&mut out, "time to abandon", &m.abandon_time_s);
     pct_line(&mut out, "handle time", &m.handle_s);
-    if let Some(worst) = s.intervals.iter().filter(|i| i.answered > 0).max_by(|a, b| {
-        a.first_response_s.p90.unwrap_or(0.0).total_cmp(&b.first_response_s.p90.unwrap_or(0.0))
-    }) {
+    if let Some(worst) = s
+        .intervals
+        .iter()
+        .filter(|i| i.answered > 0)
+        .max_by(|a, b| {
+            a.first_response_s
+                .p90
+                .unwrap_or(0.0)
+                .total_cmp(&b.first_response_s.p90.unwrap_or(0.0))
+        })
+    {
         let _ = writeln!(
             out,
             "\n  slowest interval: {} (p90 first response {}, {} arrived, {} abandoned)",
@@ -124,8 +149,18 @@ pub fn erlang(m: &Measures, within: &[f64], model: &str) -> String {
         let _ = writeln!(out, "  mean patience {}", secs(Some(pat)));
     }
     let _ = writeln!(out, "  {:<28} {:>10}", "P(wait)", pct(Some(m.wait_prob)));
-    let _ = writeln!(out, "  {:<28} {:>10}", "P(abandon)", pct(Some(m.abandon_prob)));
-    let _ = writeln!(out, "  {:<28} {:>10}", "mean wait (all arrivals)", secs(Some(m.mean_wait)));
+    let _ = writeln!(
+        out,
+        "  {:<28} {:>10}",
+        "P(abandon)",
+        pct(Some(m.abandon_prob))
+    );
+    let _ = writeln!(
+        out,
+        "  {:<28} {:>10}",
+        "mean wait (all arrivals)",
+        secs(Some(m.mean_wait))
+    );
     let _ = writeln!(out, "  {:<28} {:>10.3}", "mean queue", m.mean_queue);
     let _ = writeln!(out, "  {:<28} {:>10}", "occupancy", pct(Some(m.occupancy)));
     for t in within {

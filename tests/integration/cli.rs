@@ -32,12 +32,21 @@ fn simulate_prints_a_summary_and_writes_the_json_contract() {
     let profile = write(&dir, "tiny.toml", GOOD);
     let out = dir.path().join("out.json");
     peakdesk()
-        .args(["simulate", &profile, "--json", out.to_str().unwrap(), "--set", "agents.groups[0].staff[1].agents=16"])
+        .args([
+            "simulate",
+            &profile,
+            "--json",
+            out.to_str().unwrap(),
+            "--set",
+            "agents.groups[0].staff[1].agents=16",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("peakdesk simulate: tiny"))
         .stdout(predicate::str::contains("answered within 30s"))
-        .stdout(predicate::str::contains("override: agents.groups[0].staff[1].agents = 16"));
+        .stdout(predicate::str::contains(
+            "override: agents.groups[0].staff[1].agents = 16",
+        ));
     let v: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["schema"], "peakdesk.summary/1");
     assert_eq!(v["overrides"]["agents.groups[0].staff[1].agents"], 16);
@@ -52,13 +61,22 @@ fn simulate_prints_a_summary_and_writes_the_json_contract() {
         assert!(v["metrics"]["first_response_s"][p].is_f64(), "{p}");
     }
     let c = &v["counts"];
-    let sum = c["answered"].as_u64().unwrap() + c["abandoned"].as_u64().unwrap() + c["in_system_at_end"].as_u64().unwrap();
+    let sum = c["answered"].as_u64().unwrap()
+        + c["abandoned"].as_u64().unwrap()
+        + c["in_system_at_end"].as_u64().unwrap();
     assert_eq!(c["arrived"].as_u64().unwrap(), sum);
     let intervals = v["intervals"].as_array().unwrap();
     assert_eq!(intervals.len(), 8, "2h in 15-minute intervals");
     assert_eq!(intervals[4]["start"], "01:00");
     assert!((intervals[5]["staffed"].as_f64().unwrap() - 16.0).abs() < 1e-9);
-    for key in ["events", "wall_s", "shoppers_per_s", "threads", "version", "rng"] {
+    for key in [
+        "events",
+        "wall_s",
+        "shoppers_per_s",
+        "threads",
+        "version",
+        "rng",
+    ] {
         assert!(!v["run"][key].is_null(), "{key}");
     }
 }
@@ -66,7 +84,14 @@ fn simulate_prints_a_summary_and_writes_the_json_contract() {
 #[test]
 fn json_to_stdout_is_only_json() {
     let out = peakdesk()
-        .args(["simulate", "profiles/reference/erlang-a-bigsale.toml", "--set", "horizon=2h", "--json", "-"])
+        .args([
+            "simulate",
+            "profiles/reference/erlang-a-bigsale.toml",
+            "--set",
+            "horizon=2h",
+            "--json",
+            "-",
+        ])
         .assert()
         .success()
         .get_output()
@@ -93,24 +118,34 @@ fn help_documents_the_exit_codes() {
         .assert()
         .success()
         .stdout(predicate::str::contains("4    inconclusive"))
-        .stdout(predicate::str::contains("1    the run completed but an SLA check failed"));
+        .stdout(predicate::str::contains(
+            "1    the run completed but an SLA check failed",
+        ));
 }
 
 #[test]
 fn erlang_answers_and_finds_the_fewest_agents() {
     peakdesk()
-        .args(["erlang", "--rate", "1/s", "--handle", "120s", "--agents", "130"])
+        .args([
+            "erlang", "--rate", "1/s", "--handle", "120s", "--agents", "130",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("Erlang C"))
         .stdout(predicate::str::contains("27.27%"));
     peakdesk()
-        .args(["erlang", "--rate", "1/s", "--handle", "120s", "--target", "80/20s"])
+        .args([
+            "erlang", "--rate", "1/s", "--handle", "120s", "--target", "80/20s",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("fewest agents for 80% within 20s: 126"));
+        .stdout(predicate::str::contains(
+            "fewest agents for 80% within 20s: 126",
+        ));
     peakdesk()
-        .args(["erlang", "--rate", "2/s", "--handle", "120s", "--agents", "200"])
+        .args([
+            "erlang", "--rate", "2/s", "--handle", "120s", "--agents", "200",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("needs more than 200 agents"));
@@ -121,19 +156,72 @@ fn erlang_answers_and_finds_the_fewest_agents() {
 #[test]
 fn bad_profiles_get_one_clear_message_and_exit_2() {
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("unknown key", "staff = [", "stuff = [", "agents.groups[0].stuff: unknown field `stuff`, expected one of `name`, `staff`, `handle`, `share` (did you mean `staff`?)"),
-        ("wrong type", "horizon = \"2h\"", "horizon = true", "horizon: invalid type: boolean `true`, expected a duration such as"),
-        ("zero rate", "rate = \"0.2/s\"", "rate = \"0/s\"", "arrivals.rate: 0/s is not a positive rate"),
-        ("negative rate", "rate = \"0.2/s\"", "rate = \"-2/s\"", "arrivals.rate: '-2/s' is not a rate"),
-        ("schedule out of order", "at = \"01:00\"", "at = \"00:00\"", "agents.groups[0].staff[1].at: '00:00' does not come after the previous step's '00:00'"),
-        ("bad time of day", "at = \"01:00\"", "at = \"25:00\"", "agents.groups[0].staff[1].at: '25:00' is not a time of day (expected HH:MM"),
-        ("impossible distribution", "exponential = \"90s\"", "exponential = \"0s\"", "agents.groups[0].handle: the exponential mean must be longer than 0s"),
-        ("bad lognormal", "handle = { exponential = \"90s\" }", "handle = { lognormal = { mean = \"90s\", cv = -1 } }", "agents.groups[0].handle: the lognormal cv must be a positive number, got -1"),
-        ("empty desk", "[[agents.groups]]\nname = \"pool\"\nstaff = [{ at = \"00:00\", agents = 20 }, { at = \"01:00\", agents = 15 }]\nhandle = { exponential = \"90s\" }", "[agents]\ngroups = []", "agents.groups: the desk is empty"),
-        ("warm-up too long", "warmup = \"10m\"", "warmup = \"3h\"", "warmup: 3h is not shorter than the horizon 2h"),
+        (
+            "unknown key",
+            "staff = [",
+            "stuff = [",
+            "agents.groups[0].stuff: unknown field `stuff`, expected one of `name`, `staff`, `handle`, `share` (did you mean `staff`?)",
+        ),
+        (
+            "wrong type",
+            "horizon = \"2h\"",
+            "horizon = true",
+            "horizon: invalid type: boolean `true`, expected a duration such as",
+        ),
+        (
+            "zero rate",
+            "rate = \"0.2/s\"",
+            "rate = \"0/s\"",
+            "arrivals.rate: 0/s is not a positive rate",
+        ),
+        (
+            "negative rate",
+            "rate = \"0.2/s\"",
+            "rate = \"-2/s\"",
+            "arrivals.rate: '-2/s' is not a rate",
+        ),
+        (
+            "schedule out of order",
+            "at = \"01:00\"",
+            "at = \"00:00\"",
+            "agents.groups[0].staff[1].at: '00:00' does not come after the previous step's '00:00'",
+        ),
+        (
+            "bad time of day",
+            "at = \"01:00\"",
+            "at = \"25:00\"",
+            "agents.groups[0].staff[1].at: '25:00' is not a time of day (expected HH:MM",
+        ),
+        (
+            "impossible distribution",
+            "exponential = \"90s\"",
+            "exponential = \"0s\"",
+            "agents.groups[0].handle: the exponential mean must be longer than 0s",
+        ),
+        (
+            "bad lognormal",
+            "handle = { exponential = \"90s\" }",
+            "handle = { lognormal = { mean = \"90s\", cv = -1 } }",
+            "agents.groups[0].handle: the lognormal cv must be a positive number, got -1",
+        ),
+        (
+            "empty desk",
+            "[[agents.groups]]\nname = \"pool\"\nstaff = [{ at = \"00:00\", agents = 20 }, { at = \"01:00\", agents = 15 }]\nhandle = { exponential = \"90s\" }",
+            "[agents]\ngroups = []",
+            "agents.groups: the desk is empty",
+        ),
+        (
+            "warm-up too long",
+            "warmup = \"10m\"",
+            "warmup = \"3h\"",
+            "warmup: 3h is not shorter than the horizon 2h",
+        ),
     ];
     for (what, from, to, expected) in cases {
-        assert!(GOOD.contains(from), "{what}: fixture does not contain {from}");
+        assert!(
+            GOOD.contains(from),
+            "{what}: fixture does not contain {from}"
+        );
         let dir = TempDir::new().unwrap();
         let profile = write(&dir, "bad.toml", &GOOD.replacen(from, to, 1));
         let out = dir.path().join("out.json");
@@ -141,10 +229,16 @@ fn bad_profiles_get_one_clear_message_and_exit_2() {
             .args(["simulate", &profile, "--json", out.to_str().unwrap()])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(format!("peakdesk: {profile}: {expected}")))
+            .stderr(predicate::str::contains(format!(
+                "peakdesk: {profile}: {expected}"
+            )))
             .stderr(predicate::str::contains("panicked").not());
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert_eq!(stderr.lines().count(), 1, "{what}: one message, got {stderr}");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{what}: one message, got {stderr}"
+        );
         assert!(!out.exists(), "{what}: no output file");
     }
 }
@@ -161,17 +255,32 @@ fn bad_overrides_and_arguments_exit_2() {
         .args(["validate", p, "--set", "arrivals.rte=2/s"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("arrivals.rte: unknown field `rte`"))
+        .stderr(predicate::str::contains(
+            "arrivals.rte: unknown field `rte`",
+        ))
         .stderr(predicate::str::contains("did you mean `rate`?"))
-        .stderr(predicate::str::contains("(set by --set arrivals.rte=\"2/s\")"));
+        .stderr(predicate::str::contains(
+            "(set by --set arrivals.rte=\"2/s\")",
+        ));
     peakdesk()
         .args(["simulate", p, "--json", "/no/such/folder/out.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("folder '/no/such/folder' does not exist"));
-    peakdesk().args(["simulate", "no-such-profile.toml"]).assert().code(2).stderr(predicate::str::contains("no-such-profile.toml: cannot read the profile"));
+        .stderr(predicate::str::contains(
+            "folder '/no/such/folder' does not exist",
+        ));
+    peakdesk()
+        .args(["simulate", "no-such-profile.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no-such-profile.toml: cannot read the profile",
+        ));
     peakdesk().args(["simulate"]).assert().code(2);
-    peakdesk().args(["simulate", p, "--replications", "0"]).assert().code(2);
+    peakdesk()
+        .args(["simulate", p, "--replications", "0"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -187,7 +296,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }

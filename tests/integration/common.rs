@@ -43,10 +43,21 @@ pub fn stable_json(s: &Summary) -> String {
 }
 
 /// A single-pool profile.
-pub fn pool_profile(rate: &str, handle: &str, patience: Option<&str>, agents: u32, horizon: &str, warmup: &str, interval: &str) -> String {
-    let patience = patience.map_or("\"none\"".to_string(), |p| format!("{{ exponential = \"{p}\" }}"));
+pub fn pool_profile(
+    rate: &str,
+    handle: &str,
+    patience: Option<&str>,
+    agents: u32,
+    horizon: &str,
+    warmup: &str,
+    interval: &str,
+) -> String {
+    let patience = patience.map_or("\"none\"".to_string(), |p| {
+        format!("{{ exponential = \"{p}\" }}")
+    });
     format!(
         r#"
+        name = "{name}"
         horizon = "{horizon}"
         warmup = "{warmup}"
         interval = "{interval}"

@@ -6,8 +6,17 @@ use crate::common::{scenario, simulate, stable_json};
 use proptest::prelude::*;
 
 /// A small random desk: one or two groups, a curve, a surge, maybe patience.
-fn small_profile(rate: f64, handle: u32, patience: Option<u32>, staff: (u32, u32), two_groups: bool, seed: u64) -> String {
-    let patience = patience.map_or("\"none\"".into(), |p| format!("{{ exponential = \"{p}s\" }}"));
+fn small_profile(
+    rate: f64,
+    handle: u32,
+    patience: Option<u32>,
+    staff: (u32, u32),
+    two_groups: bool,
+    seed: u64,
+) -> String {
+    let patience = patience.map_or("\"none\"".into(), |p| {
+        format!("{{ exponential = \"{p}s\" }}")
+    });
     let group = |name: &str, share: f64, staff: u32| {
         format!(
             "[[agents.groups]]\nname = \"{name}\"\nshare = {share}\nhandle = {{ lognormal = {{ mean = \"{handle}s\", cv = 0.8 }} }}\nstaff = [{{ at = \"00:00\", agents = {staff} }}, {{ at = \"03:00\", agents = {} }}]\n",
@@ -37,7 +46,14 @@ fn small_profile(rate: f64, handle: u32, patience: Option<u32>, staff: (u32, u32
 }
 
 fn params() -> impl Strategy<Value = (f64, u32, Option<u32>, (u32, u32), bool, u64)> {
-    (0.01f64..0.3, 20u32..200, proptest::option::of(10u32..300), (0u32..8, 0u32..8), any::<bool>(), 0u64..1000)
+    (
+        0.01f64..0.3,
+        20u32..200,
+        proptest::option::of(10u32..300),
+        (0u32..8, 0u32..8),
+        any::<bool>(),
+        0u64..1000,
+    )
 }
 
 proptest! {

@@ -26,20 +26,42 @@ struct Check {
 }
 
 fn se(e: &Estimate, reps: u32) -> f64 {
-    e.ci95.map_or(f64::INFINITY, |[lo, hi]| (hi - lo) / 2.0 / t975(reps as usize - 1))
+    e.ci95.map_or(f64::INFINITY, |[lo, hi]| {
+        (hi - lo) / 2.0 / t975(reps as usize - 1)
+    })
 }
 
 fn checks(s: &Summary, m: &Measures, patience: bool) -> Vec<Check> {
     let mut out = vec![
-        Check { name: "wait_prob".into(), sim: s.metrics.wait_prob.clone(), theory: m.wait_prob, bound: 0.01 },
-        Check { name: "wait_mean_s".into(), sim: s.metrics.wait_mean_s.clone(), theory: m.mean_wait, bound: 0.02 * m.mean_wait },
+        Check {
+            name: "wait_prob".into(),
+            sim: s.metrics.wait_prob.clone(),
+            theory: m.wait_prob,
+            bound: 0.01,
+        },
+        Check {
+            name: "wait_mean_s".into(),
+            sim: s.metrics.wait_mean_s.clone(),
+            theory: m.mean_wait,
+            bound: 0.02 * m.mean_wait,
+        },
     ];
     if patience {
-        out.push(Check { name: "abandon_rate".into(), sim: s.metrics.abandon_rate.clone(), theory: m.abandon_prob, bound: 0.01 });
+        out.push(Check {
+            name: "abandon_rate".into(),
+            sim: s.metrics.abandon_rate.clone(),
+            theory: m.abandon_prob,
+            bound: 0.01,
+        });
     }
     for (label, est) in &s.metrics.answered_within {
         let t: f64 = label.trim_end_matches('s').parse().unwrap();
-        out.push(Check { name: format!("answered_within {label}"), sim: est.clone(), theory: m.answered_within(t), bound: 0.01 });
+        out.push(Check {
+            name: format!("answered_within {label}"),
+            sim: est.clone(),
+            theory: m.answered_within(t),
+            bound: 0.01,
+        });
     }
     out
 }
@@ -48,12 +70,12 @@ fn checks(s: &Summary, m: &Measures, patience: bool) -> Vec<Check> {
 fn agree(sc: &Scenario, pool: Pool, block: u32) {
     let m = pool.solve().expect("a steady state exists");
     let patience = pool.mean_patience.is_some();
-    let mut reps = Vec::new();
+    let mut agg = peakdesk::metrics::Aggregate::default();
     let mut n = 0;
     loop {
-        reps.extend(engine::run_range(sc, n..n + block, 0).unwrap());
+        agg = agg.merge(engine::run_range(sc, n..n + block, 0).unwrap());
         n += block;
-        let s = summary::build(sc, &reps, 0.0, 1);
+        let s = summary::build(sc, &agg, 0.0, 1);
         let cs = checks(&s, &m, patience);
         let precise = cs.iter().all(|c| 3.0 * se(&c.sim, n) <= c.bound);
         if !precise && n < MAX_REPLICATIONS {
@@ -82,7 +104,12 @@ fn agree(sc: &Scenario, pool: Pool, block: u32) {
 }
 
 fn pool(rate: f64, handle: f64, patience: Option<f64>, agents: u32) -> Pool {
-    Pool { arrival_rate: rate, mean_handle: handle, mean_patience: patience, agents }
+    Pool {
+        arrival_rate: rate,
+        mean_handle: handle,
+        mean_patience: patience,
+        agents,
+    }
 }
 
 #[test]
@@ -100,26 +127,59 @@ fn reference_erlang_a_bigsale() {
 #[test]
 fn single_agent_erlang_c() {
     // M/M/1 at 80% load: long correlations, hence the long horizon.
-    let sc = scenario(&pool_profile("0.0066667/s", "120s", None, 1, "200d", "1d", "6h"));
+    let sc = scenario(&pool_profile(
+        "0.0066667/s",
+        "120s",
+        None,
+        1,
+        "200d",
+        "1d",
+        "6h",
+    ));
     agree(&sc, pool(0.0066667, 120.0, None, 1), 8);
 }
 
 #[test]
 fn small_erlang_c() {
-    let sc = scenario(&pool_profile("0.07/s", "120s", None, 10, "60d", "1d", "1h"));
+    let sc = scenario(&pool_profile(
+        "mm10-rho0.84",
+        "0.07/s",
+        "120s",
+        None,
+        10,
+        "60d",
+        "1d",
+        "1h",
+    ));
     agree(&sc, pool(0.07, 120.0, None, 10), 8);
 }
 
 #[test]
 fn two_agents_erlang_a_at_full_load() {
     // Load 2 erlangs on 2 agents: only abandonment keeps the queue finite.
-    let sc = scenario(&pool_profile("0.016667/s", "120s", Some("90s"), 2, "100d", "1d", "6h"));
+    let sc = scenario(&pool_profile(
+        "0.016667/s",
+        "120s",
+        Some("90s"),
+        2,
+        "100d",
+        "1d",
+        "6h",
+    ));
     agree(&sc, pool(0.016667, 120.0, Some(90.0), 2), 8);
 }
 
 #[test]
 fn overloaded_erlang_a() {
     // 30 erlangs offered to 20 agents: a third of the shoppers give up.
-    let sc = scenario(&pool_profile("0.25/s", "120s", Some("180s"), 20, "10d", "2h", "1h"));
+    let sc = scenario(&pool_profile(
+        "0.25/s",
+        "120s",
+        Some("180s"),
+        20,
+        "10d",
+        "2h",
+        "1h",
+    ));
     agree(&sc, pool(0.25, 120.0, Some(180.0), 20), 8);
 }

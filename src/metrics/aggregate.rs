@@ -1,0 +1,126 @@
+//! Replications merged as they finish: counters add, histograms add, the
+//! per-interval percentiles add as integer microseconds. Every merge is an
+//! integer sum, so the result is the same bit for bit whatever order the
+//! replications finish in and however many threads ran them, and memory
+//! stays at one aggregate per thread instead of one result per replication.
+
+use super::hist::run_histogram;
+use super::recorder::{Replication, RunHistograms};
+use super::tally::Tally;
+
+/// One interval summed over replications.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IntervalAggregate {
+    /// Counters summed over replications.
+    pub tally: Tally,
+    /// Per-replication first response p50, p90, p99 (microseconds), summed.
+    pub quantile_sums_us: [u64; 3],
+    /// Replications in which the interval had an answered shopper.
+    pub quantile_count: u32,
+}
+
+impl IntervalAggregate {
+    /// The mean over replications of the interval's p50, p90, p99, seconds.
+    pub fn quantiles_s(&self) -> Option<[f64; 3]> {
+        (self.quantile_count > 0).then(|| {
+            self.quantile_sums_us
+                .map(|s| s as f64 / 1e6 / self.quantile_count as f64)
+        })
+    }
+}
+
+/// Replications of one scenario, merged.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// Replications merged.
+    pub replications: u32,
+    /// Post-warm-up counters summed.
+    pub total: Tally,
+    /// Each replication's post-warm-up counters, by replication number.
+    pub replication_tallies: Vec<(u32, Tally)>,
+    /// Post-warm-up shoppers still waiting at the horizon, summed.
+    pub in_system_at_end: u64,
+    /// The interval series, summed.
+    pub intervals: Vec<IntervalAggregate>,
+    /// Whole-run histograms, summed.
+    pub histograms: RunHistograms,
+    /// Events processed, summed.
+    pub events: u64,
+}
+
+impl Default for Aggregate {
+    fn default() -> Self {
+        Aggregate {
+            replications: 0,
+            total: Tally::default(),
+            replication_tallies: Vec::new(),
+            in_system_at_end: 0,
+            intervals: Vec::new(),
+            histograms: RunHistograms {
+                first_response: run_histogram(),
+                abandon_time: run_histogram(),
+                handle: run_histogram(),
+            },
+            events: 0,
+        }
+    }
+}
+
+impl Aggregate {
+    /// Adds replication number `index`.
+    pub fn absorb(mut self, index: u32, rep: Replication) -> Aggregate {
+        self.replications += 1;
+        self.total.add(&rep.total);
+        self.in_system_at_end += rep.in_system_at_end;
+        self.events += rep.events;
+        add_histograms(&mut self.histograms, &rep.histograms);
+        if self.intervals.len() < rep.intervals.len() {
+            self.intervals
+                .resize(rep.intervals.len(), IntervalAggregate::default());
+        }
+        for (acc, row) in self.intervals.iter_mut().zip(&rep.intervals) {
+            acc.tally.add(&row.tally);
+            if let Some(q) = row.quantiles_us {
+                for (s, v) in acc.quantile_sums_us.iter_mut().zip(q) {
+                    *s += v;
+                }
+                acc.quantile_count += 1;
+            }
+        }
+        self.replication_tallies.push((index, rep.total));
+        self
+    }
+
+    /// Merges two aggregates of disjoint replications.
+    pub fn merge(mut self, other: Aggregate) -> Aggregate {
+        self.replications += other.replications;
+        self.total.add(&other.total);
+        self.in_system_at_end += other.in_system_at_end;
+        self.events += other.events;
+        add_histograms(&mut self.histograms, &other.histograms);
+        if self.intervals.len() < other.intervals.len() {
+            self.intervals
+                .resize(other.intervals.len(), IntervalAggregate::default());
+        }
+        for (acc, row) in self.intervals.iter_mut().zip(other.intervals) {
+            acc.tally.add(&row.tally);
+            for (s, v) in acc.quantile_sums_us.iter_mut().zip(row.quantile_sums_us) {
+                *s += v;
+            }
+            acc.quantile_count += row.quantile_count;
+        }
+        self.replication_tallies.extend(other.replication_tallies);
+        self.replication_tallies.sort_by_key(|(i, _)| *i);
+        self
+    }
+}
+
+fn add_histograms(dst: &mut RunHistograms, src: &RunHistograms) {
+    dst.first_response
+        .add(&src.first_response)
+        .expect("same bounds");
+    dst.abandon_time
+        .add(&src.abandon_time)
+        .expect("same bounds");
+    dst.handle.add(&src.handle).expect("same bounds");
+}
