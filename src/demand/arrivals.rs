@@ -27,6 +27,7 @@ pub struct ArrivalGen<'a> {
     busy: Option<(Gamma<f64>, f64)>,
     busy_period: u64,
     busy_factor: f64,
+    piece: Piece,
 }
 
 impl<'a> ArrivalGen<'a> {
@@ -48,6 +49,14 @@ impl<'a> ArrivalGen<'a> {
             busy,
             busy_period: 0,
             busy_factor: 1.0,
+            piece: Piece {
+                start: 0.0,
+                end: 0.0,
+                level: 0.0,
+                slope: 0.0,
+                scale: 0.0,
+                max: 0.0,
+            },
         };
         this.busy_factor = this.draw_busyness();
         this
@@ -126,40 +135,65 @@ impl<'a> ArrivalGen<'a> {
         self.plan.rate_per_s * self.curve_at(t).0 * self.surges_at(t).0 * self.busyness_at(t).0
     }
 
+    /// The linear piece of the intensity that starts at `t`.
+    fn piece_at(&mut self, t: f64) -> Piece {
+        let (level, curve_end, slope) = self.curve_at(t);
+        let (mult, surge_end) = self.surges_at(t);
+        let (busy, busy_end) = self.busyness_at(t);
+        let end = curve_end.min(surge_end).min(busy_end).min(self.horizon_s);
+        let scale = self.plan.rate_per_s * mult * busy;
+        let max = scale * level.max(level + slope * (end - t));
+        Piece {
+            start: t,
+            end,
+            level,
+            slope,
+            scale,
+            max,
+        }
+    }
+
     /// The next arrival time, or `None` once past the horizon.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
         loop {
             if self.t >= self.horizon_s {
                 return None;
             }
-            let t = self.t;
-            let (level, curve_end, slope) = self.curve_at(t);
-            let (mult, surge_end) = self.surges_at(t);
-            let (busy, busy_end) = self.busyness_at(t);
-            let end = curve_end.min(surge_end).min(busy_end).min(self.horizon_s);
-            let scale = self.plan.rate_per_s * mult * busy;
-            let level_end = level + slope * (end - t);
-            let max = scale * level.max(level_end);
-            if max <= 0.0 {
-                self.t = end;
+            if self.t >= self.piece.end {
+                self.piece = self.piece_at(self.t);
+            }
+            let p = self.piece;
+            if p.max <= 0.0 {
+                self.t = p.end;
                 continue;
             }
             let gap: f64 = Exp1.sample(&mut self.rng);
-            let cand = t + gap / max;
-            if cand >= end {
-                self.t = end;
+            let cand = self.t + gap / p.max;
+            if cand >= p.end {
+                self.t = p.end;
                 continue;
             }
             self.t = cand;
-            if slope != 0.0 {
-                let here = scale * (level + slope * (cand - t));
-                if self.rng.random::<f64>() * max > here {
+            if p.slope != 0.0 {
+                let here = p.scale * (p.level + p.slope * (cand - p.start));
+                if self.rng.random::<f64>() * p.max > here {
                     continue;
                 }
             }
             return Some((cand * SECOND as f64) as SimTime);
         }
     }
+}
+
+/// A stretch of time on which the intensity is linear: the unit of thinning.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: f64,
+    end: f64,
+    level: f64,
+    slope: f64,
+    scale: f64,
+    max: f64,
 }
 
 fn secs(t: SimTime) -> f64 {

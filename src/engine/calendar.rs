@@ -9,15 +9,16 @@ use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// `key` is the time in the high 64 bits and the sequence in the low 64, so
+/// one integer comparison orders by time and then by insertion.
 struct Entry<E> {
-    time: SimTime,
-    seq: u64,
+    key: u128,
     event: E,
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -28,8 +29,9 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     // Reversed: the heap is a max-heap, the calendar wants the earliest first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -54,11 +56,8 @@ impl<E> Calendar<E> {
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
-        self.heap.push(Entry {
-            time,
-            seq: self.seq,
-            event,
-        });
+        let key = (u128::from(time) << 64) | u128::from(self.seq);
+        self.heap.push(Entry { key, event });
         self.seq += 1;
     }
 
@@ -67,7 +66,7 @@ impl<E> Calendar<E> {
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let e = self.heap.pop()?;
         self.popped += 1;
-        Some((e.time, e.event))
+        Some(((e.key >> 64) as SimTime, e.event))
     }
 
     /// Events popped so far (stale timers included).

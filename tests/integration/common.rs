@@ -42,33 +42,49 @@ pub fn stable_json(s: &Summary) -> String {
     serde_json::to_string(&v).unwrap()
 }
 
-/// A single-pool profile.
-pub fn pool_profile(
-    rate: &str,
-    handle: &str,
-    patience: Option<&str>,
-    agents: u32,
-    horizon: &str,
-    warmup: &str,
-    interval: &str,
-) -> String {
-    let patience = patience.map_or("\"none\"".to_string(), |p| {
-        format!("{{ exponential = \"{p}\" }}")
-    });
-    format!(
-        r#"
-        name = "{name}"
-        horizon = "{horizon}"
-        warmup = "{warmup}"
-        interval = "{interval}"
-        [arrivals]
-        rate = "{rate}"
-        [shoppers]
-        patience = {patience}
-        [[agents.groups]]
-        name = "pool"
-        staff = {agents}
-        handle = {{ exponential = "{handle}" }}
-        "#
-    )
+/// A single-pool profile with exponential handle times (and patience).
+pub struct PoolProfile<'a> {
+    pub name: &'a str,
+    pub rate: &'a str,
+    pub handle: &'a str,
+    pub patience: Option<&'a str>,
+    pub agents: u32,
+    pub horizon: &'a str,
+    pub warmup: &'a str,
+    pub interval: &'a str,
+}
+
+impl PoolProfile<'_> {
+    /// The profile text.
+    pub fn toml(&self) -> String {
+        let PoolProfile {
+            name,
+            rate,
+            handle,
+            patience,
+            agents,
+            horizon,
+            warmup,
+            interval,
+        } = self;
+        let patience = patience.map_or("\"none\"".to_string(), |p| {
+            format!("{{ exponential = \"{p}\" }}")
+        });
+        format!(
+            r#"
+            name = "{name}"
+            horizon = "{horizon}"
+            warmup = "{warmup}"
+            interval = "{interval}"
+            [arrivals]
+            rate = "{rate}"
+            [shoppers]
+            patience = {patience}
+            [[agents.groups]]
+            name = "pool"
+            staff = {agents}
+            handle = {{ exponential = "{handle}" }}
+            "#
+        )
+    }
 }

@@ -8,7 +8,7 @@
 //! standard errors of the analytic value AND within the absolute bound. A
 //! simulator with a bias larger than the bound fails however lucky the seed.
 
-use crate::common::{pool_profile, scenario, shipped};
+use crate::common::{PoolProfile, scenario, shipped};
 use peakdesk::engine;
 use peakdesk::erlang::{Measures, Pool};
 use peakdesk::metrics::summary::{self, Estimate, Summary};
@@ -127,59 +127,74 @@ fn reference_erlang_a_bigsale() {
 #[test]
 fn single_agent_erlang_c() {
     // M/M/1 at 80% load: long correlations, hence the long horizon.
-    let sc = scenario(&pool_profile(
-        "0.0066667/s",
-        "120s",
-        None,
-        1,
-        "200d",
-        "1d",
-        "6h",
-    ));
+    let sc = scenario(
+        &PoolProfile {
+            name: "mm1-rho0.8",
+            rate: "0.0066667/s",
+            handle: "120s",
+            patience: None,
+            agents: 1,
+            horizon: "200d",
+            warmup: "1d",
+            interval: "6h",
+        }
+        .toml(),
+    );
     agree(&sc, pool(0.0066667, 120.0, None, 1), 8);
 }
 
 #[test]
 fn small_erlang_c() {
-    let sc = scenario(&pool_profile(
-        "mm10-rho0.84",
-        "0.07/s",
-        "120s",
-        None,
-        10,
-        "60d",
-        "1d",
-        "1h",
-    ));
+    let sc = scenario(
+        &PoolProfile {
+            name: "mm10-rho0.84",
+            rate: "0.07/s",
+            handle: "120s",
+            patience: None,
+            agents: 10,
+            horizon: "60d",
+            warmup: "1d",
+            interval: "1h",
+        }
+        .toml(),
+    );
     agree(&sc, pool(0.07, 120.0, None, 10), 8);
 }
 
 #[test]
 fn two_agents_erlang_a_at_full_load() {
     // Load 2 erlangs on 2 agents: only abandonment keeps the queue finite.
-    let sc = scenario(&pool_profile(
-        "0.016667/s",
-        "120s",
-        Some("90s"),
-        2,
-        "100d",
-        "1d",
-        "6h",
-    ));
+    let sc = scenario(
+        &PoolProfile {
+            name: "mm2m-full-load",
+            rate: "0.016667/s",
+            handle: "120s",
+            patience: Some("90s"),
+            agents: 2,
+            horizon: "100d",
+            warmup: "1d",
+            interval: "6h",
+        }
+        .toml(),
+    );
     agree(&sc, pool(0.016667, 120.0, Some(90.0), 2), 8);
 }
 
 #[test]
 fn overloaded_erlang_a() {
     // 30 erlangs offered to 20 agents: a third of the shoppers give up.
-    let sc = scenario(&pool_profile(
-        "0.25/s",
-        "120s",
-        Some("180s"),
-        20,
-        "10d",
-        "2h",
-        "1h",
-    ));
+    let sc = scenario(
+        &PoolProfile {
+            name: "mm20m-overloaded",
+            rate: "0.25/s",
+            handle: "120s",
+            patience: Some("180s"),
+            agents: 20,
+            horizon: "10d",
+            warmup: "2h",
+            interval: "1h",
+        }
+        .toml(),
+    );
     agree(&sc, pool(0.25, 120.0, Some(180.0), 20), 8);
 }
