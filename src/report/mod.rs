@@ -58,6 +58,19 @@ pub fn write_with(
     if is_stdout(path) {
         return fill(out).and_then(|_| out.flush()).map_err(fail);
     }
+    // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+    // renaming a temporary file over it would replace the device.
+    if path.metadata().is_ok_and(|m| !m.is_file()) {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                fill(&mut w)?;
+                w.flush()
+            });
+        return written.map_err(fail);
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -304,3 +304,23 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn json_to_a_device_writes_in_place() {
+    // Regression: the atomic rename once replaced /dev/null with a file.
+    use std::os::unix::fs::FileTypeExt;
+    peakdesk()
+        .args([
+            "simulate",
+            "profiles/reference/erlang-c.toml",
+            "--set",
+            "horizon=2h",
+            "-q",
+            "--json",
+            "/dev/null",
+        ])
+        .assert()
+        .success();
+    let kind = fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null must stay a device");
+}

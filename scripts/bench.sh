@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Performance figures quoted in the README:
+#  1. engine throughput (criterion, one thread, erlang-a-bigsale);
+#  2. peak memory of `simulate` at the 6-day horizon, at 60 days (10x, with
+#     10x the interval rows), and at 60 days with the same number of rows
+#     (wider intervals), measured by /usr/bin/time as the process's max RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked -q
+echo "== engine throughput"
+cargo bench --locked --bench engine 2>&1 | grep -E "engine/|time:|thrpt:"
+echo "== peak memory (max RSS) and wall time, erlang-a-bigsale"
+p=profiles/reference/erlang-a-bigsale.toml
+for args in "horizon=6d" "horizon=60d" "horizon=60d --set interval=150m"; do
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "  --set $args: %M KiB max RSS, %e s" target/release/peakdesk simulate $p --set $args --quiet --json /dev/null 2>&1
+done

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test peakdesk has: formatting, lints, unit and integration tests
+# (including the statistical agreement with Erlang C / Erlang A), and the
+# shipped profiles through the real binary with their exit codes asserted.
+# Installs nothing beyond the Rust toolchain: the crates come from Cargo.lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy (all targets, warnings are errors)"
+cargo clippy --locked --release --all-targets -- -D warnings
+
+echo "== cargo test (release: the theory tests simulate ~10^8 shoppers)"
+cargo test --locked --release
+
+echo "== shipped profiles, run as a user would"
+bin=target/release/peakdesk
+for profile in $(find profiles -name '*.toml' | sort); do
+    out=$(mktemp)
+    set +e
+    "$bin" simulate "$profile" --quiet --json "$out"
+    code=$?
+    set -e
+    if [ "$code" -ne 0 ]; then
+        echo "FAIL: peakdesk simulate $profile exited $code (expected 0)"
+        exit 1
+    fi
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['schema']=='peakdesk.summary/1' and d['counts']['arrived']>0" "$out"
+    echo "ok: $profile"
+    rm -f "$out"
+done
+echo "== all tests passed"
