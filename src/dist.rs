@@ -168,6 +168,14 @@ impl Dist {
         from_secs_f64(secs)
     }
 
+    /// A distribution that always gives `value`.
+    pub fn constant(value: SimTime) -> Dist {
+        Dist {
+            shape: Shape::Deterministic(value),
+            mean_secs: crate::time::to_secs(value),
+        }
+    }
+
     /// The mean, in seconds.
     pub fn mean_secs(&self) -> f64 {
         self.mean_secs

@@ -18,8 +18,10 @@ pub const DAY: SimTime = 24 * HOUR;
 
 /// Converts seconds (finite, non-negative) to microseconds, rounding to nearest.
 pub fn from_secs_f64(secs: f64) -> SimTime {
-    let us = (secs * SECOND as f64).round();
-    if us <= 0.0 {
+    // Adding 0.5 and truncating rounds a positive value to nearest
+    // without a libm call (this runs for every sampled duration).
+    let us = secs * SECOND as f64 + 0.5;
+    if us <= 0.5 {
         0
     } else if us >= u64::MAX as f64 {
         u64::MAX

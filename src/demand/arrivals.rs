@@ -20,6 +20,7 @@ const DAY_S: f64 = DAY as f64 / SECOND as f64;
 /// Generates arrival times, in order, up to the horizon.
 pub struct ArrivalGen<'a> {
     plan: &'a ArrivalPlan,
+    rate_per_s: f64,
     horizon_s: f64,
     t: f64,
     rng: StreamRng,
@@ -33,6 +34,27 @@ pub struct ArrivalGen<'a> {
 impl<'a> ArrivalGen<'a> {
     /// A generator for one replication.
     pub fn new(plan: &'a ArrivalPlan, horizon: SimTime, seed: u64, replication: u32) -> Self {
+        Self::with(
+            plan,
+            plan.rate_per_s,
+            Stream::Arrivals,
+            horizon,
+            seed,
+            replication,
+        )
+    }
+
+    /// A generator with the plan's curve, surges and busyness but its own
+    /// mean rate and stream (proactive invitations). The busyness factors
+    /// are the same days' factors as the main arrivals'.
+    pub fn with(
+        plan: &'a ArrivalPlan,
+        rate_per_s: f64,
+        which: Stream,
+        horizon: SimTime,
+        seed: u64,
+        replication: u32,
+    ) -> Self {
         let busy = plan.busyness.map(|b| {
             let shape = 1.0 / (b.cv * b.cv);
             (
@@ -44,7 +66,8 @@ impl<'a> ArrivalGen<'a> {
             plan,
             horizon_s: horizon as f64 / SECOND as f64,
             t: 0.0,
-            rng: stream(seed, replication, Stream::Arrivals),
+            rng: stream(seed, replication, which),
+            rate_per_s,
             busy_rng: stream(seed, replication, Stream::Busyness),
             busy,
             busy_period: 0,
@@ -132,7 +155,7 @@ impl<'a> ArrivalGen<'a> {
     /// The intensity (per second) at `t`.
     pub fn rate_at(&mut self, t: SimTime) -> f64 {
         let t = t as f64 / SECOND as f64;
-        self.plan.rate_per_s * self.curve_at(t).0 * self.surges_at(t).0 * self.busyness_at(t).0
+        self.rate_per_s * self.curve_at(t).0 * self.surges_at(t).0 * self.busyness_at(t).0
     }
 
     /// The linear piece of the intensity that starts at `t`.
@@ -141,7 +164,7 @@ impl<'a> ArrivalGen<'a> {
         let (mult, surge_end) = self.surges_at(t);
         let (busy, busy_end) = self.busyness_at(t);
         let end = curve_end.min(surge_end).min(busy_end).min(self.horizon_s);
-        let scale = self.plan.rate_per_s * mult * busy;
+        let scale = self.rate_per_s * mult * busy;
         let max = scale * level.max(level + slope * (end - t));
         Piece {
             start: t,

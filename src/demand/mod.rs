@@ -3,7 +3,7 @@
 //! `drive` see the same shoppers for the same seed.
 
 pub mod arrivals;
-mod shoppers;
+pub mod shoppers;
 
 pub use arrivals::ArrivalGen;
-pub use shoppers::{Shopper, ShopperSampler};
+pub use shoppers::{Arrival, Shopper, ShopperSampler};

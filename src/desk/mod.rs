@@ -1,178 +1,591 @@
-//! The desk: agent groups, their queues and their staffing, as a state
-//! machine that reacts to events and knows no clock.
+//! The desk: the bot, agent groups with skills and concurrency, priority
+//! queues and multi-turn conversations, as a state machine that reacts to
+//! events and knows no clock.
 //!
 //! The caller (the virtual-clock engine, or a wall-clock runner) tells the
 //! desk what happened and when; the desk answers through a [`Sink`]: timers
-//! to schedule, shoppers answered, shoppers who gave up. Timers are never
-//! removed: each carries the slot's generation, and a timer whose shopper
-//! has moved on is ignored when it fires (lazy cancellation).
+//! to schedule and what happened to each shopper. Timers are never removed:
+//! each carries the slot's generation, and a timer whose shopper has moved
+//! on is ignored when it fires (lazy cancellation).
+//!
+//! A conversation: the bot (when it covers the question, channel and hour)
+//! replies after its latency, for up to `max_turns` turns, then resolves it
+//! or hands it to a human; an immediate handoff skips the bot. For a human
+//! the shopper queues by skill and priority class; a home group takes it at
+//! once if an agent has room, other groups holding the skill as overflow
+//! after `overflow_after`. The agent replies to each message (reply time
+//! stretched by the agent's other chats), the shopper thinks, writes again,
+//! until the turns are done.
 
-use crate::demand::Shopper;
-use crate::time::SimTime;
-use std::collections::VecDeque;
+mod agents;
+mod queues;
+
+use crate::demand::{Shopper, shoppers::patience};
+use crate::engine::rng::StreamRng;
+use crate::profile::Scenario;
+use crate::profile::desk::FirstResponse;
+use crate::time::{DAY, SimTime};
+use agents::Agents;
+use queues::{CLASSES, SkillQueue};
+use rand::{RngExt, SeedableRng};
 
 /// A timer the desk asks its caller to fire later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
     /// The shopper in `slot` runs out of patience.
-    Abandon {
-        /// Slot of the shopper.
-        slot: u32,
-        /// Generation of the slot when scheduled.
-        generation: u32,
-    },
-    /// The agent serving the shopper in `slot` finishes.
-    Finish {
-        /// Slot of the shopper.
-        slot: u32,
-        /// Generation of the slot when scheduled.
-        generation: u32,
-    },
+    Abandon(u32, u32),
+    /// The shopper in `slot` may now go to overflow groups.
+    Overflow(u32, u32),
+    /// A reply (bot or agent) to the shopper in `slot` is ready.
+    Reply(u32, u32),
+    /// The shopper in `slot` sends the next message.
+    Message(u32, u32),
+    /// The shopper in `slot` tries again after giving up.
+    Retry(u32, u32),
+    /// A group's standby agents log in.
+    StandbyIn(u16),
+    /// A group's standby agents leave.
+    StandbyOut(u16),
+}
+
+/// How a conversation ended, for the recorder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ending {
+    /// Whether the bot resolved it alone.
+    pub by_bot: bool,
+    /// Mean response time over its messages.
+    pub mean_response: SimTime,
+    /// Agent time from take to last reply (0 for the bot).
+    pub handle: SimTime,
 }
 
 /// Where the desk's reactions go.
 pub trait Sink {
     /// Fire `timer` at `at`.
     fn schedule(&mut self, at: SimTime, timer: Timer);
-    /// An agent took `shopper` at `now` (the first response).
-    fn answered(&mut self, shopper: &Shopper, now: SimTime);
-    /// `shopper` gave up at `now` without a response.
-    fn abandoned(&mut self, shopper: &Shopper, now: SimTime);
+    /// The shopper's first response, from the bot or an agent.
+    fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool);
+    /// An agent of `group` gave the first human response, `wait` after the
+    /// shopper started waiting for a human.
+    fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime);
+    /// One message answered after `response`.
+    fn message(&mut self, s: &Shopper, response: SimTime);
+    /// The bot handed the shopper to a human.
+    fn handed_off(&mut self, s: &Shopper);
+    /// The shopper left while waiting for a human.
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool);
+    /// The conversation ended (`group`: the agents' group, if any).
+    fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending);
+    /// A shopper who gave up comes back: the sink stamps the new attempt
+    /// (interval, counted) and counts it as an arrival.
+    fn retried(&mut self, s: &mut Shopper, now: SimTime);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Free,
+    Bot,
     Waiting,
-    InService,
+    Agent,
+    Retrying,
 }
 
 struct Slot {
     shopper: Shopper,
     generation: u32,
     state: State,
+    rng: StreamRng,
+    seeded: bool,
+    first_reply_used: bool,
+    responded: bool,
+    human_responded: bool,
+    handed_off: bool,
+    bot_turns: u32,
+    turns_left: u32,
+    message_at: SimTime,
+    queued_at: SimTime,
+    taken_at: SimTime,
+    response_sum: SimTime,
+    responses: u32,
+    group: u16,
+    agent: u32,
 }
 
-#[derive(Default)]
+impl Slot {
+    /// The conversation's own stream, seeded on first use.
+    fn rng(&mut self) -> &mut StreamRng {
+        if !self.seeded {
+            self.rng = StreamRng::seed_from_u64(self.shopper.seed);
+            self.seeded = true;
+        }
+        &mut self.rng
+    }
+}
+
 struct Group {
-    staffed: u32,
-    busy: u32,
-    waiting: u32,
-    queue: VecDeque<(u32, u32)>,
+    agents: Agents,
+    scheduled: u32,
+    standby_on: bool,
+    standby_called: bool,
 }
 
-/// Totals the recorder integrates over time.
+/// Totals and per-group levels the recorder integrates over time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Levels {
-    /// Shoppers waiting for a first response.
+    /// Shoppers waiting for a human.
     pub queue: u32,
-    /// Agents serving a shopper.
+    /// Agents with at least one conversation.
     pub busy: u32,
     /// Agents on shift.
     pub staffed: u32,
+    /// Conversations with agents.
+    pub chats: u32,
 }
 
 /// The state of every group and every shopper in the system.
-pub struct Desk {
+pub struct Desk<'a> {
+    sc: &'a Scenario,
     slots: Vec<Slot>,
     free: Vec<u32>,
     groups: Vec<Group>,
-    levels: Levels,
+    queues: Vec<SkillQueue>,
+    /// For each skill: groups serving it first-hand, and as overflow.
+    home: Vec<Vec<usize>>,
+    overflow: Vec<Vec<usize>>,
+    /// For each skill, the group its queue and abandonment are reported under.
+    owner: Vec<usize>,
+    queue_by_group: Vec<u32>,
 }
 
-impl Desk {
-    /// An empty desk with `groups` groups and nobody on shift.
-    pub fn new(groups: usize) -> Desk {
+impl<'a> Desk<'a> {
+    /// An empty desk for a scenario, nobody on shift.
+    pub fn new(sc: &'a Scenario) -> Desk<'a> {
+        let n = sc.skills.len();
+        let mut home = vec![Vec::new(); n];
+        let mut overflow = vec![Vec::new(); n];
+        for (g, plan) in sc.groups.iter().enumerate() {
+            for &s in &plan.skills {
+                if plan.overflow_role {
+                    overflow[s].push(g)
+                } else {
+                    home[s].push(g)
+                }
+            }
+            for &s in &plan.overflow_skills {
+                overflow[s].push(g);
+            }
+        }
+        let owner = (0..n).map(|s| sc.skill_owner(s)).collect();
         Desk {
+            sc,
             slots: Vec::with_capacity(1024),
             free: Vec::new(),
-            groups: (0..groups).map(|_| Group::default()).collect(),
-            levels: Levels::default(),
+            groups: sc
+                .groups
+                .iter()
+                .map(|g| Group {
+                    agents: Agents::new(g.concurrency),
+                    scheduled: 0,
+                    standby_on: false,
+                    standby_called: false,
+                })
+                .collect(),
+            queues: (0..n).map(|_| SkillQueue::default()).collect(),
+            home,
+            overflow,
+            owner,
+            queue_by_group: vec![0; sc.groups.len()],
         }
     }
 
-    /// Current totals across groups.
-    #[inline]
+    /// Totals across groups.
     pub fn levels(&self) -> Levels {
-        self.levels
+        let mut l = Levels::default();
+        for g in 0..self.groups.len() {
+            let x = self.group_levels(g);
+            l.queue += x.queue;
+            l.busy += x.busy;
+            l.staffed += x.staffed;
+            l.chats += x.chats;
+        }
+        l
+    }
+
+    /// One group's levels (queue: shoppers waiting for skills it owns).
+    pub fn group_levels(&self, g: usize) -> Levels {
+        let a = &self.groups[g].agents;
+        Levels {
+            queue: self.queue_by_group[g],
+            busy: a.busy(),
+            staffed: a.active(),
+            chats: a.chats(),
+        }
+    }
+
+    /// Shoppers still waiting for a first response.
+    pub fn unanswered(&self) -> impl Iterator<Item = &Shopper> {
+        self.slots
+            .iter()
+            .filter(|s| {
+                matches!(s.state, State::Bot | State::Waiting | State::Agent) && !s.responded
+            })
+            .map(|s| &s.shopper)
+    }
+
+    fn skill(&self, slot: u32) -> usize {
+        self.sc.questions[self.slots[slot as usize].shopper.question as usize].skill
+    }
+
+    fn exclusive(&self, slot: u32) -> bool {
+        !self.sc.channels[self.slots[slot as usize].shopper.channel as usize].concurrent
     }
 
     /// A shopper arrives.
     pub fn arrive(&mut self, now: SimTime, shopper: Shopper, sink: &mut impl Sink) {
         let slot = match self.free.pop() {
-            Some(i) => {
-                let s = &mut self.slots[i as usize];
-                s.shopper = shopper;
-                s.state = State::Waiting;
-                i
-            }
+            Some(i) => i,
             None => {
                 self.slots.push(Slot {
                     shopper,
                     generation: 0,
-                    state: State::Waiting,
+                    state: State::Free,
+                    rng: StreamRng::seed_from_u64(0),
+                    seeded: false,
+                    first_reply_used: false,
+                    responded: false,
+                    human_responded: false,
+                    handed_off: false,
+                    bot_turns: 0,
+                    turns_left: 0,
+                    message_at: 0,
+                    queued_at: 0,
+                    taken_at: 0,
+                    response_sum: 0,
+                    responses: 0,
+                    group: 0,
+                    agent: 0,
                 });
                 (self.slots.len() - 1) as u32
             }
         };
-        let g = &mut self.groups[shopper.group as usize];
-        if g.busy < g.staffed {
-            self.start(now, slot, sink);
+        let s = &mut self.slots[slot as usize];
+        s.shopper = shopper;
+        (s.seeded, s.first_reply_used) = (false, false);
+        self.start(now, slot, sink);
+    }
+
+    /// Starts (or restarts, for a retrial) a conversation in `slot`.
+    fn start(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        let sc = self.sc;
+        let s = &mut self.slots[slot as usize];
+        (s.responded, s.human_responded, s.handed_off) = (false, false, false);
+        (s.bot_turns, s.response_sum, s.responses) = (0, 0, 0);
+        s.message_at = now;
+        let sh = s.shopper;
+        let q = &sc.questions[sh.question as usize];
+        s.turns_left = q.turns;
+        if let Some(bot) = &sc.bot
+            && bot.on_at(now % DAY)
+            && bot.channels[sh.channel as usize]
+        {
+            let hand_over = bot.handoff_questions[sh.question as usize]
+                || bot.handoff_segments[sh.segment as usize];
+            if !hand_over && bot.covers[sh.question as usize] {
+                s.state = State::Bot;
+                let at = now + bot.reply.sample(s.rng());
+                sink.schedule(at, Timer::Reply(slot, s.generation));
+                return;
+            }
+            if hand_over {
+                s.handed_off = true;
+                sink.handed_off(&sh);
+            }
+        }
+        self.queue_for_human(now, slot, sink);
+    }
+
+    /// The shopper starts waiting for a human.
+    fn queue_for_human(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        let skill = self.skill(slot);
+        let exclusive = self.exclusive(slot);
+        let s = &mut self.slots[slot as usize];
+        s.queued_at = now;
+        s.message_at = now;
+        let (generation, patience, class) = (s.generation, s.shopper.patience, s.shopper.class());
+        // A home group with room takes the shopper at once, least loaded first.
+        let best = self.home[skill]
+            .iter()
+            .filter_map(|&g| self.groups[g].agents.best_load(exclusive).map(|l| (l, g)))
+            .min();
+        if let Some((_, g)) = best {
+            self.take(now, slot, g, sink);
             return;
         }
-        let generation = self.slots[slot as usize].generation;
-        g.queue.push_back((slot, generation));
-        g.waiting += 1;
-        self.levels.queue += 1;
-        if shopper.patience != SimTime::MAX {
+        self.slots[slot as usize].state = State::Waiting;
+        self.queues[skill].push(class, (slot, generation, now));
+        self.queue_by_group[self.owner[skill]] += 1;
+        if patience != SimTime::MAX {
             sink.schedule(
-                now.saturating_add(shopper.patience),
-                Timer::Abandon { slot, generation },
+                now.saturating_add(patience),
+                Timer::Abandon(slot, generation),
             );
+        }
+        if !self.overflow[skill].is_empty() {
+            sink.schedule(
+                now + self.sc.overflow_after,
+                Timer::Overflow(slot, generation),
+            );
+        }
+        self.call_standby(now, skill, sink);
+    }
+
+    /// Calls standby agents of groups serving `skill` whose queue is too long.
+    fn call_standby(&mut self, now: SimTime, skill: usize, sink: &mut impl Sink) {
+        for g in self.home[skill]
+            .iter()
+            .chain(&self.overflow[skill])
+            .copied()
+        {
+            let Some(sb) = self.sc.groups[g].standby else {
+                continue;
+            };
+            let grp = &self.groups[g];
+            if grp.standby_on || grp.standby_called {
+                continue;
+            }
+            let plan = &self.sc.groups[g];
+            let waiting: u32 = plan
+                .skills
+                .iter()
+                .chain(&plan.overflow_skills)
+                .map(|&s| self.queues[s].waiting)
+                .sum();
+            if waiting > sb.threshold {
+                self.groups[g].standby_called = true;
+                sink.schedule(now + sb.login, Timer::StandbyIn(g as u16));
+            }
+        }
+    }
+
+    /// An agent of group `g` takes the shopper in `slot`.
+    fn take(&mut self, now: SimTime, slot: u32, g: usize, sink: &mut impl Sink) {
+        let exclusive = self.exclusive(slot);
+        let agent = self.groups[g]
+            .agents
+            .take(exclusive)
+            .expect("the caller checked for room");
+        let load = self.groups[g].agents.chats_of(agent);
+        let sc = self.sc;
+        let s = &mut self.slots[slot as usize];
+        s.state = State::Agent;
+        (s.group, s.agent, s.taken_at) = (g as u16, agent, now);
+        if s.handed_off || s.bot_turns > 0 {
+            s.turns_left = s.turns_left.saturating_sub(s.bot_turns).max(1);
+        }
+        if sc.first_response == FirstResponse::OnTake {
+            self.human_first(now, slot, sink);
+        }
+        let s = &mut self.slots[slot as usize];
+        let reply = if s.first_reply_used {
+            self.sc.questions[s.shopper.question as usize]
+                .reply
+                .sample(s.rng())
+        } else {
+            s.first_reply_used = true;
+            s.shopper.first_reply
+        };
+        let at = now + stretch(reply, load, sc.concurrency_slowdown);
+        sink.schedule(at, Timer::Reply(slot, s.generation));
+    }
+
+    /// The first human response reaches the shopper.
+    fn human_first(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        let s = &mut self.slots[slot as usize];
+        s.human_responded = true;
+        let sh = s.shopper;
+        let response = now - s.message_at;
+        s.response_sum += response;
+        s.responses += 1;
+        sink.message(&sh, response);
+        sink.human_response(&sh, s.group as usize, now - s.queued_at);
+        if !s.responded {
+            s.responded = true;
+            sink.first_response(&sh, now, false);
         }
     }
 
     /// A timer fires.
     pub fn fire(&mut self, now: SimTime, timer: Timer, sink: &mut impl Sink) {
+        let live = |d: &Self, slot: u32, generation: u32, state: State| {
+            let s = &d.slots[slot as usize];
+            s.generation == generation && s.state == state
+        };
         match timer {
-            Timer::Abandon { slot, generation } => {
-                let s = &self.slots[slot as usize];
-                if s.generation != generation || s.state != State::Waiting {
-                    return; // answered before running out of patience
+            Timer::Abandon(slot, g) if live(self, slot, g, State::Waiting) => {
+                self.abandon(now, slot, sink)
+            }
+            Timer::Overflow(slot, g) if live(self, slot, g, State::Waiting) => {
+                let (skill, ex) = (self.skill(slot), self.exclusive(slot));
+                let best = self.overflow[skill]
+                    .iter()
+                    .filter_map(|&g| self.groups[g].agents.best_load(ex).map(|l| (l, g)))
+                    .min();
+                if let Some((_, g)) = best {
+                    self.leave_queue(slot);
+                    self.take(now, slot, g, sink);
                 }
-                let shopper = s.shopper;
-                let g = &mut self.groups[shopper.group as usize];
-                g.waiting -= 1;
-                self.levels.queue -= 1;
-                self.release(slot);
-                sink.abandoned(&shopper, now);
             }
-            Timer::Finish { slot, generation } => {
-                debug_assert_eq!(self.slots[slot as usize].generation, generation);
-                let group = self.slots[slot as usize].shopper.group as usize;
-                self.groups[group].busy -= 1;
-                self.levels.busy -= 1;
-                self.release(slot);
-                self.fill(now, group, sink);
+            Timer::Reply(slot, g) if live(self, slot, g, State::Bot) => {
+                self.bot_replied(now, slot, sink)
             }
+            Timer::Reply(slot, g) if live(self, slot, g, State::Agent) => {
+                self.agent_replied(now, slot, sink)
+            }
+            Timer::Message(slot, g) if live(self, slot, g, State::Bot) => {
+                let s = &mut self.slots[slot as usize];
+                s.message_at = now;
+                let bot = self.sc.bot.as_ref().expect("a bot conversation has a bot");
+                sink.schedule(now + bot.reply.sample(s.rng()), Timer::Reply(slot, g));
+            }
+            Timer::Message(slot, g) if live(self, slot, g, State::Agent) => {
+                let s = &mut self.slots[slot as usize];
+                s.message_at = now;
+                let load = self.groups[s.group as usize].agents.chats_of(s.agent);
+                let reply = self.sc.questions[s.shopper.question as usize]
+                    .reply
+                    .sample(s.rng());
+                sink.schedule(
+                    now + stretch(reply, load, self.sc.concurrency_slowdown),
+                    Timer::Reply(slot, g),
+                );
+            }
+            Timer::Retry(slot, g) if live(self, slot, g, State::Retrying) => {
+                let s = &mut self.slots[slot as usize];
+                s.generation = s.generation.wrapping_add(1);
+                s.shopper.arrival = now;
+                s.shopper.attempt += 1;
+                sink.retried(&mut s.shopper, now);
+                self.start(now, slot, sink);
+            }
+            Timer::StandbyIn(g) => {
+                let (g, sb) = (
+                    g as usize,
+                    self.sc.groups[g as usize]
+                        .standby
+                        .expect("scheduled for a standby group"),
+                );
+                let grp = &mut self.groups[g];
+                (grp.standby_on, grp.standby_called) = (true, false);
+                sink.schedule(now + sb.stay, Timer::StandbyOut(g as u16));
+                self.apply_headcount(now, g, sink);
+            }
+            Timer::StandbyOut(g) => {
+                self.groups[g as usize].standby_on = false;
+                self.apply_headcount(now, g as usize, sink);
+            }
+            _ => {} // stale: the shopper moved on
         }
     }
 
-    /// A group's headcount changes. Agents above the new headcount finish
-    /// their current conversation before they leave.
-    pub fn set_staff(&mut self, now: SimTime, group: usize, agents: u32, sink: &mut impl Sink) {
-        let g = &mut self.groups[group];
-        self.levels.staffed = self.levels.staffed - g.staffed + agents;
-        g.staffed = agents;
-        self.fill(now, group, sink);
+    fn leave_queue(&mut self, slot: u32) {
+        let skill = self.skill(slot);
+        self.queues[skill].waiting -= 1;
+        self.queue_by_group[self.owner[skill]] -= 1;
     }
 
-    /// Shoppers still waiting for a first response.
-    pub fn waiting(&self) -> impl Iterator<Item = &Shopper> {
-        self.slots
-            .iter()
-            .filter(|s| s.state == State::Waiting)
-            .map(|s| &s.shopper)
+    fn abandon(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        self.leave_queue(slot);
+        let sc = self.sc;
+        let s = &mut self.slots[slot as usize];
+        let sh = s.shopper;
+        sink.abandoned(&sh, now, s.responded);
+        if let Some(r) = &sc.retrials
+            && u32::from(sh.attempt) < r.max_attempts
+            && s.rng().random::<f64>() < r.probability
+        {
+            let u: f64 = s.rng().random();
+            if let Some(&(to, _)) = r.switch[sh.channel as usize]
+                .iter()
+                .find(|(_, acc)| u < *acc)
+            {
+                s.shopper.channel = to as u16;
+            }
+            s.shopper.patience =
+                patience(sc, sh.segment as usize, s.shopper.channel as usize, s.rng());
+            s.state = State::Retrying;
+            let at = now + r.after.sample(s.rng());
+            sink.schedule(at, Timer::Retry(slot, s.generation));
+            return;
+        }
+        self.release(slot);
+    }
+
+    fn bot_replied(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        let sc = self.sc;
+        let bot = sc.bot.as_ref().expect("a bot conversation has a bot");
+        let s = &mut self.slots[slot as usize];
+        let sh = s.shopper;
+        let response = now - s.message_at;
+        s.response_sum += response;
+        s.responses += 1;
+        s.bot_turns += 1;
+        sink.message(&sh, response);
+        if !s.responded {
+            s.responded = true;
+            sink.first_response(&sh, now, true);
+        }
+        let q = &sc.questions[sh.question as usize];
+        let bot_turns = q.turns.min(bot.max_turns);
+        if sh.asks_human && s.bot_turns == 1 || s.bot_turns >= bot_turns && !sh.bot_resolves {
+            s.handed_off = true;
+            sink.handed_off(&sh);
+            self.queue_for_human(now, slot, sink);
+        } else if s.bot_turns >= bot_turns {
+            let ending = Ending {
+                by_bot: true,
+                mean_response: s.response_sum / u64::from(s.responses),
+                handle: 0,
+            };
+            sink.resolved(&sh, now, None, ending);
+            self.release(slot);
+        } else {
+            let at = now + q.think.sample(s.rng());
+            sink.schedule(at, Timer::Message(slot, s.generation));
+        }
+    }
+
+    fn agent_replied(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        if !self.slots[slot as usize].human_responded {
+            self.human_first(now, slot, sink);
+        } else if !(self.sc.first_response == FirstResponse::OnTake
+            && self.slots[slot as usize].responses == 0)
+        {
+            let s = &mut self.slots[slot as usize];
+            let response = now - s.message_at;
+            s.response_sum += response;
+            s.responses += 1;
+            sink.message(&s.shopper, response);
+        }
+        let s = &mut self.slots[slot as usize];
+        s.turns_left -= 1;
+        if s.turns_left > 0 {
+            let at = now
+                + self.sc.questions[s.shopper.question as usize]
+                    .think
+                    .sample(s.rng());
+            sink.schedule(at, Timer::Message(slot, s.generation));
+            return;
+        }
+        let ending = Ending {
+            by_bot: false,
+            mean_response: s.response_sum / u64::from(s.responses.max(1)),
+            handle: now - s.taken_at,
+        };
+        let (g, agent, sh) = (s.group as usize, s.agent, s.shopper);
+        sink.resolved(&sh, now, Some(g), ending);
+        self.groups[g].agents.release(agent);
+        self.release(slot);
+        self.fill(now, g, sink);
     }
 
     fn release(&mut self, slot: u32) {
@@ -182,148 +595,83 @@ impl Desk {
         self.free.push(slot);
     }
 
-    /// Seats waiting shoppers while the group has free agents.
-    fn fill(&mut self, now: SimTime, group: usize, sink: &mut impl Sink) {
-        loop {
-            let g = &mut self.groups[group];
-            if g.busy >= g.staffed || g.waiting == 0 {
-                return;
-            }
-            let (slot, generation) = g
-                .queue
-                .pop_front()
-                .expect("waiting > 0 implies a queued entry");
-            let s = &self.slots[slot as usize];
-            if s.generation != generation || s.state != State::Waiting {
-                continue; // gave up earlier; its entry was left behind
-            }
-            g.waiting -= 1;
-            self.levels.queue -= 1;
-            self.start(now, slot, sink);
-        }
+    /// A group's scheduled headcount changes.
+    pub fn set_staff(&mut self, now: SimTime, g: usize, agents: u32, sink: &mut impl Sink) {
+        self.groups[g].scheduled = agents;
+        self.apply_headcount(now, g, sink);
     }
 
-    fn start(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
-        let s = &mut self.slots[slot as usize];
-        s.state = State::InService;
-        let shopper = s.shopper;
-        let generation = s.generation;
-        self.groups[shopper.group as usize].busy += 1;
-        self.levels.busy += 1;
-        sink.answered(&shopper, now);
-        sink.schedule(
-            now.saturating_add(shopper.handle),
-            Timer::Finish { slot, generation },
-        );
+    fn apply_headcount(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
+        let grp = &mut self.groups[g];
+        let standby = if grp.standby_on {
+            self.sc.groups[g].standby.map_or(0, |s| s.agents)
+        } else {
+            0
+        };
+        grp.agents.set_headcount(grp.scheduled + standby);
+        self.fill(now, g, sink);
+    }
+
+    /// Seats waiting shoppers while group `g` has room: the best class first,
+    /// then the longest waiting; overflow skills only after the delay.
+    fn fill(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
+        let plan = &self.sc.groups[g];
+        let delay = self.sc.overflow_after;
+        loop {
+            if !self.groups[g].agents.can_take(false) {
+                return;
+            }
+            let mut best: Option<(usize, SimTime, usize, u32)> = None;
+            let skills = plan
+                .skills
+                .iter()
+                .map(|&s| (s, plan.overflow_role))
+                .chain(plan.overflow_skills.iter().map(|&s| (s, true)));
+            for (skill, delayed) in skills {
+                if self.queues[skill].waiting == 0 {
+                    continue;
+                }
+                for class in 0..CLASSES {
+                    if best.is_some_and(|b| b.0 < class) {
+                        break;
+                    }
+                    let slots = &self.slots;
+                    let head = self.queues[skill].head(class, |&(slot, generation, _)| {
+                        let s = &slots[slot as usize];
+                        s.generation == generation && s.state == State::Waiting
+                    });
+                    let Some((slot, _, queued)) = head else {
+                        continue;
+                    };
+                    if delayed && now < queued + delay {
+                        continue;
+                    }
+                    if !self.sc.channels[self.slots[slot as usize].shopper.channel as usize]
+                        .concurrent
+                        && !self.groups[g].agents.can_take(true)
+                    {
+                        continue;
+                    }
+                    if best.is_none_or(|b| (class, queued) < (b.0, b.1)) {
+                        best = Some((class, queued, skill, slot));
+                    }
+                }
+            }
+            let Some((class, _, skill, slot)) = best else {
+                return;
+            };
+            self.queues[skill].pop(class);
+            self.leave_queue(slot);
+            self.take(now, slot, g, sink);
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Default)]
-    struct Trace {
-        timers: Vec<(SimTime, Timer)>,
-        log: Vec<String>,
-    }
-
-    impl Sink for Trace {
-        fn schedule(&mut self, at: SimTime, timer: Timer) {
-            self.timers.push((at, timer));
-        }
-        fn answered(&mut self, s: &Shopper, now: SimTime) {
-            self.log.push(format!("answered {} at {now}", s.arrival));
-        }
-        fn abandoned(&mut self, s: &Shopper, now: SimTime) {
-            self.log.push(format!("abandoned {} at {now}", s.arrival));
-        }
-    }
-
-    fn shopper(arrival: SimTime, handle: SimTime, patience: SimTime) -> Shopper {
-        Shopper {
-            arrival,
-            handle,
-            patience,
-            group: 0,
-            counted: true,
-            row: 0,
-        }
-    }
-
-    #[test]
-    fn first_come_first_served_with_lazy_abandonment() {
-        let mut desk = Desk::new(1);
-        let mut t = Trace::default();
-        desk.set_staff(0, 0, 1, &mut t);
-        desk.arrive(0, shopper(0, 10, 100), &mut t); // served at once
-        desk.arrive(1, shopper(1, 10, 5), &mut t); // waits, patience 5
-        desk.arrive(2, shopper(2, 10, 100), &mut t); // waits
-        assert_eq!(
-            desk.levels(),
-            Levels {
-                queue: 2,
-                busy: 1,
-                staffed: 1
-            }
-        );
-        let abandon_1 = t.timers[1].1;
-        desk.fire(6, abandon_1, &mut t); // shopper 1 leaves at 6
-        let finish_0 = t.timers[0].1;
-        desk.fire(10, finish_0, &mut t); // agent frees: shopper 2 is next
-        let abandon_2 = t.timers[2].1;
-        desk.fire(102, abandon_2, &mut t); // stale: shopper 2 was answered
-        assert_eq!(
-            t.log,
-            ["answered 0 at 0", "abandoned 1 at 6", "answered 2 at 10"]
-        );
-        assert_eq!(
-            desk.levels(),
-            Levels {
-                queue: 0,
-                busy: 1,
-                staffed: 1
-            }
-        );
-    }
-
-    #[test]
-    fn agents_leaving_finish_their_conversation_first() {
-        let mut desk = Desk::new(1);
-        let mut t = Trace::default();
-        desk.set_staff(0, 0, 2, &mut t);
-        desk.arrive(0, shopper(0, 10, SimTime::MAX), &mut t);
-        desk.arrive(0, shopper(0, 20, SimTime::MAX), &mut t);
-        desk.set_staff(5, 0, 0, &mut t);
-        assert_eq!(
-            desk.levels(),
-            Levels {
-                queue: 0,
-                busy: 2,
-                staffed: 0
-            }
-        );
-        desk.arrive(6, shopper(6, 1, SimTime::MAX), &mut t);
-        let finish = t.timers[0].1;
-        desk.fire(10, finish, &mut t);
-        assert_eq!(
-            desk.levels(),
-            Levels {
-                queue: 1,
-                busy: 1,
-                staffed: 0
-            }
-        );
-        desk.set_staff(12, 0, 1, &mut t); // the other agent is still busy
-        assert_eq!(
-            desk.levels(),
-            Levels {
-                queue: 1,
-                busy: 1,
-                staffed: 1
-            }
-        );
-        desk.set_staff(13, 0, 2, &mut t);
-        assert_eq!(t.log.last().unwrap(), "answered 6 at 13");
+/// A reply time stretched by the agent's other chats.
+fn stretch(reply: SimTime, load: u32, slowdown: f64) -> SimTime {
+    if load <= 1 || slowdown == 0.0 {
+        reply
+    } else {
+        (reply as f64 * (1.0 + slowdown * f64::from(load - 1))) as SimTime
     }
 }

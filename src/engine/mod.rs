@@ -5,19 +5,23 @@
 pub mod calendar;
 pub mod rng;
 
-use crate::demand::{ArrivalGen, Shopper, ShopperSampler};
-use crate::desk::{Desk, Sink, Timer};
+use crate::demand::{Arrival, ArrivalGen, Shopper, ShopperSampler};
+use crate::desk::{Desk, Ending, Sink, Timer};
 use crate::metrics::{Aggregate, Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use calendar::Calendar;
+use rand::RngExt;
 use rayon::prelude::*;
+use rng::Stream;
 
 /// What the calendar holds.
 #[derive(Debug, Clone, Copy)]
 enum Event {
     /// The next shopper arrives.
     Arrival,
+    /// The next proactive invitation goes out.
+    Invitation,
     /// A group's headcount changes.
     Staffing(u16),
     /// A desk timer.
@@ -37,29 +41,55 @@ impl Sink for EngineSink<'_, '_> {
         self.calendar.schedule(at, Event::Desk(timer));
     }
     #[inline]
-    fn answered(&mut self, shopper: &Shopper, now: SimTime) {
-        self.recorder.answered(shopper, now);
+    fn first_response(&mut self, s: &Shopper, now: SimTime, _by_bot: bool) {
+        self.recorder.first_response(s, now);
     }
     #[inline]
-    fn abandoned(&mut self, shopper: &Shopper, now: SimTime) {
-        self.recorder.abandoned(shopper, now);
+    fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
+        self.recorder.human_response(s, group, wait);
+    }
+    #[inline]
+    fn message(&mut self, s: &Shopper, response: SimTime) {
+        self.recorder.message(s, response);
+    }
+    fn handed_off(&mut self, s: &Shopper) {
+        self.recorder.handed_off(s);
+    }
+    #[inline]
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
+        self.recorder.abandoned(s, now, had_response);
+    }
+    #[inline]
+    fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending) {
+        self.recorder.resolved(s, now, group, ending);
+    }
+    fn retried(&mut self, s: &mut Shopper, now: SimTime) {
+        self.recorder.stamp(s, now);
+        self.recorder.arrived(s);
     }
 }
 
 /// Runs one replication of a scenario on the virtual clock.
 pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
+    let sc = scenario;
     let mut calendar = Calendar::default();
-    let mut recorder = Recorder::new(scenario);
-    let mut desk = Desk::new(scenario.groups.len());
-    let mut arrivals = ArrivalGen::new(
-        &scenario.arrivals,
-        scenario.horizon,
-        scenario.seed,
-        replication,
-    );
-    let mut shoppers = ShopperSampler::new(scenario, replication);
+    let mut recorder = Recorder::new(sc);
+    let mut desk = Desk::new(sc);
+    let mut arrivals = ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, replication);
+    let mut invitations = sc.proactive.as_ref().map(|p| {
+        ArrivalGen::with(
+            &sc.arrivals,
+            p.rate_per_s,
+            Stream::Proactive,
+            sc.horizon,
+            sc.seed,
+            replication,
+        )
+    });
+    let mut acceptance = rng::stream(sc.seed, replication, Stream::Acceptance);
+    let mut shoppers = ShopperSampler::new(sc, replication);
 
-    for (g, plan) in scenario.groups.iter().enumerate() {
+    for (g, plan) in sc.groups.iter().enumerate() {
         let mut sink = EngineSink {
             calendar: &mut calendar,
             recorder: &mut recorder,
@@ -72,28 +102,45 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
     if let Some(t) = arrivals.next_arrival() {
         calendar.schedule(t, Event::Arrival);
     }
+    if let Some(t) = invitations.as_mut().and_then(|g| g.next_arrival()) {
+        calendar.schedule(t, Event::Invitation);
+    }
 
     while let Some((now, event)) = calendar.pop() {
-        if now >= scenario.horizon {
+        if now >= sc.horizon {
             break;
         }
-        recorder.advance(now, desk.levels());
+        recorder.advance(now, desk.levels(), |g| desk.group_levels(g));
         let mut sink = EngineSink {
             calendar: &mut calendar,
             recorder: &mut recorder,
         };
         match event {
-            Event::Arrival => {
-                let shopper = shoppers.next(now);
-                sink.recorder.arrived(&shopper);
-                desk.arrive(now, shopper, &mut sink);
-                if let Some(t) = arrivals.next_arrival() {
-                    calendar.schedule(t, Event::Arrival);
+            Event::Arrival | Event::Invitation => {
+                let invited = matches!(event, Event::Invitation);
+                let proactive = sc.proactive.as_ref().filter(|_| invited);
+                let accepted = proactive.is_none_or(|p| acceptance.random::<f64>() < p.accept);
+                if accepted {
+                    match shoppers.next(now, proactive.map(|p| (p.question, p.channel))) {
+                        Arrival::Desk(shopper) => {
+                            sink.recorder.arrived(&shopper);
+                            desk.arrive(now, shopper, &mut sink);
+                        }
+                        Arrival::Deflected(shopper) => sink.recorder.deflected(&shopper),
+                    }
+                }
+                let next = if invited {
+                    invitations.as_mut().and_then(|g| g.next_arrival())
+                } else {
+                    arrivals.next_arrival()
+                };
+                if let Some(t) = next {
+                    calendar.schedule(t, event);
                 }
             }
             Event::Desk(timer) => desk.fire(now, timer, &mut sink),
             Event::Staffing(g) => {
-                let plan = &scenario.groups[g as usize];
+                let plan = &sc.groups[g as usize];
                 desk.set_staff(now, g as usize, plan.staff_at(now), &mut sink);
                 if let Some(t) = plan.next_change(now) {
                     calendar.schedule(t, Event::Staffing(g));
@@ -102,7 +149,12 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
         }
     }
     let events = calendar.popped();
-    recorder.finish(desk.levels(), desk.waiting(), events)
+    recorder.finish(
+        desk.levels(),
+        |g| desk.group_levels(g),
+        desk.unanswered(),
+        events,
+    )
 }
 
 /// Runs replications `0..count` on up to `threads` threads (0: all cores)

@@ -30,8 +30,19 @@ pub enum Stream {
     Routing = 3,
     /// Shopper patience.
     Patience = 4,
-    /// Agent handle times.
+    /// The first agent reply (handle) time of each shopper.
     Handle = 5,
+    /// The bot's outcome for each shopper.
+    Bot = 6,
+    /// FAQ self-service deflection.
+    Deflection = 7,
+    /// Proactive invitation times.
+    Proactive = 8,
+    /// Whether an invitation is accepted.
+    Acceptance = 9,
+    /// Seeds of each conversation's own stream (later replies, think
+    /// times, bot latency, retrials).
+    Conversation = 10,
 }
 
 fn splitmix64(mut x: u64) -> u64 {

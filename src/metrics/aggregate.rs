@@ -4,8 +4,8 @@
 //! replications finish in and however many threads ran them, and memory
 //! stays at one aggregate per thread instead of one result per replication.
 
-use super::hist::run_histogram;
-use super::recorder::{Replication, RunHistograms};
+use super::breakdown::{Breakdowns, GroupTally};
+use super::recorder::{IntervalRecord, Replication, RunHistograms};
 use super::tally::Tally;
 
 /// One interval summed over replications.
@@ -13,6 +13,8 @@ use super::tally::Tally;
 pub struct IntervalAggregate {
     /// Counters summed over replications.
     pub tally: Tally,
+    /// Each group's counters and time integrals, summed.
+    pub groups: Vec<GroupTally>,
     /// Per-replication first response p50, p90, p99 (microseconds), summed.
     pub quantile_sums_us: [u64; 3],
     /// Replications in which the interval had an answered shopper.
@@ -27,10 +29,39 @@ impl IntervalAggregate {
                 .map(|s| s as f64 / 1e6 / self.quantile_count as f64)
         })
     }
+
+    fn add_groups(&mut self, groups: &[GroupTally]) {
+        if self.groups.len() < groups.len() {
+            self.groups.resize(groups.len(), GroupTally::default());
+        }
+        for (a, b) in self.groups.iter_mut().zip(groups) {
+            a.add(b);
+        }
+    }
+
+    fn add_record(&mut self, row: &IntervalRecord) {
+        self.tally.add(&row.tally);
+        self.add_groups(&row.groups);
+        if let Some(q) = row.quantiles_us {
+            for (s, v) in self.quantile_sums_us.iter_mut().zip(q) {
+                *s += v;
+            }
+            self.quantile_count += 1;
+        }
+    }
+
+    fn add(&mut self, o: &IntervalAggregate) {
+        self.tally.add(&o.tally);
+        self.add_groups(&o.groups);
+        for (s, v) in self.quantile_sums_us.iter_mut().zip(o.quantile_sums_us) {
+            *s += v;
+        }
+        self.quantile_count += o.quantile_count;
+    }
 }
 
 /// Replications of one scenario, merged.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Aggregate {
     /// Replications merged.
     pub replications: u32,
@@ -44,26 +75,10 @@ pub struct Aggregate {
     pub intervals: Vec<IntervalAggregate>,
     /// Whole-run histograms, summed.
     pub histograms: RunHistograms,
+    /// Breakdowns, summed.
+    pub breakdowns: Breakdowns,
     /// Events processed, summed.
     pub events: u64,
-}
-
-impl Default for Aggregate {
-    fn default() -> Self {
-        Aggregate {
-            replications: 0,
-            total: Tally::default(),
-            replication_tallies: Vec::new(),
-            in_system_at_end: 0,
-            intervals: Vec::new(),
-            histograms: RunHistograms {
-                first_response: run_histogram(),
-                abandon_time: run_histogram(),
-                handle: run_histogram(),
-            },
-            events: 0,
-        }
-    }
 }
 
 impl Aggregate {
@@ -73,19 +88,14 @@ impl Aggregate {
         self.total.add(&rep.total);
         self.in_system_at_end += rep.in_system_at_end;
         self.events += rep.events;
-        add_histograms(&mut self.histograms, &rep.histograms);
+        self.histograms.add(&rep.histograms);
+        self.breakdowns.add(&rep.breakdowns);
         if self.intervals.len() < rep.intervals.len() {
             self.intervals
                 .resize(rep.intervals.len(), IntervalAggregate::default());
         }
         for (acc, row) in self.intervals.iter_mut().zip(&rep.intervals) {
-            acc.tally.add(&row.tally);
-            if let Some(q) = row.quantiles_us {
-                for (s, v) in acc.quantile_sums_us.iter_mut().zip(q) {
-                    *s += v;
-                }
-                acc.quantile_count += 1;
-            }
+            acc.add_record(row);
         }
         self.replication_tallies.push((index, rep.total));
         self
@@ -97,30 +107,17 @@ impl Aggregate {
         self.total.add(&other.total);
         self.in_system_at_end += other.in_system_at_end;
         self.events += other.events;
-        add_histograms(&mut self.histograms, &other.histograms);
+        self.histograms.add(&other.histograms);
+        self.breakdowns.add(&other.breakdowns);
         if self.intervals.len() < other.intervals.len() {
             self.intervals
                 .resize(other.intervals.len(), IntervalAggregate::default());
         }
-        for (acc, row) in self.intervals.iter_mut().zip(other.intervals) {
-            acc.tally.add(&row.tally);
-            for (s, v) in acc.quantile_sums_us.iter_mut().zip(row.quantile_sums_us) {
-                *s += v;
-            }
-            acc.quantile_count += row.quantile_count;
+        for (acc, row) in self.intervals.iter_mut().zip(&other.intervals) {
+            acc.add(row);
         }
         self.replication_tallies.extend(other.replication_tallies);
         self.replication_tallies.sort_by_key(|(i, _)| *i);
         self
     }
-}
-
-fn add_histograms(dst: &mut RunHistograms, src: &RunHistograms) {
-    dst.first_response
-        .add(&src.first_response)
-        .expect("same bounds");
-    dst.abandon_time
-        .add(&src.abandon_time)
-        .expect("same bounds");
-    dst.handle.add(&src.handle).expect("same bounds");
 }

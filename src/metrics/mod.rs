@@ -1,7 +1,9 @@
-//! Measurement: counters, histograms, the interval series and the summary
-//! every mode writes (one format for `simulate`, `check`, `sweep`, `drive`).
+//! Measurement: counters, histograms, breakdowns, the interval series and
+//! the summary every mode writes (one format for `simulate`, `check`,
+//! `sweep`, `drive`).
 
 mod aggregate;
+pub mod breakdown;
 pub mod hist;
 mod recorder;
 pub mod summary;

@@ -5,14 +5,15 @@
 //! Shoppers count in the interval they arrived in (the "offered" convention
 //! of contact-centre reports), so an interval's answered-within share is over
 //! the shoppers who asked in it. An interval's histogram stays live while
-//! any of its shoppers is still waiting; then its percentiles are taken and
-//! the histogram is dropped, so a long horizon costs a few hundred bytes per
-//! interval.
+//! any of its shoppers awaits a first response; then its percentiles are
+//! taken and the histogram is dropped, so a long horizon costs a few hundred
+//! bytes per interval.
 
+use super::breakdown::{self, Breakdowns, GroupTally, part_histogram};
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
 use crate::demand::Shopper;
-use crate::desk::Levels;
+use crate::desk::{Ending, Levels};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
@@ -22,6 +23,7 @@ pub const INTERVAL_QUANTILES: [f64; 3] = [0.50, 0.90, 0.99];
 
 struct Row {
     tally: Tally,
+    groups: Vec<GroupTally>,
     hist: Option<Box<Histogram<u32>>>,
     quantiles: Option<[u64; 3]>,
     pending: u32,
@@ -42,6 +44,8 @@ impl Row {
 pub struct IntervalRecord {
     /// The interval's counters (all shoppers who arrived in it).
     pub tally: Tally,
+    /// Each group's counters and time integrals over the interval.
+    pub groups: Vec<GroupTally>,
     /// First response p50, p90, p99 of its answered shoppers, microseconds
     /// (2 significant digits); `None` when nobody was answered.
     pub quantiles_us: Option<[u64; 3]>,
@@ -50,12 +54,71 @@ pub struct IntervalRecord {
 /// Whole-run histograms of one replication (post-warm-up shoppers).
 #[derive(Debug, Clone)]
 pub struct RunHistograms {
-    /// Time to first response of answered shoppers.
+    /// Time to first response (bot or agent).
     pub first_response: Histogram<u64>,
-    /// Time to abandonment of shoppers who gave up.
+    /// Time from joining the human queue to the first human response.
+    pub human_response: Histogram<u64>,
+    /// Every message's response time.
+    pub message_response: Histogram<u64>,
+    /// Each resolved conversation's mean response time (Douyin's metric).
+    pub conversation_response: Histogram<u64>,
+    /// Time from arrival to the last reply of resolved conversations.
+    pub resolution: Histogram<u64>,
+    /// Time to abandonment of shoppers who gave up before any response.
     pub abandon_time: Histogram<u64>,
-    /// Handle time of answered shoppers.
+    /// Agent time per conversation.
     pub handle: Histogram<u64>,
+}
+
+impl RunHistograms {
+    /// Empty histograms: the headline first response at 3 significant
+    /// digits, the others at 2 (1%), which keeps them small enough to stay
+    /// in cache while a replication runs.
+    pub fn new() -> RunHistograms {
+        RunHistograms {
+            first_response: run_histogram(),
+            human_response: part_histogram(),
+            message_response: part_histogram(),
+            conversation_response: part_histogram(),
+            resolution: part_histogram(),
+            abandon_time: part_histogram(),
+            handle: part_histogram(),
+        }
+    }
+
+    /// The histograms with their names, for merging and output.
+    pub fn named(&self) -> [(&'static str, &Histogram<u64>); 7] {
+        [
+            ("first_response", &self.first_response),
+            ("human_response", &self.human_response),
+            ("message_response", &self.message_response),
+            ("conversation_response", &self.conversation_response),
+            ("resolution", &self.resolution),
+            ("abandon_time", &self.abandon_time),
+            ("handle", &self.handle),
+        ]
+    }
+
+    /// Adds another run's histograms.
+    pub fn add(&mut self, o: &RunHistograms) {
+        for (a, b) in [
+            (&mut self.first_response, &o.first_response),
+            (&mut self.human_response, &o.human_response),
+            (&mut self.message_response, &o.message_response),
+            (&mut self.conversation_response, &o.conversation_response),
+            (&mut self.resolution, &o.resolution),
+            (&mut self.abandon_time, &o.abandon_time),
+            (&mut self.handle, &o.handle),
+        ] {
+            a.add(b).expect("same bounds");
+        }
+    }
+}
+
+impl Default for RunHistograms {
+    fn default() -> Self {
+        RunHistograms::new()
+    }
 }
 
 /// Everything one replication measured.
@@ -63,27 +126,33 @@ pub struct RunHistograms {
 pub struct Replication {
     /// Counters over shoppers arriving after the warm-up, and time after it.
     pub total: Tally,
-    /// Post-warm-up shoppers still waiting at the horizon.
+    /// Post-warm-up shoppers still waiting for a first response at the horizon.
     pub in_system_at_end: u64,
     /// The interval series.
     pub intervals: Vec<IntervalRecord>,
     /// The histograms.
     pub histograms: RunHistograms,
+    /// By segment, question, channel, tier and group.
+    pub breakdowns: Breakdowns,
     /// Events processed.
     pub events: u64,
 }
 
 /// Streams one replication's outcomes into counters and histograms.
 pub struct Recorder<'a> {
-    thresholds: &'a [SimTime],
-    warmup: SimTime,
-    interval: SimTime,
-    horizon: SimTime,
+    sc: &'a Scenario,
     last: SimTime,
     total: Tally,
     hists: RunHistograms,
+    by: Breakdowns,
     rows: Vec<Row>,
     first_open: usize,
+    owner: Vec<usize>,
+    /// One group and one-message conversations answered on take, no bot:
+    /// every message, human and conversation response equals the first
+    /// response, and the group's histograms equal the run's, so only those
+    /// are recorded (see `Scenario::one_message_desk`).
+    lean: bool,
 }
 
 fn credit_answer(t: &mut Tally, wait: SimTime, thresholds: &[SimTime]) {
@@ -95,11 +164,6 @@ fn credit_answer(t: &mut Tally, wait: SimTime, thresholds: &[SimTime]) {
     }
 }
 
-fn credit_abandon(t: &mut Tally, wait: SimTime) {
-    t.abandoned += 1;
-    t.wait_sum_us += u128::from(wait);
-}
-
 fn credit_time(t: &mut Tally, dt: SimTime, lv: Levels) {
     let dt = u128::from(dt);
     t.span_us += dt as u64;
@@ -109,22 +173,23 @@ fn credit_time(t: &mut Tally, dt: SimTime, lv: Levels) {
 }
 
 impl<'a> Recorder<'a> {
-    /// A recorder for one replication of `scenario`.
-    pub fn new(scenario: &'a Scenario) -> Recorder<'a> {
+    /// A recorder for one replication of `sc`.
+    pub fn new(sc: &'a Scenario) -> Recorder<'a> {
+        let k = sc.answered_within.len();
         let mut r = Recorder {
-            thresholds: &scenario.answered_within,
-            warmup: scenario.warmup,
-            interval: scenario.interval,
-            horizon: scenario.horizon,
+            sc,
             last: 0,
-            total: Tally::new(scenario.answered_within.len()),
-            hists: RunHistograms {
-                first_response: run_histogram(),
-                abandon_time: run_histogram(),
-                handle: run_histogram(),
-            },
+            total: Tally::new(k),
+            hists: RunHistograms::new(),
+            by: Breakdowns::new(sc),
             rows: Vec::new(),
             first_open: 0,
+            owner: sc
+                .questions
+                .iter()
+                .map(|q| sc.skill_owner(q.skill))
+                .collect(),
+            lean: sc.one_message_desk(),
         };
         r.open_row();
         r
@@ -132,34 +197,51 @@ impl<'a> Recorder<'a> {
 
     fn open_row(&mut self) {
         self.rows.push(Row {
-            tally: Tally::new(self.thresholds.len()),
+            tally: Tally::new(self.sc.answered_within.len()),
+            groups: vec![GroupTally::default(); self.sc.groups.len()],
             hist: Some(Box::new(interval_histogram())),
             quantiles: None,
             pending: 0,
         });
     }
 
-    /// Integrates the levels that held since the last event up to `now`.
+    /// Integrates the levels that held since the last event up to `now`:
+    /// the desk's totals and each group's.
     #[inline]
-    pub fn advance(&mut self, now: SimTime, lv: Levels) {
-        let now = now.min(self.horizon);
+    pub fn advance(&mut self, now: SimTime, total: Levels, group: impl Fn(usize) -> Levels) {
+        let sc = self.sc;
+        let now = now.min(sc.horizon);
         while self.last < now {
             let current = self.rows.len() - 1;
-            let row_end = ((current as u64 + 1) * self.interval).min(self.horizon);
+            let row_end = ((current as u64 + 1) * sc.interval).min(sc.horizon);
             let upto = now.min(row_end);
-            credit_time(&mut self.rows[current].tally, upto - self.last, lv);
-            if upto > self.warmup {
-                credit_time(&mut self.total, upto - self.last.max(self.warmup), lv);
+            let dt = upto - self.last;
+            let row = &mut self.rows[current];
+            credit_time(&mut row.tally, dt, total);
+            let post = if upto > sc.warmup {
+                upto - self.last.max(sc.warmup)
+            } else {
+                0
+            };
+            if post > 0 {
+                credit_time(&mut self.total, post, total);
+            }
+            for g in 0..sc.groups.len() {
+                let lv = group(g);
+                row.groups[g].credit_time(dt, lv);
+                if post > 0 {
+                    self.by.group[g].tally.credit_time(post, lv);
+                }
             }
             self.last = upto;
-            if upto == row_end && upto < self.horizon {
+            if upto == row_end && upto < sc.horizon {
                 self.open_row();
                 self.close_finished();
             }
         }
     }
 
-    /// Closes every past interval whose shoppers have all been resolved.
+    /// Closes every past interval whose shoppers all have a response or left.
     fn close_finished(&mut self) {
         let current = self.rows.len() - 1;
         for row in &mut self.rows[self.first_open..current] {
@@ -172,7 +254,7 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// Resolves one of a row's shoppers, closing the row if it was the last.
+    /// One of a row's shoppers got a response or left.
     fn resolve(&mut self, row: usize) {
         let past = row + 1 < self.rows.len();
         let r = &mut self.rows[row];
@@ -182,65 +264,185 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// A shopper arrived.
+    /// Applies `f` to the shopper's interval, and when counted to the run
+    /// total and the shopper's segment, question, channel and tier.
     #[inline]
-    pub fn arrived(&mut self, s: &Shopper) {
-        let row = &mut self.rows[s.row as usize];
-        row.tally.arrived += 1;
-        row.pending += 1;
-        self.total.arrived += u64::from(s.counted);
+    fn credit(&mut self, s: &Shopper, f: impl Fn(&mut Tally)) {
+        f(&mut self.rows[s.row as usize].tally);
+        if s.counted {
+            f(&mut self.total);
+            for part in self.by.parts_mut(s) {
+                f(&mut part.tally);
+            }
+        }
     }
 
-    /// A shopper got a first response at `now`.
+    /// A conversation reached the desk.
     #[inline]
-    pub fn answered(&mut self, s: &Shopper, now: SimTime) {
+    pub fn arrived(&mut self, s: &Shopper) {
+        let (retry, proactive) = (u64::from(s.attempt > 1), u64::from(s.proactive));
+        self.credit(s, |t| {
+            t.arrived += 1;
+            t.retrials += retry;
+            t.proactive += proactive;
+        });
+        self.rows[s.row as usize].pending += 1;
+    }
+
+    /// FAQ self-service answered a question.
+    pub fn deflected(&mut self, s: &Shopper) {
+        self.credit(s, |t| t.deflected += 1);
+    }
+
+    /// The shopper's first response, from the bot or an agent.
+    #[inline]
+    pub fn first_response(&mut self, s: &Shopper, now: SimTime) {
         let wait = now - s.arrival;
+        let thresholds = &self.sc.answered_within;
         let row = &mut self.rows[s.row as usize];
-        credit_answer(&mut row.tally, wait, self.thresholds);
+        credit_answer(&mut row.tally, wait, thresholds);
         if let Some(h) = &mut row.hist {
             hist::record(h, wait);
         }
         if s.counted {
-            credit_answer(&mut self.total, wait, self.thresholds);
+            credit_answer(&mut self.total, wait, thresholds);
             hist::record(&mut self.hists.first_response, wait);
-            hist::record(&mut self.hists.handle, s.handle);
+            for part in self.by.parts_mut(s) {
+                credit_answer(&mut part.tally, wait, thresholds);
+                breakdown::record(&mut part.first_response, wait);
+            }
         }
         self.resolve(s.row as usize);
     }
 
-    /// A shopper gave up at `now`.
+    /// An agent of `group` gave the first human response after `wait`.
     #[inline]
-    pub fn abandoned(&mut self, s: &Shopper, now: SimTime) {
-        let wait = now - s.arrival;
-        credit_abandon(&mut self.rows[s.row as usize].tally, wait);
+    pub fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
+        self.credit(s, |t| t.human_answered += 1);
+        self.rows[s.row as usize].groups[group].taken += 1;
         if s.counted {
-            credit_abandon(&mut self.total, wait);
+            let g = &mut self.by.group[group];
+            g.tally.taken += 1;
+            if !self.lean {
+                hist::record(&mut self.hists.human_response, wait);
+                breakdown::record(&mut g.human_response, wait);
+            }
+        }
+    }
+
+    /// One message answered.
+    #[inline]
+    pub fn message(&mut self, s: &Shopper, response: SimTime) {
+        self.credit(s, |t| {
+            t.messages += 1;
+            t.message_response_sum_us += u128::from(response);
+        });
+        if s.counted && !self.lean {
+            hist::record(&mut self.hists.message_response, response);
+        }
+    }
+
+    /// The bot handed the shopper over.
+    pub fn handed_off(&mut self, s: &Shopper) {
+        self.credit(s, |t| t.handed_off += 1);
+    }
+
+    /// The shopper gave up waiting for a human.
+    #[inline]
+    pub fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
+        let owner = self.owner[s.question as usize];
+        self.rows[s.row as usize].groups[owner].abandoned += 1;
+        if s.counted {
+            self.by.group[owner].tally.abandoned += 1;
+        }
+        if had_response {
+            self.credit(s, |t| t.abandoned_after_response += 1);
+            return;
+        }
+        let wait = now - s.arrival;
+        self.credit(s, |t| {
+            t.abandoned += 1;
+            t.wait_sum_us += u128::from(wait);
+        });
+        if s.counted {
             hist::record(&mut self.hists.abandon_time, wait);
         }
         self.resolve(s.row as usize);
     }
 
+    /// A conversation ended.
+    #[inline]
+    pub fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, e: Ending) {
+        let by_bot = u64::from(e.by_bot);
+        self.credit(s, |t| {
+            t.resolved += 1;
+            t.bot_resolved += by_bot;
+        });
+        if s.counted {
+            hist::record(&mut self.hists.resolution, now - s.arrival);
+            if let (Some(g), false) = (group, e.by_bot) {
+                hist::record(&mut self.hists.handle, e.handle);
+                if !self.lean {
+                    breakdown::record(&mut self.by.group[g].handle, e.handle);
+                }
+            }
+            if !self.lean {
+                hist::record(&mut self.hists.conversation_response, e.mean_response);
+            }
+        }
+    }
+
+    /// Stamps a retrial with its interval and whether it counts.
+    pub fn stamp(&self, s: &mut Shopper, now: SimTime) {
+        s.row = (now / self.sc.interval) as u32;
+        s.counted = now >= self.sc.warmup;
+    }
+
+    /// Copies the histograms a lean run did not record from the ones that
+    /// equal them.
+    fn fill_lean(&mut self) {
+        if !self.lean {
+            return;
+        }
+        let first = &self.hists.first_response;
+        for h in [
+            &mut self.hists.human_response,
+            &mut self.hists.message_response,
+            &mut self.hists.conversation_response,
+        ] {
+            hist::add_into(h, first);
+        }
+        let g = &mut self.by.group[0];
+        hist::add_into(&mut g.human_response, first);
+        hist::add_into(&mut g.handle, &self.hists.handle);
+    }
+
     /// Closes the books at the horizon.
     pub fn finish<'s>(
         mut self,
-        lv: Levels,
-        waiting: impl Iterator<Item = &'s Shopper>,
+        total: Levels,
+        group: impl Fn(usize) -> Levels,
+        unanswered: impl Iterator<Item = &'s Shopper>,
         events: u64,
     ) -> Replication {
-        self.advance(self.horizon, lv);
+        let horizon = self.sc.horizon;
+        self.advance(horizon, total, group);
         let mut in_system_at_end = 0;
-        for s in waiting {
-            let waited = self.horizon - s.arrival;
-            let row = &mut self.rows[s.row as usize].tally;
-            for (k, limit) in self.thresholds.iter().enumerate() {
+        for s in unanswered {
+            let waited = horizon - s.arrival;
+            for (k, limit) in self.sc.answered_within.iter().enumerate() {
                 let undecided = u64::from(waited <= *limit);
-                row.undecided[k] += undecided;
+                self.rows[s.row as usize].tally.undecided[k] += undecided;
                 if s.counted {
                     self.total.undecided[k] += undecided;
+                    for part in self.by.parts_mut(s) {
+                        part.tally.undecided[k] += undecided;
+                    }
                 }
             }
             in_system_at_end += u64::from(s.counted);
         }
+        self.fill_lean();
         let intervals = self
             .rows
             .into_iter()
@@ -248,6 +450,7 @@ impl<'a> Recorder<'a> {
                 row.close();
                 IntervalRecord {
                     tally: row.tally,
+                    groups: row.groups,
                     quantiles_us: row.quantiles,
                 }
             })
@@ -257,6 +460,7 @@ impl<'a> Recorder<'a> {
             in_system_at_end,
             intervals,
             histograms: self.hists,
+            breakdowns: self.by,
             events,
         }
     }

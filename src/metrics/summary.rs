@@ -6,6 +6,7 @@
 //! one replication, from 20 batch means over the post-warm-up intervals.
 
 use super::aggregate::Aggregate;
+use super::breakdown::GroupTally;
 use super::hist;
 use super::tally::{Rates, Tally};
 use crate::profile::Scenario;
@@ -52,14 +53,50 @@ pub struct Percentiles {
 /// Shopper counts after the warm-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
-    /// Arrived.
+    /// Conversations that reached the desk.
     pub arrived: u64,
-    /// Got a first response.
+    /// Got a first response (bot or agent).
     pub answered: u64,
     /// Gave up before any response.
     pub abandoned: u64,
     /// Still waiting for a first response at the horizon.
     pub in_system_at_end: u64,
+    /// Answered by FAQ self-service, never reaching the desk.
+    pub deflected: u64,
+    /// Arrivals that were retrials.
+    pub retrials: u64,
+    /// Arrivals from accepted proactive invitations.
+    pub proactive: u64,
+    /// Handed from the bot to a human.
+    pub handed_off: u64,
+    /// Got a human response.
+    pub human_answered: u64,
+    /// Gave up waiting for a human after a bot response.
+    pub abandoned_after_response: u64,
+    /// Conversations finished.
+    pub resolved: u64,
+    /// Of those, by the bot alone.
+    pub bot_resolved: u64,
+}
+
+impl Counts {
+    /// Counts from a tally (`in_system_at_end` given separately).
+    pub fn from_tally(t: &Tally, in_system_at_end: u64) -> Counts {
+        Counts {
+            arrived: t.arrived,
+            answered: t.answered,
+            abandoned: t.abandoned,
+            in_system_at_end,
+            deflected: t.deflected,
+            retrials: t.retrials,
+            proactive: t.proactive,
+            handed_off: t.handed_off,
+            human_answered: t.human_answered,
+            abandoned_after_response: t.abandoned_after_response,
+            resolved: t.resolved,
+            bot_resolved: t.bot_resolved,
+        }
+    }
 }
 
 /// The headline metrics.
@@ -77,11 +114,23 @@ pub struct Metrics {
     pub mean_queue: Estimate,
     /// Share of all arrivals answered within each threshold.
     pub answered_within: IndexMap<String, Estimate>,
-    /// Time to first response of answered shoppers.
+    /// Share of finished conversations the bot resolved alone.
+    pub bot_containment: Estimate,
+    /// Mean response time over every message (bot and agents).
+    pub message_mean_s: Estimate,
+    /// Time to first response (bot or agent) of answered shoppers.
     pub first_response_s: Percentiles,
-    /// Time to abandonment of shoppers who gave up.
+    /// From joining the human queue to the first human response.
+    pub human_response_s: Percentiles,
+    /// Every message's response time.
+    pub message_response_s: Percentiles,
+    /// Each finished conversation's mean response time (Douyin's metric).
+    pub conversation_response_s: Percentiles,
+    /// Arrival to last reply of finished conversations.
+    pub resolution_s: Percentiles,
+    /// Time to abandonment of shoppers who gave up before any response.
     pub abandon_time_s: Percentiles,
-    /// Handle time of answered shoppers.
+    /// Agent time per conversation.
     pub handle_s: Percentiles,
 }
 
@@ -109,8 +158,86 @@ pub struct IntervalSummary {
     /// First response p50/p90/p99 of the interval's answered shoppers
     /// (mean over replications of each replication's value).
     pub first_response_s: IntervalQuantiles,
+    /// Each group over the interval.
+    pub groups: IndexMap<String, GroupInterval>,
     /// The raw counters, for exact merging.
     pub tally: Tally,
+}
+
+/// One group over one interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupInterval {
+    /// Time-average agents on shift.
+    pub staffed: Option<f64>,
+    /// Time-average agents with at least one chat.
+    pub busy: Option<f64>,
+    /// Busy over staffed.
+    pub occupancy: Option<f64>,
+    /// Time-average shoppers waiting for skills the group owns.
+    pub queue: Option<f64>,
+    /// Conversations its agents took.
+    pub taken: u64,
+    /// Shoppers who gave up waiting for skills it owns.
+    pub abandoned: u64,
+}
+
+/// One segment, question, channel or tier over the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartSummary {
+    /// Counts.
+    pub counts: Counts,
+    /// Share of arrivals who left before any response.
+    pub abandon_rate: Option<f64>,
+    /// Mean wait to first response or abandonment.
+    pub wait_mean_s: Option<f64>,
+    /// Share of arrivals answered within each threshold.
+    pub answered_within: IndexMap<String, Option<f64>>,
+    /// Share of finished conversations the bot resolved alone.
+    pub bot_containment: Option<f64>,
+    /// Mean response over every message.
+    pub message_mean_s: Option<f64>,
+    /// First response times (2 significant digits).
+    pub first_response_s: Percentiles,
+    /// The raw counters.
+    pub tally: Tally,
+}
+
+/// One agent group over the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    /// Conversations taken.
+    pub taken: u64,
+    /// Shoppers who gave up waiting for skills it owns.
+    pub abandoned: u64,
+    /// Time-average agents on shift.
+    pub staffed: Option<f64>,
+    /// Time-average agents with a chat.
+    pub busy: Option<f64>,
+    /// Busy over staffed: share of agent time with at least one chat.
+    pub occupancy: Option<f64>,
+    /// Chats over (staffed x concurrency): share of chat slots used.
+    pub utilisation: Option<f64>,
+    /// Wait from joining the human queue to its first human response.
+    pub human_response_s: Percentiles,
+    /// Agent time per conversation.
+    pub handle_s: Percentiles,
+    /// The raw counters.
+    pub tally: GroupTally,
+}
+
+/// Every breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownSummary {
+    /// By segment.
+    pub segment: IndexMap<String, PartSummary>,
+    /// By question.
+    pub question: IndexMap<String, PartSummary>,
+    /// By channel.
+    pub channel: IndexMap<String, PartSummary>,
+    /// By priority tier.
+    pub tier: IndexMap<String, PartSummary>,
+    /// By agent group.
+    pub group: IndexMap<String, GroupSummary>,
 }
 
 /// An interval's first-response percentiles, seconds.
@@ -126,16 +253,10 @@ pub struct IntervalQuantiles {
     pub replications: u32,
 }
 
-/// Whole-run histograms, HDR V2 base64.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Histograms {
-    /// Time to first response, microseconds.
-    pub first_response_us: String,
-    /// Time to abandonment, microseconds.
-    pub abandon_time_us: String,
-    /// Handle time, microseconds.
-    pub handle_us: String,
-}
+/// Whole-run histograms by name (`first_response`, `human_response`,
+/// `message_response`, `conversation_response`, `resolution`,
+/// `abandon_time`, `handle`), microseconds, HDR V2 base64.
+pub type Histograms = IndexMap<String, String>;
 
 /// How the run went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +304,8 @@ pub struct Summary {
     pub counts: Counts,
     /// Headline metrics.
     pub metrics: Metrics,
+    /// By segment, question, channel, tier and group.
+    pub breakdowns: BreakdownSummary,
     /// The interval series.
     pub intervals: Vec<IntervalSummary>,
     /// Whole-run histograms.
@@ -273,7 +396,13 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
             .enumerate()
             .map(|(i, l)| (l.clone(), estimate(&rates, &spread, |r| r.within[i])))
             .collect(),
+        bot_containment: estimate(&rates, &spread, |r| r.bot_containment),
+        message_mean_s: estimate(&rates, &spread, |r| r.message_mean_s),
         first_response_s: percentiles(&h.first_response),
+        human_response_s: percentiles(&h.human_response),
+        message_response_s: percentiles(&h.message_response),
+        conversation_response_s: percentiles(&h.conversation_response),
+        resolution_s: percentiles(&h.resolution),
         abandon_time_s: percentiles(&h.abandon_time),
         handle_s: percentiles(&h.handle),
     };
@@ -292,19 +421,15 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
             .iter()
             .map(|o| (o.path.clone(), o.value.clone()))
             .collect(),
-        counts: Counts {
-            arrived: total.arrived,
-            answered: total.answered,
-            abandoned: total.abandoned,
-            in_system_at_end: agg.in_system_at_end,
-        },
+        counts: Counts::from_tally(total, agg.in_system_at_end),
         metrics,
+        breakdowns: breakdowns(scenario, agg, &labels),
         intervals: intervals(scenario, agg, &labels),
-        histograms: Histograms {
-            first_response_us: hist::encode(&h.first_response),
-            abandon_time_us: hist::encode(&h.abandon_time),
-            handle_us: hist::encode(&h.handle),
-        },
+        histograms: h
+            .named()
+            .iter()
+            .map(|(n, h)| (format!("{n}_us"), hist::encode(h)))
+            .collect(),
         replication_tallies: agg
             .replication_tallies
             .iter()
@@ -327,6 +452,94 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         },
+    }
+}
+
+fn part_summary<C: hdrhistogram::Counter>(
+    tally: &Tally,
+    first_response: &Histogram<C>,
+    labels: &[String],
+) -> PartSummary {
+    let r = tally.rates();
+    PartSummary {
+        counts: Counts::from_tally(tally, 0),
+        abandon_rate: finite(r.abandon_rate),
+        wait_mean_s: finite(r.wait_mean_s),
+        answered_within: labels
+            .iter()
+            .cloned()
+            .zip(r.within.iter().map(|w| finite(*w)))
+            .collect(),
+        bot_containment: finite(r.bot_containment),
+        message_mean_s: finite(r.message_mean_s),
+        first_response_s: percentiles(first_response),
+        tally: tally.clone(),
+    }
+}
+
+fn breakdowns(sc: &Scenario, agg: &Aggregate, labels: &[String]) -> BreakdownSummary {
+    let b = &agg.breakdowns;
+    // An untracked dimension has one key, whose figures are the run's.
+    let named =
+        |names: Vec<String>, parts: &[super::breakdown::Part]| -> IndexMap<String, PartSummary> {
+            if parts.is_empty() {
+                let only = names.into_iter().next().unwrap_or_default();
+                return [(
+                    only,
+                    part_summary(&agg.total, &agg.histograms.first_response, labels),
+                )]
+                .into_iter()
+                .collect();
+            }
+            names
+                .into_iter()
+                .zip(parts)
+                .map(|(n, p)| (n, part_summary(&p.tally, &p.first_response, labels)))
+                .collect()
+        };
+    let tiers: Vec<String> = if b.tier.is_empty() {
+        sc.tiers_in_use()
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect()
+    } else {
+        crate::profile::desk::Tier::ALL
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect()
+    };
+    let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect::<Vec<_>>();
+    BreakdownSummary {
+        segment: named(names(&mut sc.segments.iter().map(|s| &s.name)), &b.segment),
+        question: named(
+            names(&mut sc.questions.iter().map(|q| &q.name)),
+            &b.question,
+        ),
+        channel: named(names(&mut sc.channels.iter().map(|c| &c.name)), &b.channel),
+        tier: named(tiers, &b.tier),
+        group: sc
+            .groups
+            .iter()
+            .zip(&b.group)
+            .map(|(g, p)| {
+                let t = &p.tally;
+                let span = t.span_us as f64;
+                let summary = GroupSummary {
+                    taken: t.taken,
+                    abandoned: t.abandoned,
+                    staffed: finite(t.staffed_area as f64 / span),
+                    busy: finite(t.busy_area as f64 / span),
+                    occupancy: finite(t.busy_area as f64 / t.staffed_area as f64),
+                    utilisation: finite(
+                        t.chats_area as f64 / (t.staffed_area as f64 * f64::from(g.concurrency)),
+                    ),
+                    human_response_s: percentiles(&p.human_response),
+                    handle_s: percentiles(&p.handle),
+                    tally: t.clone(),
+                };
+                (g.name.clone(), summary)
+            })
+            .collect(),
     }
 }
 
@@ -366,6 +579,23 @@ fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<Int
                     p99: q.map(|q| q[2]),
                     replications: row.quantile_count,
                 },
+                groups: scenario
+                    .groups
+                    .iter()
+                    .zip(&row.groups)
+                    .map(|(g, t)| {
+                        let span = t.span_us as f64;
+                        let interval = GroupInterval {
+                            staffed: finite(t.staffed_area as f64 / span),
+                            busy: finite(t.busy_area as f64 / span),
+                            occupancy: finite(t.busy_area as f64 / t.staffed_area as f64),
+                            queue: finite(t.queue_area as f64 / span),
+                            taken: t.taken,
+                            abandoned: t.abandoned,
+                        };
+                        (g.name.clone(), interval)
+                    })
+                    .collect(),
                 tally: row.tally.clone(),
             }
         })

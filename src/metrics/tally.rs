@@ -9,14 +9,35 @@ use serde::{Deserialize, Serialize};
 /// Counts and time integrals over a span of the run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
-    /// Shoppers who arrived.
+    /// Conversations that reached the desk (retrials and accepted
+    /// invitations included; FAQ-deflected questions excluded).
     pub arrived: u64,
-    /// Of those, answered by an agent.
+    /// Of those, got a first response (from the bot or an agent).
     pub answered: u64,
     /// Of those answered, answered at once (no wait).
     pub immediate: u64,
     /// Shoppers who gave up before any response.
     pub abandoned: u64,
+    /// Questions FAQ self-service answered before the desk saw them.
+    pub deflected: u64,
+    /// Arrivals that were a retrial of an earlier attempt.
+    pub retrials: u64,
+    /// Arrivals from accepted proactive invitations.
+    pub proactive: u64,
+    /// Conversations the bot handed to a human.
+    pub handed_off: u64,
+    /// Conversations that got a human response.
+    pub human_answered: u64,
+    /// Shoppers who gave up waiting for a human after a bot response.
+    pub abandoned_after_response: u64,
+    /// Conversations that ended with every message answered.
+    pub resolved: u64,
+    /// Of those, resolved by the bot alone.
+    pub bot_resolved: u64,
+    /// Messages answered (bot and agents).
+    pub messages: u64,
+    /// Sum of message response times, microseconds.
+    pub message_response_sum_us: u128,
     /// Sum of waits (to first response or to abandonment), microseconds.
     pub wait_sum_us: u128,
     /// Answered within each threshold of the scenario's `answered_within`.
@@ -55,6 +76,10 @@ pub struct Rates {
     pub mean_staffed: f64,
     /// Time-average agents busy.
     pub mean_busy: f64,
+    /// Share of resolved conversations the bot resolved alone.
+    pub bot_containment: f64,
+    /// Mean response time over all messages, seconds.
+    pub message_mean_s: f64,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -77,6 +102,16 @@ impl Tally {
         self.answered += o.answered;
         self.immediate += o.immediate;
         self.abandoned += o.abandoned;
+        self.deflected += o.deflected;
+        self.retrials += o.retrials;
+        self.proactive += o.proactive;
+        self.handed_off += o.handed_off;
+        self.human_answered += o.human_answered;
+        self.abandoned_after_response += o.abandoned_after_response;
+        self.resolved += o.resolved;
+        self.bot_resolved += o.bot_resolved;
+        self.messages += o.messages;
+        self.message_response_sum_us += o.message_response_sum_us;
         self.wait_sum_us += o.wait_sum_us;
         for (mine, theirs) in [
             (&mut self.within, &o.within),
@@ -121,6 +156,11 @@ impl Tally {
             mean_queue: ratio(self.queue_area as f64, span),
             mean_staffed: ratio(self.staffed_area as f64, span),
             mean_busy: ratio(self.busy_area as f64, span),
+            bot_containment: ratio(self.bot_resolved as f64, self.resolved as f64),
+            message_mean_s: ratio(
+                self.message_response_sum_us as f64 / 1e6,
+                self.messages as f64,
+            ),
         }
     }
 }
@@ -143,6 +183,7 @@ mod tests {
             busy_area: 60,
             staffed_area: 80,
             span_us: 10,
+            ..Tally::default()
         };
         let r = t.rates();
         assert_eq!(

@@ -5,10 +5,12 @@
 //! Every error names the file, the key path (`agents.groups[1].staff`), the
 //! bad value and what was expected, so that one message is enough to fix it.
 
+pub mod desk;
 pub mod overrides;
 pub mod raw;
 pub mod units;
 mod validate;
+mod validate_desk;
 
 pub use overrides::Override;
 pub use validate::{ArrivalPlan, Busyness, GroupPlan, Scenario, Surge};

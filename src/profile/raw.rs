@@ -7,6 +7,7 @@
 #![allow(missing_docs)]
 
 use super::units::{Duration, Rate, TimeOfDay};
+use indexmap::IndexMap;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,7 +25,161 @@ pub struct RawProfile {
     pub answered_within: Option<Vec<Duration>>,
     pub arrivals: RawArrivals,
     pub shoppers: Option<RawShoppers>,
+    pub segments: Option<IndexMap<String, RawSegment>>,
+    pub questions: Option<IndexMap<String, RawQuestion>>,
+    pub question_mix: Option<Vec<RawMixWindow>>,
+    pub tiers: Option<RawTiers>,
+    pub channels: Option<IndexMap<String, RawChannel>>,
+    pub self_service: Option<RawSelfService>,
+    pub bot: Option<RawBot>,
+    pub retrials: Option<RawRetrials>,
     pub agents: RawAgents,
+}
+
+/// `[segments.NAME]`: a kind of shopper.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub share: f64,
+    pub patience: Option<DistSpec>,
+    pub conversion: Option<f64>,
+    pub order_value: Option<f64>,
+    pub lane: Option<String>,
+    pub tier: Option<String>,
+}
+
+/// `[questions.NAME]`: what shoppers ask.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub share: f64,
+    pub tier: Option<String>,
+    pub skill: String,
+    pub bot: Option<f64>,
+    pub turns: Option<u32>,
+    pub reply: DistSpec,
+    pub think: Option<DistSpec>,
+}
+
+/// One `[[question_mix]]` window: other shares at some hours.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMixWindow {
+    pub from: TimeOfDay,
+    pub to: TimeOfDay,
+    pub shares: IndexMap<String, f64>,
+}
+
+/// `[tiers]`: first-response targets by priority tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTiers {
+    pub urgent: Option<Duration>,
+    pub important: Option<Duration>,
+    pub normal: Option<Duration>,
+}
+
+/// `[channels.NAME]`: how shoppers reach the desk.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannel {
+    pub share: f64,
+    pub concurrent: Option<bool>,
+    pub patience: Option<DistSpec>,
+    pub patience_scale: Option<f64>,
+}
+
+/// `[self_service]`: questions answered before reaching the desk, and
+/// conversations the shop starts itself.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSelfService {
+    pub faq_deflection: Option<IndexMap<String, f64>>,
+    pub proactive: Option<RawProactive>,
+}
+
+/// Proactive chat invitations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProactive {
+    pub rate: Rate,
+    pub accept: f64,
+    pub question: String,
+    pub conversion: Option<f64>,
+    pub channel: Option<String>,
+}
+
+/// `[bot]`: the first tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBot {
+    pub hours: Option<RawHours>,
+    pub reply: Option<DistSpec>,
+    pub max_turns: Option<u32>,
+    pub covers: Option<Vec<String>>,
+    pub channels: Option<Vec<String>>,
+    pub handoff: Option<RawHandoff>,
+}
+
+/// When the bot answers: `"24h"`, or windows of the day.
+#[derive(Debug)]
+pub enum RawHours {
+    AllDay,
+    Windows(Vec<RawWindow>),
+}
+
+/// A window of the day, possibly across midnight.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    pub from: TimeOfDay,
+    pub to: TimeOfDay,
+}
+
+impl<'de> Deserialize<'de> for RawHours {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawHours;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"24h\" or a list of { from = \"HH:MM\", to = \"HH:MM\" }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawHours, E> {
+                match v {
+                    "24h" | "always" => Ok(RawHours::AllDay),
+                    _ => Err(E::custom(format!(
+                        "'{v}' is not bot hours (expected \"24h\" or a list of {{ from, to }})"
+                    ))),
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawHours, A::Error> {
+                let mut out = Vec::new();
+                while let Some(w) = seq.next_element()? {
+                    out.push(w);
+                }
+                Ok(RawHours::Windows(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// When the bot hands a conversation to a human.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandoff {
+    pub on: Option<Vec<String>>,
+    pub ask_human: Option<f64>,
+}
+
+/// `[retrials]`: shoppers who gave up and come back.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetrials {
+    pub probability: f64,
+    pub after: DistSpec,
+    pub max_attempts: Option<u32>,
+    pub switch_channel: Option<IndexMap<String, IndexMap<String, f64>>>,
 }
 
 /// `[arrivals]`: how many conversations are offered, and when.
@@ -87,6 +242,12 @@ pub struct RawShoppers {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgents {
+    pub first_response: Option<String>,
+    pub shrinkage: Option<f64>,
+    pub staffing_multiplier: Option<f64>,
+    pub overflow_after: Option<Duration>,
+    pub handover_overlap: Option<Duration>,
+    pub concurrency_slowdown: Option<f64>,
     pub groups: Vec<RawGroup>,
 }
 
@@ -95,9 +256,34 @@ pub struct RawAgents {
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub name: String,
-    pub staff: RawStaff,
-    pub handle: DistSpec,
+    pub staff: Option<RawStaff>,
+    pub roster: Option<Vec<RawShift>>,
+    pub handle: Option<DistSpec>,
     pub share: Option<f64>,
+    pub skills: Option<Vec<String>>,
+    pub overflow_skills: Option<Vec<String>>,
+    pub role: Option<String>,
+    pub concurrency: Option<u32>,
+    pub standby: Option<RawStandby>,
+}
+
+/// One shift of a roster.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub from: TimeOfDay,
+    pub to: TimeOfDay,
+    pub agents: u32,
+}
+
+/// Standby agents called in when the queue grows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStandby {
+    pub agents: u32,
+    pub when_queue_over: u32,
+    pub login: Option<Duration>,
+    pub stay: Option<Duration>,
 }
 
 /// A headcount: a constant, or steps `[{ at = "HH:MM", agents = N }, ...]`.

@@ -2,12 +2,15 @@
 //! cross-field rules checked, units converted to microseconds. Every error
 //! is `(key path, message)`; the caller adds the file name.
 
+use super::desk::*;
 use super::overrides::Override;
-use super::raw::{DistSpec, RawArrivals, RawGroup, RawProfile, RawStaff};
-use crate::dist::{Checked, Dist};
+use super::raw::{DistSpec, RawArrivals, RawProfile, RawStaff};
+use super::validate_desk::desk;
+use crate::dist::Checked;
 use crate::time::{DAY, MINUTE, SECOND, SimTime};
 
-type Invalid = (String, String);
+/// A validation error: the key path and what is wrong with its value.
+pub type Invalid = (String, String);
 
 /// A validated scenario: everything the engine needs, nothing it must check.
 #[derive(Debug, Clone)]
@@ -30,10 +33,32 @@ pub struct Scenario {
     pub answered_within: Vec<SimTime>,
     /// The arrival process.
     pub arrivals: ArrivalPlan,
-    /// Shopper patience; `None` means shoppers never give up.
-    pub patience: Option<Dist>,
+    /// Skill names (indices are used everywhere else).
+    pub skills: Vec<String>,
+    /// Shopper segments (one, "shopper", when the profile has none).
+    pub segments: Vec<Segment>,
+    /// Questions (one per group, named after it, without `[questions]`).
+    pub questions: Vec<Question>,
+    /// Question shares by time of day, overriding `questions.*.share`.
+    pub question_mix: Vec<MixWindow>,
+    /// First-response targets of the urgent, important and normal tiers.
+    pub tier_targets: [SimTime; 3],
+    /// Channels (one, "chat", when the profile has none).
+    pub channels: Vec<Channel>,
+    /// The bot tier, if any.
+    pub bot: Option<Bot>,
+    /// Proactive invitations, if any.
+    pub proactive: Option<Proactive>,
+    /// Retrials, if any.
+    pub retrials: Option<Retrials>,
     /// The agent groups.
     pub groups: Vec<GroupPlan>,
+    /// When an agent's first response reaches the shopper.
+    pub first_response: FirstResponse,
+    /// Wait after which other skilled groups may take a shopper.
+    pub overflow_after: SimTime,
+    /// Each extra concurrent chat stretches a reply by this factor.
+    pub concurrency_slowdown: f64,
     /// The `--set` overrides applied, in order.
     pub overrides: Vec<Override>,
 }
@@ -74,17 +99,60 @@ pub struct Busyness {
     pub period: SimTime,
 }
 
-/// One group of agents with its own queue.
+/// One group of agents.
 #[derive(Debug, Clone)]
 pub struct GroupPlan {
     /// The group's name.
     pub name: String,
-    /// Headcount steps `(time of day, agents)`, ascending, repeating daily.
+    /// Headcount steps `(time of day, agents)`, ascending, repeating daily,
+    /// after the staffing multiplier and shrinkage.
     pub staff: Vec<(SimTime, u32)>,
-    /// Handle time per conversation.
-    pub handle: Dist,
-    /// Share of arrivals routed to this group.
-    pub share: f64,
+    /// Skills it serves first-hand (indices into `Scenario::skills`).
+    pub skills: Vec<usize>,
+    /// Skills it serves only after `overflow_after`.
+    pub overflow_skills: Vec<usize>,
+    /// An overflow group takes even its own skills only after the delay.
+    pub overflow_role: bool,
+    /// Chats one agent serves at once.
+    pub concurrency: u32,
+    /// Standby agents, if any.
+    pub standby: Option<Standby>,
+}
+
+impl Scenario {
+    /// One group, no bot, one message per conversation answered when an
+    /// agent takes it: the desk of queueing theory, where every response
+    /// metric is the first response.
+    pub fn one_message_desk(&self) -> bool {
+        self.groups.len() == 1
+            && self.bot.is_none()
+            && self.first_response == FirstResponse::OnTake
+            && self.questions.iter().all(|q| q.turns == 1)
+    }
+
+    /// The tiers shoppers can have (a question's, or a segment's override).
+    pub fn tiers_in_use(&self) -> Vec<Tier> {
+        let mut t: Vec<Tier> = self
+            .segments
+            .iter()
+            .flat_map(|s| self.questions.iter().map(move |q| s.tier.unwrap_or(q.tier)))
+            .collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+
+    /// The group a skill's queue and abandonment are reported under: the
+    /// first group serving it first-hand, else the first serving it at all.
+    pub fn skill_owner(&self, skill: usize) -> usize {
+        let first = |overflow: bool| {
+            self.groups.iter().position(|g| {
+                (g.skills.contains(&skill) && g.overflow_role == overflow)
+                    || (overflow && g.overflow_skills.contains(&skill))
+            })
+        };
+        first(false).or_else(|| first(true)).unwrap_or(0)
+    }
 }
 
 impl GroupPlan {
@@ -111,7 +179,8 @@ impl GroupPlan {
     }
 }
 
-fn invalid(key: impl Into<String>, message: impl Into<String>) -> Invalid {
+/// Builds an `Invalid`.
+pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Invalid {
     (key.into(), message.into())
 }
 
@@ -147,7 +216,7 @@ pub fn scenario(
     if interval < SECOND {
         return Err(invalid("interval", "must be at least 1s"));
     }
-    let answered_within = match raw.answered_within {
+    let answered_within = match &raw.answered_within {
         None => vec![10 * SECOND, 30 * SECOND, 60 * SECOND, 180 * SECOND],
         Some(list) => {
             if list.is_empty() || list.len() > 8 {
@@ -162,14 +231,14 @@ pub fn scenario(
             t
         }
     };
-    let patience = match raw.shoppers.and_then(|s| s.patience) {
+    let patience = match raw.shoppers.as_ref().and_then(|s| s.patience.as_ref()) {
         None => None,
-        Some(spec) => match dist("shoppers.patience", &spec)? {
+        Some(spec) => match dist("shoppers.patience", spec)? {
             Checked::Never => None,
             Checked::Sampled(d) => Some(d),
         },
     };
-    let groups = groups(&raw.agents.groups)?;
+    let d = desk(&raw, patience)?;
     let name = raw.name.unwrap_or_else(|| {
         std::path::Path::new(file)
             .file_stem()
@@ -185,8 +254,19 @@ pub fn scenario(
         interval,
         answered_within,
         arrivals: arrivals(&raw.arrivals)?,
-        patience,
-        groups,
+        skills: d.skills,
+        segments: d.segments,
+        questions: d.questions,
+        question_mix: d.question_mix,
+        tier_targets: d.tier_targets,
+        channels: d.channels,
+        bot: d.bot,
+        proactive: d.proactive,
+        retrials: d.retrials,
+        groups: d.groups,
+        first_response: d.first_response,
+        overflow_after: d.overflow_after,
+        concurrency_slowdown: d.concurrency_slowdown,
         overrides,
     })
 }
@@ -313,101 +393,38 @@ fn show_tod(t: SimTime) -> String {
     )
 }
 
-fn groups(raw: &[RawGroup]) -> Result<Vec<GroupPlan>, Invalid> {
-    if raw.is_empty() {
-        return Err(invalid(
-            "agents.groups",
-            "the desk is empty (expected at least one [[agents.groups]])",
-        ));
-    }
-    let mut out: Vec<GroupPlan> = Vec::new();
-    for (i, g) in raw.iter().enumerate() {
-        let key = |k: &str| format!("agents.groups[{i}].{k}");
-        if g.name.trim().is_empty() {
-            return Err(invalid(key("name"), "is empty (expected a group name)"));
-        }
-        if out.iter().any(|o| o.name == g.name) {
-            return Err(invalid(
-                key("name"),
-                format!("'{}' names two groups (expected unique names)", g.name),
-            ));
-        }
-        let staff = match &g.staff {
-            RawStaff::Fixed(n) => vec![(0, *n)],
-            RawStaff::Steps(steps) => {
-                if steps.is_empty() {
+/// Checks a `staff` value: a constant, or steps in time order.
+pub fn staff_steps(key: &str, staff: &RawStaff) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    match staff {
+        RawStaff::Fixed(n) => Ok(vec![(0, *n)]),
+        RawStaff::Steps(steps) => {
+            if steps.is_empty() {
+                return Err(invalid(
+                    key,
+                    "is an empty schedule (expected at least one { at, agents })",
+                ));
+            }
+            for (j, s) in steps.iter().enumerate().skip(1) {
+                if s.at <= steps[j - 1].at {
                     return Err(invalid(
-                        key("staff"),
-                        "is an empty schedule (expected at least one { at, agents })",
+                        format!("{key}[{j}].at"),
+                        format!(
+                            "{} does not come after the previous step's {} (steps must be in time order)",
+                            show_tod(s.at.0),
+                            show_tod(steps[j - 1].at.0)
+                        ),
                     ));
                 }
-                for (j, s) in steps.iter().enumerate().skip(1) {
-                    if s.at <= steps[j - 1].at {
-                        return Err(invalid(
-                            format!("agents.groups[{i}].staff[{j}].at"),
-                            format!(
-                                "{} does not come after the previous step's {} (steps must be in time order)",
-                                show_tod(s.at.0),
-                                show_tod(steps[j - 1].at.0)
-                            ),
-                        ));
-                    }
-                }
-                if steps.iter().any(|s| s.at.0 >= DAY) {
-                    return Err(invalid(
-                        key("staff"),
-                        "a step at 24:00 belongs to the next day (write 00:00)",
-                    ));
-                }
-                steps.iter().map(|s| (s.at.0, s.agents)).collect()
             }
-        };
-        let handle = match dist(&key("handle"), &g.handle)? {
-            Checked::Sampled(d) => d,
-            Checked::Never => {
+            if steps.iter().any(|s| s.at.0 >= DAY) {
                 return Err(invalid(
-                    key("handle"),
-                    "'none' is not a handle time (expected a distribution)",
+                    key,
+                    "a step at 24:00 belongs to the next day (write 00:00)",
                 ));
             }
-        };
-        let share = match (g.share, raw.len()) {
-            (Some(s), _) if !(s.is_finite() && (0.0..=1.0).contains(&s)) => {
-                return Err(invalid(
-                    key("share"),
-                    format!("{s} is not a share between 0 and 1"),
-                ));
-            }
-            (Some(s), _) => s,
-            (None, 1) => 1.0,
-            (None, _) => {
-                return Err(invalid(
-                    key("share"),
-                    "is missing (with several groups each needs the share of arrivals it takes)",
-                ));
-            }
-        };
-        out.push(GroupPlan {
-            name: g.name.clone(),
-            staff,
-            handle,
-            share,
-        });
+            Ok(steps.iter().map(|s| (s.at.0, s.agents)).collect())
+        }
     }
-    let total: f64 = out.iter().map(|g| g.share).sum();
-    if (total - 1.0).abs() > 1e-6 {
-        return Err(invalid(
-            "agents.groups",
-            format!("the shares add up to {total} (expected 1)"),
-        ));
-    }
-    if out.iter().all(|g| g.staff.iter().all(|s| s.1 == 0)) {
-        return Err(invalid(
-            "agents.groups",
-            "no group has any agent at any time (the desk is empty)",
-        ));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -160,7 +160,7 @@ fn bad_profiles_get_one_clear_message_and_exit_2() {
             "unknown key",
             "staff = [",
             "stuff = [",
-            "agents.groups[0].stuff: unknown field `stuff`, expected one of `name`, `staff`, `handle`, `share` (did you mean `staff`?)",
+            "agents.groups[0].stuff: unknown field `stuff`, expected one of `name`, `staff`, `roster`",
         ),
         (
             "wrong type",

@@ -1,0 +1,210 @@
+//! Breakdowns: the same counters and a first-response histogram for every
+//! segment, question, channel and tier, and per agent group the
+//! conversations taken, the wait for a human, handle times and the group's
+//! time integrals (staffed, busy, chats, queue). All of it adds exactly.
+
+use super::hist;
+use super::tally::Tally;
+use crate::demand::Shopper;
+use crate::desk::Levels;
+use crate::profile::Scenario;
+use crate::time::{DAY, SimTime};
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+/// A breakdown histogram: 2 significant digits, up to 30 days.
+pub fn part_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 30 * DAY, 2).expect("static bounds are valid")
+}
+
+/// Counters and first responses of one segment, question, channel or tier.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Counters (post-warm-up shoppers).
+    pub tally: Tally,
+    /// First response times.
+    pub first_response: Histogram<u64>,
+}
+
+impl Part {
+    /// An empty part.
+    pub fn new(thresholds: usize) -> Part {
+        Part {
+            tally: Tally::new(thresholds),
+            first_response: part_histogram(),
+        }
+    }
+
+    /// Adds another part of the same key.
+    pub fn add(&mut self, o: &Part) {
+        self.tally.add(&o.tally);
+        self.first_response
+            .add(&o.first_response)
+            .expect("same bounds");
+    }
+}
+
+/// A group's counts and time integrals over a span.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTally {
+    /// Conversations its agents took.
+    pub taken: u64,
+    /// Shoppers who gave up waiting for a skill the group owns.
+    pub abandoned: u64,
+    /// Integral of agents on shift (agent-microseconds).
+    pub staffed_area: u128,
+    /// Integral of agents with at least one chat.
+    pub busy_area: u128,
+    /// Integral of conversations in progress.
+    pub chats_area: u128,
+    /// Integral of shoppers waiting for skills the group owns.
+    pub queue_area: u128,
+    /// Time covered, microseconds.
+    pub span_us: u64,
+}
+
+impl GroupTally {
+    /// Adds another tally.
+    pub fn add(&mut self, o: &GroupTally) {
+        self.taken += o.taken;
+        self.abandoned += o.abandoned;
+        self.staffed_area += o.staffed_area;
+        self.busy_area += o.busy_area;
+        self.chats_area += o.chats_area;
+        self.queue_area += o.queue_area;
+        self.span_us += o.span_us;
+    }
+
+    /// Integrates levels held for `dt`.
+    #[inline]
+    pub fn credit_time(&mut self, dt: SimTime, lv: Levels) {
+        let d = u128::from(dt);
+        self.span_us += dt;
+        self.staffed_area += d * u128::from(lv.staffed);
+        self.busy_area += d * u128::from(lv.busy);
+        self.chats_area += d * u128::from(lv.chats);
+        self.queue_area += d * u128::from(lv.queue);
+    }
+}
+
+/// One group over the run.
+#[derive(Debug, Clone)]
+pub struct GroupPart {
+    /// Counts and integrals after the warm-up.
+    pub tally: GroupTally,
+    /// Wait from joining the human queue to the first human response.
+    pub human_response: Histogram<u64>,
+    /// Agent time per conversation.
+    pub handle: Histogram<u64>,
+}
+
+impl GroupPart {
+    /// An empty group part.
+    pub fn new() -> GroupPart {
+        GroupPart {
+            tally: GroupTally::default(),
+            human_response: part_histogram(),
+            handle: part_histogram(),
+        }
+    }
+
+    /// Adds another part of the same group.
+    pub fn add(&mut self, o: &GroupPart) {
+        self.tally.add(&o.tally);
+        self.human_response
+            .add(&o.human_response)
+            .expect("same bounds");
+        self.handle.add(&o.handle).expect("same bounds");
+    }
+}
+
+impl Default for GroupPart {
+    fn default() -> Self {
+        GroupPart::new()
+    }
+}
+
+/// Every breakdown of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Breakdowns {
+    /// By segment.
+    pub segment: Vec<Part>,
+    /// By question.
+    pub question: Vec<Part>,
+    /// By channel.
+    pub channel: Vec<Part>,
+    /// By tier: urgent, important, normal.
+    pub tier: Vec<Part>,
+    /// By agent group.
+    pub group: Vec<GroupPart>,
+}
+
+impl Breakdowns {
+    /// Empty breakdowns for a scenario. A dimension with a single possible
+    /// key (one segment, say) is not tracked: its one entry equals the
+    /// run's totals, and the summary takes it from there.
+    pub fn new(sc: &Scenario) -> Breakdowns {
+        let k = sc.answered_within.len();
+        let parts = |n: usize| {
+            if n > 1 {
+                (0..n).map(|_| Part::new(k)).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        Breakdowns {
+            segment: parts(sc.segments.len()),
+            question: parts(sc.questions.len()),
+            channel: parts(sc.channels.len()),
+            tier: parts(if sc.tiers_in_use().len() > 1 { 3 } else { 1 }),
+            group: (0..sc.groups.len()).map(|_| GroupPart::new()).collect(),
+        }
+    }
+
+    /// The tracked parts a shopper belongs to.
+    #[inline]
+    pub fn parts_mut(&mut self, s: &Shopper) -> impl Iterator<Item = &mut Part> {
+        let keys = [
+            s.segment as usize,
+            s.question as usize,
+            s.channel as usize,
+            s.tier as usize,
+        ];
+        [
+            &mut self.segment,
+            &mut self.question,
+            &mut self.channel,
+            &mut self.tier,
+        ]
+        .into_iter()
+        .zip(keys)
+        .filter_map(|(parts, key)| parts.get_mut(key))
+    }
+
+    /// Adds another run's breakdowns.
+    pub fn add(&mut self, o: &Breakdowns) {
+        if self.group.is_empty() {
+            *self = o.clone();
+            return;
+        }
+        for (mine, theirs) in [
+            (&mut self.segment, &o.segment),
+            (&mut self.question, &o.question),
+            (&mut self.channel, &o.channel),
+            (&mut self.tier, &o.tier),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.add(b);
+            }
+        }
+        for (a, b) in self.group.iter_mut().zip(&o.group) {
+            a.add(b);
+        }
+    }
+}
+
+/// Records into a part histogram, clamped.
+#[inline]
+pub fn record(h: &mut Histogram<u64>, v: SimTime) {
+    hist::record(h, v);
+}

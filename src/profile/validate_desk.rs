@@ -1,0 +1,809 @@
+//! Validation of the desk's parts: segments, questions, channels, the bot,
+//! self-service, retrials and agent groups. Names are resolved to indices
+//! and every cross-reference (a question's skill, a bot covering a question)
+//! is checked, with the key path of the bad value in the error.
+
+use super::desk::*;
+use super::raw::*;
+use super::validate::{GroupPlan, Invalid, invalid};
+use crate::dist::{Checked, Dist};
+use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
+use indexmap::IndexMap;
+
+/// Everything about the desk that `validate` puts into a `Scenario`.
+pub struct DeskParts {
+    pub skills: Vec<String>,
+    pub segments: Vec<Segment>,
+    pub questions: Vec<Question>,
+    pub question_mix: Vec<MixWindow>,
+    pub tier_targets: [SimTime; 3],
+    pub channels: Vec<Channel>,
+    pub bot: Option<Bot>,
+    pub proactive: Option<Proactive>,
+    pub retrials: Option<Retrials>,
+    pub groups: Vec<GroupPlan>,
+    pub first_response: FirstResponse,
+    pub overflow_after: SimTime,
+    pub concurrency_slowdown: f64,
+}
+
+fn dist(key: &str, spec: &DistSpec) -> Result<Option<Dist>, Invalid> {
+    match Checked::from_spec(spec).map_err(|m| invalid(key, m))? {
+        Checked::Never => Ok(None),
+        Checked::Sampled(d) => Ok(Some(d)),
+    }
+}
+
+fn some_dist(key: &str, spec: &DistSpec, what: &str) -> Result<Dist, Invalid> {
+    dist(key, spec)?.ok_or_else(|| {
+        invalid(
+            key,
+            format!("'none' is not {what} (expected a distribution)"),
+        )
+    })
+}
+
+fn probability(key: &str, p: f64) -> Result<f64, Invalid> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(invalid(
+            key,
+            format!("{p} is not a probability (expected 0 to 1)"),
+        ))
+    }
+}
+
+/// Checks that each share is in [0, 1] and that they add up to 1.
+fn shares<'a>(key: &str, items: impl Iterator<Item = (&'a String, f64)>) -> Result<(), Invalid> {
+    let mut total = 0.0;
+    for (name, s) in items {
+        probability(&format!("{key}.{name}.share"), s)?;
+        total += s;
+    }
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(invalid(
+            key,
+            format!("the shares add up to {total} (expected 1)"),
+        ));
+    }
+    Ok(())
+}
+
+fn index_of(names: &[String], name: &str, key: &str, what: &str) -> Result<usize, Invalid> {
+    names.iter().position(|n| n == name).ok_or_else(|| {
+        invalid(
+            key,
+            format!(
+                "'{name}' is not a {what} of this profile (expected one of: {})",
+                names.join(", ")
+            ),
+        )
+    })
+}
+
+fn tier(key: &str, name: &str) -> Result<Tier, Invalid> {
+    Tier::parse(name).ok_or_else(|| {
+        invalid(
+            key,
+            format!("'{name}' is not a tier (expected urgent, important or normal)"),
+        )
+    })
+}
+
+/// Validates the desk. `patience` is `shoppers.patience`, the default for
+/// segments that do not set their own.
+pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Invalid> {
+    let agents = &raw.agents;
+    let simple = raw.questions.is_none();
+    if agents.groups.is_empty() {
+        return Err(invalid(
+            "agents.groups",
+            "the desk is empty (expected at least one [[agents.groups]])",
+        ));
+    }
+    let skills = skills(raw, simple)?;
+    let segments = segments(raw, patience)?;
+    let segment_names: Vec<String> = segments.iter().map(|s| s.name.clone()).collect();
+    let questions = match &raw.questions {
+        Some(q) => questions(q, &skills)?,
+        None => simple_questions(&agents.groups)?,
+    };
+    let names: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
+    let mut questions = questions;
+    if let Some(ss) = &raw.self_service {
+        for (name, p) in ss.faq_deflection.iter().flatten() {
+            let key = format!("self_service.faq_deflection.{name}");
+            let i = index_of(&names, name, &key, "question")?;
+            questions[i].deflect = probability(&key, *p)?;
+        }
+    }
+    let channels = channels(raw.channels.as_ref())?;
+    let channel_names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+    let question_mix = question_mix(raw.question_mix.as_deref().unwrap_or(&[]), &names)?;
+    let t = raw.tiers.as_ref();
+    let target = |d: Option<Option<super::units::Duration>>, default: SimTime| {
+        d.flatten().map_or(default, |d| d.0)
+    };
+    let tier_targets = [
+        target(t.map(|t| t.urgent), 5 * SECOND),
+        target(t.map(|t| t.important), 15 * SECOND),
+        target(t.map(|t| t.normal), 30 * SECOND),
+    ];
+    let bot = match &raw.bot {
+        Some(b) => Some(bot(b, &questions, &segment_names, &channel_names)?),
+        None => None,
+    };
+    let proactive = match raw.self_service.as_ref().and_then(|s| s.proactive.as_ref()) {
+        None => None,
+        Some(p) => {
+            let key = |k: &str| format!("self_service.proactive.{k}");
+            if p.rate.0 <= 0.0 {
+                return Err(invalid(
+                    key("rate"),
+                    format!("{}/s is not a positive rate", p.rate.0),
+                ));
+            }
+            let channel = match &p.channel {
+                Some(c) => index_of(&channel_names, c, &key("channel"), "channel")?,
+                None => 0,
+            };
+            Some(Proactive {
+                rate_per_s: p.rate.0,
+                accept: probability(&key("accept"), p.accept)?,
+                question: index_of(&names, &p.question, &key("question"), "question")?,
+                conversion: probability(&key("conversion"), p.conversion.unwrap_or(0.0))?,
+                channel,
+            })
+        }
+    };
+    let retrials = match &raw.retrials {
+        Some(r) => Some(retrials(r, &channel_names)?),
+        None => None,
+    };
+    let first_response = match agents.first_response.as_deref() {
+        None if simple => FirstResponse::OnTake,
+        None | Some("on_reply") => FirstResponse::OnReply,
+        Some("on_take") => FirstResponse::OnTake,
+        Some(other) => {
+            return Err(invalid(
+                "agents.first_response",
+                format!("'{other}' is not a first-response rule (expected on_take or on_reply)"),
+            ));
+        }
+    };
+    let slowdown = agents.concurrency_slowdown.unwrap_or(0.0);
+    if !(slowdown.is_finite() && slowdown >= 0.0) {
+        return Err(invalid(
+            "agents.concurrency_slowdown",
+            format!("{slowdown} is not a factor >= 0"),
+        ));
+    }
+    let groups = groups(agents, &skills, simple)?;
+    for (i, q) in questions.iter().enumerate() {
+        if !groups
+            .iter()
+            .any(|g| g.skills.contains(&q.skill) || g.overflow_skills.contains(&q.skill))
+        {
+            return Err(invalid(
+                format!("questions.{}.skill", names[i]),
+                format!(
+                    "'{}' is a skill no group has (groups cover: {})",
+                    skills[q.skill],
+                    covered(&groups, &skills)
+                ),
+            ));
+        }
+    }
+    Ok(DeskParts {
+        skills,
+        segments,
+        questions,
+        question_mix,
+        tier_targets,
+        channels,
+        bot,
+        proactive,
+        retrials,
+        groups,
+        first_response,
+        overflow_after: agents.overflow_after.map_or(20 * SECOND, |d| d.0),
+        concurrency_slowdown: slowdown,
+    })
+}
+
+fn covered(groups: &[GroupPlan], skills: &[String]) -> String {
+    let mut names: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g.skills.iter().chain(&g.overflow_skills))
+        .map(|s| skills[*s].as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join(", ")
+}
+
+/// The skill names: every group's skills, or the group names without questions.
+fn skills(raw: &RawProfile, simple: bool) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, g) in raw.agents.groups.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        if simple {
+            for (k, v) in [
+                ("skills", g.skills.is_some()),
+                ("overflow_skills", g.overflow_skills.is_some()),
+            ] {
+                if v {
+                    return Err(invalid(
+                        key(k),
+                        "routes questions by skill, so it needs [questions] (without them each group takes its `share` of arrivals)",
+                    ));
+                }
+            }
+            out.push(g.name.clone());
+            continue;
+        }
+        let own = g.skills.as_ref().ok_or_else(|| {
+            invalid(
+                key("skills"),
+                "is missing (with [questions] every group needs the skills it serves)",
+            )
+        })?;
+        for s in own.iter().chain(g.overflow_skills.iter().flatten()) {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn segments(raw: &RawProfile, patience: Option<Dist>) -> Result<Vec<Segment>, Invalid> {
+    let Some(map) = &raw.segments else {
+        return Ok(vec![Segment {
+            name: "shopper".into(),
+            share: 1.0,
+            patience,
+            conversion: 0.0,
+            order_value: 0.0,
+            lane: Lane::Normal,
+            tier: None,
+        }]);
+    };
+    if map.is_empty() {
+        return Err(invalid(
+            "segments",
+            "is empty (expected at least one segment, or no [segments] at all)",
+        ));
+    }
+    shares("segments", map.iter().map(|(n, s)| (n, s.share)))?;
+    map.iter()
+        .map(|(name, s)| {
+            let key = |k: &str| format!("segments.{name}.{k}");
+            let own = match &s.patience {
+                Some(spec) => dist(&key("patience"), spec)?,
+                None => patience.clone(),
+            };
+            let lane = match s.lane.as_deref() {
+                None | Some("normal") => Lane::Normal,
+                Some("vip") => Lane::Vip,
+                Some(other) => {
+                    return Err(invalid(
+                        key("lane"),
+                        format!("'{other}' is not a lane (expected normal or vip)"),
+                    ));
+                }
+            };
+            let value = s.order_value.unwrap_or(0.0);
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(invalid(
+                    key("order_value"),
+                    format!("{value} is not an order value >= 0"),
+                ));
+            }
+            Ok(Segment {
+                name: name.clone(),
+                share: s.share,
+                patience: own,
+                conversion: probability(&key("conversion"), s.conversion.unwrap_or(0.0))?,
+                order_value: value,
+                lane,
+                tier: s
+                    .tier
+                    .as_deref()
+                    .map(|t| tier(&key("tier"), t))
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+fn questions(
+    map: &IndexMap<String, RawQuestion>,
+    skills: &[String],
+) -> Result<Vec<Question>, Invalid> {
+    if map.is_empty() {
+        return Err(invalid(
+            "questions",
+            "is empty (expected at least one question)",
+        ));
+    }
+    shares("questions", map.iter().map(|(n, q)| (n, q.share)))?;
+    let default_think = DistSpec::Exponential(super::units::Duration(20 * SECOND));
+    map.iter()
+        .map(|(name, q)| {
+            let key = |k: &str| format!("questions.{name}.{k}");
+            let skill = skills.iter().position(|s| *s == q.skill).ok_or_else(|| {
+                invalid(
+                    key("skill"),
+                    format!(
+                        "'{}' is a skill no group has (groups cover: {})",
+                        q.skill,
+                        skills.join(", ")
+                    ),
+                )
+            })?;
+            let turns = q.turns.unwrap_or(1);
+            if !(1..=64).contains(&turns) {
+                return Err(invalid(
+                    key("turns"),
+                    format!("{turns} is not a number of messages (expected 1 to 64)"),
+                ));
+            }
+            Ok(Question {
+                name: name.clone(),
+                share: q.share,
+                tier: q
+                    .tier
+                    .as_deref()
+                    .map_or(Ok(Tier::Normal), |t| tier(&key("tier"), t))?,
+                skill,
+                bot: probability(&key("bot"), q.bot.unwrap_or(0.0))?,
+                turns,
+                reply: some_dist(&key("reply"), &q.reply, "a reply time")?,
+                think: some_dist(
+                    &key("think"),
+                    q.think.as_ref().unwrap_or(&default_think),
+                    "a think time",
+                )?,
+                deflect: 0.0,
+            })
+        })
+        .collect()
+}
+
+/// Without `[questions]`: one question per group, taking the group's share
+/// of arrivals and its handle time, answered in one turn.
+fn simple_questions(groups: &[RawGroup]) -> Result<Vec<Question>, Invalid> {
+    let mut out = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        let handle = g.handle.as_ref().ok_or_else(|| {
+            invalid(
+                key("handle"),
+                "is missing (without [questions] every group needs a handle time)",
+            )
+        })?;
+        let share = match (g.share, groups.len()) {
+            (Some(s), _) => probability(&key("share"), s)
+                .map_err(|(k, _)| invalid(k, format!("{s} is not a share between 0 and 1")))?,
+            (None, 1) => 1.0,
+            (None, _) => {
+                return Err(invalid(
+                    key("share"),
+                    "is missing (with several groups each needs the share of arrivals it takes)",
+                ));
+            }
+        };
+        out.push(Question {
+            name: g.name.clone(),
+            share,
+            tier: Tier::Normal,
+            skill: i,
+            bot: 0.0,
+            turns: 1,
+            reply: some_dist(&key("handle"), handle, "a handle time")?,
+            think: Dist::constant(0),
+            deflect: 0.0,
+        });
+    }
+    let total: f64 = out.iter().map(|q| q.share).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(invalid(
+            "agents.groups",
+            format!("the shares add up to {total} (expected 1)"),
+        ));
+    }
+    Ok(out)
+}
+
+fn channels(map: Option<&IndexMap<String, RawChannel>>) -> Result<Vec<Channel>, Invalid> {
+    let Some(map) = map else {
+        return Ok(vec![Channel {
+            name: "chat".into(),
+            share: 1.0,
+            concurrent: true,
+            patience: None,
+            patience_scale: 1.0,
+        }]);
+    };
+    if map.is_empty() {
+        return Err(invalid(
+            "channels",
+            "is empty (expected at least one channel, or no [channels] at all)",
+        ));
+    }
+    shares("channels", map.iter().map(|(n, c)| (n, c.share)))?;
+    map.iter()
+        .map(|(name, c)| {
+            let key = |k: &str| format!("channels.{name}.{k}");
+            let scale = c.patience_scale.unwrap_or(1.0);
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(invalid(
+                    key("patience_scale"),
+                    format!("{scale} is not a factor > 0"),
+                ));
+            }
+            let patience = match &c.patience {
+                Some(spec) => Some(some_dist(&key("patience"), spec, "a channel patience")?),
+                None => None,
+            };
+            Ok(Channel {
+                name: name.clone(),
+                share: c.share,
+                concurrent: c.concurrent.unwrap_or(true),
+                patience,
+                patience_scale: scale,
+            })
+        })
+        .collect()
+}
+
+fn question_mix(windows: &[RawMixWindow], names: &[String]) -> Result<Vec<MixWindow>, Invalid> {
+    windows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let key = format!("question_mix[{i}]");
+            if w.from == w.to {
+                return Err(invalid(
+                    format!("{key}.to"),
+                    "equals `from` (expected a window of some length)",
+                ));
+            }
+            let mut shares = vec![0.0; names.len()];
+            let mut total = 0.0;
+            for (name, s) in &w.shares {
+                let k = format!("{key}.shares.{name}");
+                let q = index_of(names, name, &k, "question")?;
+                shares[q] = probability(&k, *s)?;
+                total += s;
+            }
+            if (total - 1.0).abs() > 1e-6 {
+                return Err(invalid(
+                    format!("{key}.shares"),
+                    format!("the shares add up to {total} (expected 1)"),
+                ));
+            }
+            Ok(MixWindow {
+                from: w.from.0 % DAY,
+                to: w.to.0 % DAY,
+                shares,
+            })
+        })
+        .collect()
+}
+
+fn bot(
+    b: &RawBot,
+    questions: &[Question],
+    segments: &[String],
+    channels: &[String],
+) -> Result<Bot, Invalid> {
+    let names: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
+    let covers = match &b.covers {
+        None => questions.iter().map(|q| q.bot > 0.0).collect(),
+        Some(list) => {
+            let mut c = vec![false; questions.len()];
+            for (i, name) in list.iter().enumerate() {
+                c[index_of(&names, name, &format!("bot.covers[{i}]"), "question")?] = true;
+            }
+            c
+        }
+    };
+    let on_channels = match &b.channels {
+        None => vec![true; channels.len()],
+        Some(list) => {
+            let mut c = vec![false; channels.len()];
+            for (i, name) in list.iter().enumerate() {
+                c[index_of(channels, name, &format!("bot.channels[{i}]"), "channel")?] = true;
+            }
+            c
+        }
+    };
+    let (mut hq, mut hs) = (vec![false; questions.len()], vec![false; segments.len()]);
+    let handoff = b.handoff.as_ref();
+    for (i, name) in handoff
+        .and_then(|h| h.on.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(q) = names.iter().position(|n| n == name) {
+            hq[q] = true;
+        } else if let Some(s) = segments.iter().position(|n| n == name) {
+            hs[s] = true;
+        } else {
+            return Err(invalid(
+                format!("bot.handoff.on[{i}]"),
+                format!(
+                    "'{name}' is neither a question nor a segment (questions: {}; segments: {})",
+                    names.join(", "),
+                    segments.join(", ")
+                ),
+            ));
+        }
+    }
+    let hours = match &b.hours {
+        None | Some(RawHours::AllDay) => Vec::new(),
+        Some(RawHours::Windows(ws)) => {
+            let mut out = Vec::new();
+            for (i, w) in ws.iter().enumerate() {
+                if w.from == w.to {
+                    return Err(invalid(
+                        format!("bot.hours[{i}].to"),
+                        "equals `from` (expected a window of some length)",
+                    ));
+                }
+                out.push(MixWindow {
+                    from: w.from.0 % DAY,
+                    to: w.to.0 % DAY,
+                    shares: Vec::new(),
+                });
+            }
+            out
+        }
+    };
+    let max_turns = b.max_turns.unwrap_or(3);
+    if max_turns == 0 {
+        return Err(invalid("bot.max_turns", "0 turns (expected at least 1)"));
+    }
+    let default_reply = DistSpec::Lognormal {
+        mean: super::units::Duration(1_200_000),
+        cv: 0.4,
+    };
+    Ok(Bot {
+        hours,
+        reply: some_dist(
+            "bot.reply",
+            b.reply.as_ref().unwrap_or(&default_reply),
+            "a reply time",
+        )?,
+        max_turns,
+        covers,
+        channels: on_channels,
+        handoff_questions: hq,
+        handoff_segments: hs,
+        ask_human: probability(
+            "bot.handoff.ask_human",
+            handoff.and_then(|h| h.ask_human).unwrap_or(0.0),
+        )?,
+    })
+}
+
+fn retrials(r: &RawRetrials, channels: &[String]) -> Result<Retrials, Invalid> {
+    let max_attempts = r.max_attempts.unwrap_or(3);
+    if max_attempts < 2 {
+        return Err(invalid(
+            "retrials.max_attempts",
+            format!("{max_attempts} allows no retrial (expected at least 2)"),
+        ));
+    }
+    let mut switch = vec![Vec::new(); channels.len()];
+    for (from, targets) in r.switch_channel.iter().flatten() {
+        let key = format!("retrials.switch_channel.{from}");
+        let f = index_of(channels, from, &key, "channel")?;
+        let mut acc = 0.0;
+        for (to, p) in targets {
+            let k = format!("{key}.{to}");
+            let t = index_of(channels, to, &k, "channel")?;
+            acc += probability(&k, *p)?;
+            switch[f].push((t, acc));
+        }
+        if acc > 1.0 + 1e-9 {
+            return Err(invalid(
+                key,
+                format!("the switch probabilities add up to {acc} (expected at most 1)"),
+            ));
+        }
+    }
+    Ok(Retrials {
+        probability: probability("retrials.probability", r.probability)?,
+        after: some_dist("retrials.after", &r.after, "a retrial delay")?,
+        max_attempts,
+        switch,
+    })
+}
+
+fn show(t: SimTime) -> String {
+    format!("'{:02}:{:02}'", t / HOUR, (t % HOUR) / MINUTE)
+}
+
+/// Turns a roster of shifts into headcount steps over the day.
+fn roster_steps(
+    key: &str,
+    shifts: &[RawShift],
+    overlap: SimTime,
+) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    if shifts.is_empty() {
+        return Err(invalid(
+            key,
+            "is an empty roster (expected at least one { from, to, agents })",
+        ));
+    }
+    let mut spans = Vec::new();
+    for (j, s) in shifts.iter().enumerate() {
+        if s.to <= s.from {
+            return Err(invalid(
+                format!("{key}[{j}].to"),
+                format!(
+                    "{} ends before the shift starts at {} (split a shift across midnight into two)",
+                    show(s.to.0),
+                    show(s.from.0)
+                ),
+            ));
+        }
+        // The handover overlap keeps each shift on a little longer.
+        let end = (s.to.0 + overlap).min(s.from.0 + DAY);
+        spans.push((s.from.0, end, s.agents));
+    }
+    let mut points: Vec<SimTime> = spans
+        .iter()
+        .flat_map(|(a, b, _)| [*a % DAY, *b % DAY])
+        .collect();
+    points.push(0);
+    points.sort_unstable();
+    points.dedup();
+    let on = |t: SimTime| -> u32 {
+        spans
+            .iter()
+            .filter(|(a, b, _)| (*a..*b).contains(&t) || (*a..*b).contains(&(t + DAY)))
+            .map(|(_, _, n)| n)
+            .sum()
+    };
+    Ok(points.into_iter().map(|t| (t, on(t))).collect())
+}
+
+fn groups(agents: &RawAgents, skills: &[String], simple: bool) -> Result<Vec<GroupPlan>, Invalid> {
+    let multiplier = agents.staffing_multiplier.unwrap_or(1.0);
+    if !(multiplier.is_finite() && multiplier > 0.0) {
+        return Err(invalid(
+            "agents.staffing_multiplier",
+            format!("{multiplier} is not a factor > 0"),
+        ));
+    }
+    let shrinkage = agents.shrinkage.unwrap_or(0.0);
+    if !(shrinkage.is_finite() && (0.0..1.0).contains(&shrinkage)) {
+        return Err(invalid(
+            "agents.shrinkage",
+            format!("{shrinkage} is not a share of time lost (expected 0 to below 1)"),
+        ));
+    }
+    let overlap = agents.handover_overlap.map_or(0, |d| d.0);
+    let mut out: Vec<GroupPlan> = Vec::new();
+    for (i, g) in agents.groups.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        if g.name.trim().is_empty() {
+            return Err(invalid(key("name"), "is empty (expected a group name)"));
+        }
+        if out.iter().any(|o| o.name == g.name) {
+            return Err(invalid(
+                key("name"),
+                format!("'{}' names two groups (expected unique names)", g.name),
+            ));
+        }
+        if !simple {
+            for (k, v) in [("handle", g.handle.is_some()), ("share", g.share.is_some())] {
+                if v {
+                    return Err(invalid(
+                        key(k),
+                        "only applies without [questions] (with questions, reply times and shares come from questions.*)",
+                    ));
+                }
+            }
+        }
+        let raw_steps = match (&g.staff, &g.roster) {
+            (Some(staff), None) => super::validate::staff_steps(&key("staff"), staff)?,
+            (None, Some(roster)) => roster_steps(&key("roster"), roster, overlap)?,
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    key("roster"),
+                    "and `staff` are both given (expected one of them)",
+                ));
+            }
+            (None, None) => {
+                return Err(invalid(
+                    key("staff"),
+                    "is missing (expected `staff` or a `roster` of shifts)",
+                ));
+            }
+        };
+        let staff = raw_steps
+            .into_iter()
+            .map(|(t, n)| {
+                (
+                    t,
+                    (n as f64 * multiplier * (1.0 - shrinkage)).round() as u32,
+                )
+            })
+            .collect();
+        let resolve = |list: &Option<Vec<String>>, k: &str| -> Result<Vec<usize>, Invalid> {
+            list.iter()
+                .flatten()
+                .enumerate()
+                .map(|(j, s)| index_of(skills, s, &format!("{}[{j}]", key(k)), "skill"))
+                .collect()
+        };
+        let (own, extra) = if simple {
+            (vec![i], Vec::new())
+        } else {
+            (
+                resolve(&g.skills, "skills")?,
+                resolve(&g.overflow_skills, "overflow_skills")?,
+            )
+        };
+        let overflow_role = match g.role.as_deref() {
+            None | Some("primary") => false,
+            Some("overflow") => true,
+            Some(other) => {
+                return Err(invalid(
+                    key("role"),
+                    format!("'{other}' is not a role (expected primary or overflow)"),
+                ));
+            }
+        };
+        let concurrency = g.concurrency.unwrap_or(1);
+        if !(1..=64).contains(&concurrency) {
+            return Err(invalid(
+                key("concurrency"),
+                format!("{concurrency} is not a number of chats at once (expected 1 to 64)"),
+            ));
+        }
+        let standby = match &g.standby {
+            None => None,
+            Some(s) => Some(Standby {
+                agents: s.agents,
+                threshold: s.when_queue_over,
+                login: s.login.map_or(10 * MINUTE, |d| d.0),
+                stay: match s.stay.map_or(2 * HOUR, |d| d.0) {
+                    0 => {
+                        return Err(invalid(
+                            key("standby.stay"),
+                            "0s is too short (expected a duration longer than 0s)",
+                        ));
+                    }
+                    d => d,
+                },
+            }),
+        };
+        out.push(GroupPlan {
+            name: g.name.clone(),
+            staff,
+            skills: own,
+            overflow_skills: extra,
+            overflow_role,
+            concurrency,
+            standby,
+        });
+    }
+    if out
+        .iter()
+        .all(|g| g.staff.iter().all(|s| s.1 == 0) && g.standby.is_none_or(|s| s.agents == 0))
+    {
+        return Err(invalid(
+            "agents.groups",
+            "no group has any agent at any time (the desk is empty)",
+        ));
+    }
+    Ok(out)
+}
