@@ -113,6 +113,7 @@ pub struct RawProactive {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBot {
+    pub enabled: Option<bool>,
     pub hours: Option<RawHours>,
     pub reply: Option<DistSpec>,
     pub max_turns: Option<u32>,
