@@ -430,6 +430,13 @@ impl<'a> Recorder<'a> {
         let mut in_system_at_end = 0;
         for s in unanswered {
             let waited = horizon - s.arrival;
+            self.rows[s.row as usize].tally.in_system_at_end += 1;
+            if s.counted {
+                self.total.in_system_at_end += 1;
+                for part in self.by.parts_mut(s) {
+                    part.tally.in_system_at_end += 1;
+                }
+            }
             for (k, limit) in self.sc.answered_within.iter().enumerate() {
                 let undecided = u64::from(waited <= *limit);
                 self.rows[s.row as usize].tally.undecided[k] += undecided;

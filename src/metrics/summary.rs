@@ -36,6 +36,8 @@ pub struct Estimate {
 pub struct Percentiles {
     /// Values recorded.
     pub count: u64,
+    /// Smallest value (to the histogram's precision).
+    pub min: Option<f64>,
     /// Mean.
     pub mean: Option<f64>,
     /// Median.
@@ -80,13 +82,13 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Counts from a tally (`in_system_at_end` given separately).
-    pub fn from_tally(t: &Tally, in_system_at_end: u64) -> Counts {
+    /// Counts from a tally.
+    pub fn from_tally(t: &Tally) -> Counts {
         Counts {
             arrived: t.arrived,
             answered: t.answered,
             abandoned: t.abandoned,
-            in_system_at_end,
+            in_system_at_end: t.in_system_at_end,
             deflected: t.deflected,
             retrials: t.retrials,
             proactive: t.proactive,
@@ -333,6 +335,7 @@ fn percentiles<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Percentiles {
     let q = |p: f64| (!h.is_empty()).then(|| to_secs(h.value_at_quantile(p)));
     Percentiles {
         count: h.len(),
+        min: (!h.is_empty()).then(|| to_secs(h.min())),
         mean: (!h.is_empty()).then(|| h.mean() / SECOND as f64),
         p50: q(0.50),
         p90: q(0.90),
@@ -421,7 +424,7 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
             .iter()
             .map(|o| (o.path.clone(), o.value.clone()))
             .collect(),
-        counts: Counts::from_tally(total, agg.in_system_at_end),
+        counts: Counts::from_tally(total),
         metrics,
         breakdowns: breakdowns(scenario, agg, &labels),
         intervals: intervals(scenario, agg, &labels),
@@ -462,7 +465,7 @@ fn part_summary<C: hdrhistogram::Counter>(
 ) -> PartSummary {
     let r = tally.rates();
     PartSummary {
-        counts: Counts::from_tally(tally, 0),
+        counts: Counts::from_tally(tally),
         abandon_rate: finite(r.abandon_rate),
         wait_mean_s: finite(r.wait_mean_s),
         answered_within: labels

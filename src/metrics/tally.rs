@@ -18,6 +18,8 @@ pub struct Tally {
     pub immediate: u64,
     /// Shoppers who gave up before any response.
     pub abandoned: u64,
+    /// Shoppers still waiting for a first response at the horizon.
+    pub in_system_at_end: u64,
     /// Questions FAQ self-service answered before the desk saw them.
     pub deflected: u64,
     /// Arrivals that were a retrial of an earlier attempt.
@@ -102,6 +104,7 @@ impl Tally {
         self.answered += o.answered;
         self.immediate += o.immediate;
         self.abandoned += o.abandoned;
+        self.in_system_at_end += o.in_system_at_end;
         self.deflected += o.deflected;
         self.retrials += o.retrials;
         self.proactive += o.proactive;

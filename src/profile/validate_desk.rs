@@ -131,7 +131,9 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
         target(t.map(|t| t.normal), 30 * SECOND),
     ];
     let bot = match &raw.bot {
-        Some(b) if b.enabled != Some(false) => Some(bot(b, &questions, &segment_names, &channel_names)?),
+        Some(b) if b.enabled != Some(false) => {
+            Some(bot(b, &questions, &segment_names, &channel_names)?)
+        }
         _ => None,
     };
     let proactive = match raw.self_service.as_ref().and_then(|s| s.proactive.as_ref()) {

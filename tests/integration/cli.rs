@@ -324,3 +324,80 @@ fn json_to_a_device_writes_in_place() {
     let kind = fs::metadata("/dev/null").unwrap().file_type();
     assert!(kind.is_char_device(), "/dev/null must stay a device");
 }
+
+const DESK: &str = r#"
+horizon = "1h"
+[arrivals]
+rate = "0.2/s"
+[questions]
+routine = { share = 0.7, skill = "service", bot = 0.6, reply = { exponential = "40s" } }
+urgent  = { share = 0.3, tier = "urgent", skill = "service", reply = { exponential = "40s" } }
+[bot]
+covers = ["routine"]
+[[agents.groups]]
+name = "service"
+skills = ["service"]
+concurrency = 3
+roster = [{ from = "00:00", to = "08:00", agents = 5 }]
+"#;
+
+#[test]
+fn bad_desks_get_one_clear_message_and_exit_2() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "shares",
+            "share = 0.3, tier",
+            "share = 0.4, tier",
+            "questions: the shares add up to 1.1 (expected 1)",
+        ),
+        (
+            "unknown skill",
+            "skill = \"service\", bot",
+            "skill = \"billing\", bot",
+            "questions.routine.skill: 'billing' is a skill no group has (groups cover: service)",
+        ),
+        (
+            "shift ends before it starts",
+            "from = \"00:00\", to = \"08:00\"",
+            "from = \"16:00\", to = \"08:00\"",
+            "agents.groups[0].roster[0].to: '08:00' ends before the shift starts at '16:00'",
+        ),
+        (
+            "concurrency 0",
+            "concurrency = 3",
+            "concurrency = 0",
+            "agents.groups[0].concurrency: 0 is not a number of chats at once (expected 1 to 64)",
+        ),
+        (
+            "bot covers an unknown question",
+            "covers = [\"routine\"]",
+            "covers = [\"refunds\"]",
+            "bot.covers[0]: 'refunds' is not a question of this profile (expected one of: routine, urgent)",
+        ),
+        (
+            "bad tier",
+            "tier = \"urgent\"",
+            "tier = \"asap\"",
+            "questions.urgent.tier: 'asap' is not a tier (expected urgent, important or normal)",
+        ),
+    ];
+    for (what, from, to, expected) in cases {
+        assert!(
+            DESK.contains(from),
+            "{what}: fixture does not contain {from}"
+        );
+        let dir = TempDir::new().unwrap();
+        let profile = write(&dir, "desk.toml", &DESK.replacen(from, to, 1));
+        peakdesk()
+            .args(["validate", &profile])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "peakdesk: {profile}: {expected}"
+            )))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+    let dir = TempDir::new().unwrap();
+    let profile = write(&dir, "desk.toml", DESK);
+    peakdesk().args(["validate", &profile]).assert().success();
+}

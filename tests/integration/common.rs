@@ -88,3 +88,9 @@ impl PoolProfile<'_> {
         )
     }
 }
+
+/// A scenario from profile text with `--set` overrides.
+pub fn scenario_with(toml: &str, sets: &[&str]) -> Scenario {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    profile::parse("test.toml", toml, false, &sets).unwrap_or_else(|e| panic!("{e}"))
+}

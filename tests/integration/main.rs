@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod desk;
 mod properties;
 mod theory;

@@ -1,0 +1,255 @@
+//! The e-commerce desk keeps its own rules: priorities, bot coverage,
+//! concurrency, rosters, overflow, the bot's reach, retrials, and counts
+//! that balance by question and channel.
+
+use crate::common::{scenario_with, simulate};
+use peakdesk::metrics::Summary;
+
+/// A two-question desk with a bot and one group, loaded enough to queue.
+const DESK: &str = r#"
+name = "desk-rules"
+seed = 5
+horizon = "12h"
+warmup = "1h"
+interval = "30m"
+
+[arrivals]
+rate = "0.5/s"
+
+[segments]
+normal = { share = 1.0, patience = { exponential = "5m" } }
+
+[questions]
+routine = { share = 0.7, tier = "normal", skill = "service", bot = 0.6, turns = 2, reply = { exponential = "40s" }, think = { exponential = "15s" } }
+urgent  = { share = 0.3, tier = "urgent", skill = "service", bot = 0.0, turns = 2, reply = { exponential = "40s" }, think = { exponential = "15s" } }
+
+[bot]
+reply = { deterministic = "1s" }
+max_turns = 2
+
+[agents]
+concurrency_slowdown = 0.2
+
+[[agents.groups]]
+name = "service"
+skills = ["service"]
+concurrency = 1
+staff = 30
+"#;
+
+fn run(sets: &[&str]) -> Summary {
+    simulate(&scenario_with(DESK, sets), 1, 1)
+}
+
+fn human_queue_area(s: &Summary) -> u128 {
+    s.intervals.iter().map(|i| i.tally.queue_area).sum()
+}
+
+#[test]
+fn urgent_questions_are_answered_faster_than_normal_ones_under_load() {
+    // No bot: both tiers compete for the same agents.
+    let s = run(&["bot.enabled=false", "agents.groups[0].staff=28"]);
+    let tier = &s.breakdowns.tier;
+    let (urgent, normal) = (
+        tier["urgent"].wait_mean_s.unwrap(),
+        tier["normal"].wait_mean_s.unwrap(),
+    );
+    assert!(
+        normal > 5.0,
+        "the desk must be loaded (normal waits {normal} s)"
+    );
+    assert!(
+        urgent < normal / 2.0,
+        "urgent {urgent} s vs normal {normal} s"
+    );
+}
+
+#[test]
+fn more_bot_coverage_never_raises_the_human_queue() {
+    // Same seed: the shoppers the bot resolves at 60% are a subset of those
+    // it resolves at 80%, so humans see a subset of the same shoppers.
+    let mut last = u128::MAX;
+    for coverage in ["0.2", "0.4", "0.6", "0.8", "1.0"] {
+        let s = run(&[
+            &format!("questions.routine.bot={coverage}"),
+            "shoppers.patience=\"none\"",
+            "segments.normal.patience=\"none\"",
+        ]);
+        let area = human_queue_area(&s);
+        assert!(
+            area <= last,
+            "coverage {coverage}: human queue {area} > {last}"
+        );
+        last = area;
+    }
+}
+
+#[test]
+fn concurrency_serves_more_shoppers_but_each_reply_is_slower() {
+    let one = run(&["bot.enabled=false", "agents.groups[0].staff=12"]);
+    let three = run(&[
+        "bot.enabled=false",
+        "agents.groups[0].staff=12",
+        "agents.groups[0].concurrency=3",
+    ]);
+    assert!(
+        three.counts.human_answered > one.counts.human_answered,
+        "{} vs {}",
+        three.counts.human_answered,
+        one.counts.human_answered
+    );
+    assert!(three.counts.abandoned < one.counts.abandoned);
+    let (h1, h3) = (
+        one.metrics.handle_s.mean.unwrap(),
+        three.metrics.handle_s.mean.unwrap(),
+    );
+    assert!(
+        h3 > h1 * 1.1,
+        "handle time per conversation {h3} s vs {h1} s"
+    );
+    let m = |s: &Summary| s.breakdowns.group["service"].utilisation.unwrap();
+    assert!(m(&one) > 0.9, "the single-chat desk is saturated");
+}
+
+#[test]
+fn a_roster_gap_shows_in_the_interval_series() {
+    let s = run(&[
+        "bot.enabled=false",
+        r#"agents.groups[0].staff=[{ at = "00:00", agents = 60 }, { at = "06:00", agents = 0 }, { at = "08:00", agents = 60 }]"#,
+    ]);
+    for row in &s.intervals {
+        let g = &row.groups["service"];
+        let gap = (6.0 * 3600.0..8.0 * 3600.0).contains(&row.start_s);
+        if gap {
+            assert_eq!(g.staffed.unwrap(), 0.0, "{}", row.start);
+        }
+        // Agents leaving at 06:00 finish their conversations within minutes.
+        if (6.5 * 3600.0..8.0 * 3600.0).contains(&row.start_s) {
+            assert_eq!(g.busy.unwrap(), 0.0, "{}", row.start);
+        }
+    }
+    let gap_abandoned: u64 = s
+        .intervals
+        .iter()
+        .filter(|r| (21600.0..28800.0).contains(&r.start_s))
+        .map(|r| r.abandoned)
+        .sum();
+    let before: u64 = s
+        .intervals
+        .iter()
+        .filter(|r| (10800.0..18000.0).contains(&r.start_s))
+        .map(|r| r.abandoned)
+        .sum();
+    assert!(
+        gap_abandoned > 100 && gap_abandoned > 20 * before.max(1),
+        "gap {gap_abandoned} vs before {before}"
+    );
+}
+
+#[test]
+fn overflow_groups_take_shoppers_only_after_the_delay() {
+    let s = run(&[
+        "bot.enabled=false",
+        "agents.overflow_after=\"45s\"",
+        "agents.groups[0].staff=15",
+        r#"agents.groups=[{ name = "service", skills = ["service"], staff = 15 }, { name = "backup", skills = ["service"], role = "overflow", staff = 10 }]"#,
+    ]);
+    let backup = &s.breakdowns.group["backup"];
+    assert!(
+        backup.taken > 100,
+        "the overflow group works ({} taken)",
+        backup.taken
+    );
+    assert!(
+        backup.human_response_s.min.unwrap() >= 45.0 * 0.99,
+        "first overflow take after {:?} s",
+        backup.human_response_s.min
+    );
+    assert!(s.breakdowns.group["service"].human_response_s.min.unwrap() < 1.0);
+}
+
+#[test]
+fn shoppers_the_bot_resolves_never_reach_an_agent() {
+    let s = run(&["questions.routine.bot=1.0", "questions.urgent.bot=1.0"]);
+    assert!(s.counts.bot_resolved > 10_000);
+    assert_eq!(s.counts.human_answered, 0);
+    assert_eq!(s.counts.handed_off, 0);
+    assert_eq!(s.breakdowns.group["service"].taken, 0);
+    assert_eq!(
+        s.counts.bot_resolved + s.counts.in_system_at_end,
+        s.counts.resolved + s.counts.in_system_at_end
+    );
+    // A handoff keeps the conversation: with the bot failing on everything,
+    // every bot conversation gets a human response measured as well.
+    let f = run(&["questions.routine.bot=0.0", "bot.covers=[\"routine\"]"]);
+    assert!(f.counts.handed_off > 5_000);
+    assert_eq!(f.counts.bot_resolved, 0);
+    assert!(f.metrics.human_response_s.count >= f.counts.handed_off * 9 / 10);
+}
+
+#[test]
+fn retrials_come_back_as_later_arrivals() {
+    // Shoppers arrive only in the first hour, nobody is on shift, and all
+    // give up; every later arrival is a retrial.
+    let s = run(&[
+        "bot.enabled=false",
+        "warmup=\"0s\"",
+        r#"arrivals.curve=[["00:00", 1.0], ["00:59", 1.0], ["01:00", 0.0], ["23:59", 0.0]]"#,
+        "segments.normal.patience={ exponential = \"2m\" }",
+        "agents.groups[0].staff=[{ at = \"00:00\", agents = 0 }, { at = \"23:00\", agents = 1 }]",
+        "retrials={ probability = 1.0, after = { exponential = \"1h\" }, max_attempts = 2 }",
+    ]);
+    assert!(s.counts.retrials > 1000, "{} retrials", s.counts.retrials);
+    let later: Vec<_> = s
+        .intervals
+        .iter()
+        .filter(|r| r.start_s >= 2.0 * 3600.0)
+        .collect();
+    let later_arrivals: u64 = later.iter().map(|r| r.arrived).sum();
+    assert!(later_arrivals > 100);
+    assert_eq!(
+        later_arrivals,
+        later.iter().map(|r| r.tally.retrials).sum::<u64>()
+    );
+}
+
+#[test]
+fn counts_balance_by_question_and_by_channel() {
+    let s = run(&[
+        "channels={ chat = { share = 0.8 }, phone = { share = 0.2, concurrent = false } }",
+        "agents.groups[0].concurrency=2",
+    ]);
+    for dim in [&s.breakdowns.question, &s.breakdowns.channel] {
+        let mut arrived = 0;
+        for (name, p) in dim {
+            let c = &p.counts;
+            assert_eq!(
+                c.arrived,
+                c.answered + c.abandoned + c.in_system_at_end,
+                "{name}"
+            );
+            arrived += c.arrived;
+        }
+        assert_eq!(arrived, s.counts.arrived);
+    }
+    let c = &s.counts;
+    assert_eq!(c.arrived, c.answered + c.abandoned + c.in_system_at_end);
+}
+
+#[test]
+fn faq_deflection_and_proactive_invitations() {
+    let s = run(&[
+        "self_service={ faq_deflection = { routine = 0.5 }, proactive = { rate = \"0.1/s\", accept = 0.5, question = \"urgent\" } }",
+    ]);
+    let routine = &s.breakdowns.question["routine"].counts;
+    // Half the routine questions never reach the desk.
+    let share =
+        routine.deflected as f64 / (routine.deflected + routine.arrived - routine.retrials) as f64;
+    assert!((share - 0.5).abs() < 0.02, "deflected share {share}");
+    // 0.1/s for 11 counted hours, half accepted: about 1,980 invitations.
+    assert!(
+        (s.counts.proactive as f64 - 1980.0).abs() < 4.0 * 1980f64.sqrt(),
+        "{}",
+        s.counts.proactive
+    );
+}
