@@ -53,6 +53,18 @@ pub fn t975(df: usize) -> f64 {
     }
 }
 
+/// The error function (Abramowitz and Stegun 7.1.26, absolute error below
+/// 1.5e-7), enough for the fit distances reported by calibration.
+pub fn erf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let y = 1.0 - poly * (-x * x).exp();
+    if x >= 0.0 { y } else { -y }
+}
+
 /// The standard normal quantile (inverse CDF) for 0 < p < 1 (Acklam's
 /// rational approximation, relative error below 1.2e-9).
 pub fn normal_quantile(p: f64) -> f64 {

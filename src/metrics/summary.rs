@@ -302,6 +302,8 @@ pub struct Summary {
     pub interval_s: f64,
     /// `--set` overrides applied, by path.
     pub overrides: IndexMap<String, serde_json::Value>,
+    /// Curves and distributions calibrated from CSV files, with their fits.
+    pub calibration: Vec<crate::profile::calibrate::Calibration>,
     /// Shopper counts.
     pub counts: Counts,
     /// Headline metrics.
@@ -424,6 +426,7 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
             .iter()
             .map(|o| (o.path.clone(), o.value.clone()))
             .collect(),
+        calibration: scenario.calibration.clone(),
         counts: Counts::from_tally(total),
         metrics,
         breakdowns: breakdowns(scenario, agg, &labels),

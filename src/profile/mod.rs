@@ -5,6 +5,7 @@
 //! Every error names the file, the key path (`agents.groups[1].staff`), the
 //! bad value and what was expected, so that one message is enough to fix it.
 
+pub mod calibrate;
 pub mod desk;
 pub mod overrides;
 pub mod raw;
@@ -97,6 +98,13 @@ pub fn parse(
         overrides::apply(&mut tree, &ov).map_err(bad)?;
         applied.push(ov);
     }
+    let base = Path::new(file).parent().unwrap_or(Path::new("."));
+    let calibration =
+        calibrate::apply(&mut tree, base).map_err(|(key, message)| ProfileError::Invalid {
+            file: file.to_string(),
+            key,
+            message,
+        })?;
     let raw: raw::RawProfile = serde_path_to_error::deserialize(tree).map_err(|e| {
         let key = e.path().to_string();
         let mut message = with_suggestion(&e.inner().to_string());
@@ -113,10 +121,12 @@ pub fn parse(
             message,
         }
     })?;
-    validate::scenario(file, raw, applied).map_err(|(key, message)| ProfileError::Invalid {
-        file: file.to_string(),
-        key,
-        message,
+    validate::scenario(file, raw, applied, calibration).map_err(|(key, message)| {
+        ProfileError::Invalid {
+            file: file.to_string(),
+            key,
+            message,
+        }
     })
 }
 

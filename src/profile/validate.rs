@@ -2,6 +2,7 @@
 //! cross-field rules checked, units converted to microseconds. Every error
 //! is `(key path, message)`; the caller adds the file name.
 
+use super::calibrate::Calibration;
 use super::desk::*;
 use super::overrides::Override;
 use super::raw::{DistSpec, RawArrivals, RawProfile, RawStaff};
@@ -61,6 +62,8 @@ pub struct Scenario {
     pub concurrency_slowdown: f64,
     /// The `--set` overrides applied, in order.
     pub overrides: Vec<Override>,
+    /// What was calibrated from CSV files.
+    pub calibration: Vec<Calibration>,
 }
 
 /// How conversations arrive.
@@ -193,6 +196,7 @@ pub fn scenario(
     file: &str,
     raw: RawProfile,
     overrides: Vec<Override>,
+    calibration: Vec<Calibration>,
 ) -> Result<Scenario, Invalid> {
     let horizon = raw.horizon.0;
     if horizon == 0 {
@@ -268,6 +272,7 @@ pub fn scenario(
         overflow_after: d.overflow_after,
         concurrency_slowdown: d.concurrency_slowdown,
         overrides,
+        calibration,
     })
 }
 

@@ -106,10 +106,46 @@ pub fn summary(s: &Summary) -> String {
     for (label, e) in &m.answered_within {
         row(&mut out, &format!("answered within {label}"), e, pct);
     }
+    row(&mut out, "bot containment", &m.bot_containment, pct);
+    row(&mut out, "mean message response", &m.message_mean_s, secs);
     let _ = writeln!(out);
     pct_line(&mut out, "first response", &m.first_response_s);
+    pct_line(&mut out, "human response", &m.human_response_s);
+    pct_line(&mut out, "conversation mean", &m.conversation_response_s);
     pct_line(&mut out, "time to abandon", &m.abandon_time_s);
     pct_line(&mut out, "handle time", &m.handle_s);
+    if c.handed_off + c.bot_resolved + c.deflected + c.retrials + c.proactive > 0 {
+        let _ = writeln!(
+            out,
+            "\n  bot: {} resolved · {} handed to a human · {} gave up waiting for one | FAQ deflected {} · retrials {} · proactive {}",
+            thousands(c.bot_resolved),
+            thousands(c.handed_off),
+            thousands(c.abandoned_after_response),
+            thousands(c.deflected),
+            thousands(c.retrials),
+            thousands(c.proactive)
+        );
+    }
+    breakdown_table(&mut out, s);
+    for cal in &s.calibration {
+        let params: Vec<String> = cal
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("{k} {v:.4}"))
+            .collect();
+        let ks = cal
+            .ks_distance
+            .map_or(String::new(), |d| format!(", KS distance {d:.3}"));
+        let _ = writeln!(
+            out,
+            "  calibrated {} from {} ({} rows): {} {}{ks}",
+            cal.key,
+            cal.file,
+            cal.rows,
+            cal.fit,
+            params.join(", ")
+        );
+    }
     if let Some(worst) = s
         .intervals
         .iter()
@@ -131,6 +167,68 @@ pub fn summary(s: &Summary) -> String {
         );
     }
     out
+}
+
+/// One line per segment, question, channel, tier and group, when the
+/// profile has more than one of them.
+fn breakdown_table(out: &mut String, s: &Summary) {
+    let b = &s.breakdowns;
+    let dims = [
+        ("segment", &b.segment),
+        ("question", &b.question),
+        ("channel", &b.channel),
+        ("tier", &b.tier),
+    ];
+    if dims.iter().all(|(_, d)| d.len() < 2) && b.group.len() < 2 {
+        return;
+    }
+    let first_label = s
+        .metrics
+        .answered_within
+        .keys()
+        .next()
+        .cloned()
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n  {:<22} {:>9} {:>8} {:>10} {:>10} {:>9}",
+        "breakdown",
+        "arrived",
+        "abandon",
+        "first p90",
+        format!("in {first_label}"),
+        "bot res."
+    );
+    for (dim, parts) in dims {
+        if parts.len() < 2 {
+            continue;
+        }
+        for (name, p) in parts {
+            let first = p.answered_within.values().next().copied().flatten();
+            let _ = writeln!(
+                out,
+                "  {:<22} {:>9} {:>8} {:>10} {:>10} {:>9}",
+                format!("{dim} {name}"),
+                thousands(p.counts.arrived),
+                pct(p.abandon_rate),
+                secs(p.first_response_s.p90),
+                pct(first),
+                thousands(p.counts.bot_resolved)
+            );
+        }
+    }
+    for (name, g) in &b.group {
+        let _ = writeln!(
+            out,
+            "  {:<22} took {} · staffed {:.1} · occupancy {} · chat slots used {} · human response p90 {}",
+            format!("group {name}"),
+            thousands(g.taken),
+            g.staffed.unwrap_or(0.0),
+            pct(g.occupancy),
+            pct(g.utilisation),
+            secs(g.human_response_s.p90)
+        );
+    }
 }
 
 /// Renders analytic Erlang measures.

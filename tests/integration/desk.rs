@@ -253,3 +253,111 @@ fn faq_deflection_and_proactive_invitations() {
         s.counts.proactive
     );
 }
+
+#[test]
+fn calibration_from_csv_fits_the_shipped_data() {
+    let sc = crate::common::shipped("profiles/calibrated-store.toml", &[]);
+    let cal = |key: &str| {
+        sc.calibration
+            .iter()
+            .find(|c| c.key == key)
+            .unwrap_or_else(|| panic!("{key}"))
+    };
+    // The data are lognormal(mean 95 s, cv 0.7) and Weibull(110 s, 0.85)
+    // samples of 2,000 and 1,500: the fits land within a few standard errors.
+    let handle = cal("agents.groups[0].handle");
+    assert_eq!((handle.rows, handle.fit.as_str()), (2000, "lognormal"));
+    assert!(
+        (handle.parameters["cv"] - 0.7).abs() < 0.05,
+        "{:?}",
+        handle.parameters
+    );
+    assert!((handle.fitted_mean_s.unwrap() - 95.0).abs() < 5.0);
+    assert!(handle.ks_distance.unwrap() < 0.03);
+    let patience = cal("shoppers.patience");
+    assert!(
+        (patience.parameters["shape"] - 0.85).abs() < 0.05,
+        "{:?}",
+        patience.parameters
+    );
+    assert!((patience.parameters["scale_s"] - 110.0).abs() < 8.0);
+    let curve = cal("arrivals.curve_csv");
+    assert_eq!((curve.rows, curve.parameters["days"]), (192, 2.0));
+    // The curve's rate is the mean day's total, and arrivals follow it: the
+    // 20:00-22:00 peak holds about 2.1/0.2 times the 03:00 trough's rate.
+    let per_day = curve.parameters["per_day"];
+    assert!((sc.arrivals.rate_per_s * 86400.0 - per_day).abs() < 1e-6);
+    let s = simulate(&sc, 4, 0);
+    let by_hour = |h: f64| {
+        s.intervals
+            .iter()
+            .filter(|r| (h * 3600.0..(h + 1.0) * 3600.0).contains(&r.start_s))
+            .map(|r| r.arrived)
+            .sum::<u64>() as f64
+    };
+    assert!(
+        by_hour(20.0) > 6.0 * by_hour(3.0),
+        "{} vs {}",
+        by_hour(20.0),
+        by_hour(3.0)
+    );
+    let total = s.counts.arrived as f64 / 4.0;
+    assert!(
+        (total / per_day - 1.0).abs() < 0.05,
+        "{total} a day vs {per_day}"
+    );
+}
+
+#[test]
+fn bad_calibration_files_are_named_with_their_line() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("counts.csv"),
+        "start,count\n00:00,10\n00:15,x\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("durations.csv"), "minutes\n3\n").unwrap();
+    let profile = dir.path().join("p.toml");
+    let text = |curve: &str, handle: &str| {
+        format!(
+            "horizon = \"1h\"\n[arrivals]\ncurve_csv = \"{curve}\"\n[[agents.groups]]\nname = \"g\"\nstaff = 1\nhandle = {handle}\n"
+        )
+    };
+    let check = |t: String, want: &str| {
+        std::fs::write(&profile, t).unwrap();
+        let e = peakdesk::profile::load(&profile, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{e}");
+    };
+    check(
+        text("counts.csv", "{ exponential = \"1m\" }"),
+        "arrivals.curve_csv: 'TMP/counts.csv' line 3: count 'x' is not a number >= 0"
+            .replace("TMP", &dir.path().display().to_string())
+            .as_str(),
+    );
+    check(
+        text("missing.csv", "{ exponential = \"1m\" }"),
+        "arrivals.curve_csv: cannot read",
+    );
+    std::fs::write(
+        dir.path().join("counts.csv"),
+        "start,count\n00:00,10\n00:15,12\n",
+    )
+    .unwrap();
+    check(
+        text("counts.csv", "{ csv = { file = \"durations.csv\" } }"),
+        "agents.groups[0].handle.csv: ",
+    );
+    check(
+        text("counts.csv", "{ csv = { file = \"durations.csv\" } }"),
+        "has no column 'seconds' (columns: minutes)",
+    );
+    check(
+        text(
+            "counts.csv",
+            "{ csv = { file = \"durations.csv\", column = \"minutes\", fit = \"gauss\" } }",
+        ),
+        "has 1 duration(s)",
+    );
+}
