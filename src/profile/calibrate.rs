@@ -42,6 +42,9 @@ pub struct Calibration {
 
 type Fail = (String, String);
 
+/// A fitted cumulative distribution function.
+type Cdf = Box<dyn Fn(f64) -> f64>;
+
 fn read(base: &Path, key: &str, file: &str) -> Result<(String, csv::Reader<std::fs::File>), Fail> {
     let path = base.join(file);
     let shown = path.display().to_string();
@@ -258,58 +261,56 @@ fn durations(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration
     let n = xs.len() as f64;
     let sample_mean = xs.iter().sum::<f64>() / n;
     let secs = |v: f64| v;
-    let (value, params, mean, cdf): (Value, Vec<(&str, f64)>, f64, Box<dyn Fn(f64) -> f64>) =
-        match fit {
-            "empirical" => {
-                let mut table: BTreeMap<u64, f64> = BTreeMap::new();
-                for x in &xs {
-                    *table.entry((x * 1e6).round() as u64).or_insert(0.0) += 1.0;
-                }
-                let rows: Vec<Value> = table
-                    .iter()
-                    .map(|(us, w)| json!([secs(*us as f64 / 1e6), w]))
-                    .collect();
-                (
-                    json!({ "empirical": rows }),
-                    vec![("values", table.len() as f64)],
-                    sample_mean,
-                    Box::new(|_| f64::NAN),
-                )
+    let (value, params, mean, cdf): (Value, Vec<(&str, f64)>, f64, Cdf) = match fit {
+        "empirical" => {
+            let mut table: BTreeMap<u64, f64> = BTreeMap::new();
+            for x in &xs {
+                *table.entry((x * 1e6).round() as u64).or_insert(0.0) += 1.0;
             }
-            "lognormal" => {
-                let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
-                let mu = logs.iter().sum::<f64>() / n;
-                let sigma = (logs.iter().map(|l| (l - mu).powi(2)).sum::<f64>() / n).sqrt();
-                let mean = (mu + sigma * sigma / 2.0).exp();
-                let cv = ((sigma * sigma).exp() - 1.0).sqrt();
-                let cdf = move |x: f64| {
-                    0.5 * (1.0 + erf((x.ln() - mu) / (sigma * std::f64::consts::SQRT_2)))
-                };
-                (
-                    json!({ "lognormal": { "mean": secs(mean), "cv": cv } }),
-                    vec![("mu", mu), ("sigma", sigma), ("cv", cv)],
-                    mean,
-                    Box::new(cdf),
-                )
-            }
-            "weibull" => {
-                let k = weibull_shape(&xs);
-                let scale = (xs.iter().map(|x| x.powf(k)).sum::<f64>() / n).powf(1.0 / k);
-                let mean = scale * ln_gamma(1.0 + 1.0 / k).exp();
-                let cdf = move |x: f64| 1.0 - (-(x / scale).powf(k)).exp();
-                (
-                    json!({ "weibull": { "scale": secs(scale), "shape": k } }),
-                    vec![("shape", k), ("scale_s", scale)],
-                    mean,
-                    Box::new(cdf),
-                )
-            }
-            other => {
-                return Err(bad(format!(
-                    "'{other}' is not a fit (expected empirical, lognormal or weibull)"
-                )));
-            }
-        };
+            let rows: Vec<Value> = table
+                .iter()
+                .map(|(us, w)| json!([secs(*us as f64 / 1e6), w]))
+                .collect();
+            (
+                json!({ "empirical": rows }),
+                vec![("values", table.len() as f64)],
+                sample_mean,
+                Box::new(|_| f64::NAN),
+            )
+        }
+        "lognormal" => {
+            let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+            let mu = logs.iter().sum::<f64>() / n;
+            let sigma = (logs.iter().map(|l| (l - mu).powi(2)).sum::<f64>() / n).sqrt();
+            let mean = (mu + sigma * sigma / 2.0).exp();
+            let cv = ((sigma * sigma).exp() - 1.0).sqrt();
+            let cdf =
+                move |x: f64| 0.5 * (1.0 + erf((x.ln() - mu) / (sigma * std::f64::consts::SQRT_2)));
+            (
+                json!({ "lognormal": { "mean": secs(mean), "cv": cv } }),
+                vec![("mu", mu), ("sigma", sigma), ("cv", cv)],
+                mean,
+                Box::new(cdf),
+            )
+        }
+        "weibull" => {
+            let k = weibull_shape(&xs);
+            let scale = (xs.iter().map(|x| x.powf(k)).sum::<f64>() / n).powf(1.0 / k);
+            let mean = scale * ln_gamma(1.0 + 1.0 / k).exp();
+            let cdf = move |x: f64| 1.0 - (-(x / scale).powf(k)).exp();
+            (
+                json!({ "weibull": { "scale": secs(scale), "shape": k } }),
+                vec![("shape", k), ("scale_s", scale)],
+                mean,
+                Box::new(cdf),
+            )
+        }
+        other => {
+            return Err(bad(format!(
+                "'{other}' is not a fit (expected empirical, lognormal or weibull)"
+            )));
+        }
+    };
     let ks = (fit != "empirical").then(|| {
         xs.iter()
             .enumerate()
@@ -350,7 +351,7 @@ fn weibull_shape(xs: &[f64]) -> f64 {
     };
     let (mut lo, mut hi) = (0.02, 50.0);
     for _ in 0..100 {
-        let mid = (lo * hi as f64).sqrt();
+        let mid = (lo * hi).sqrt();
         if g(mid) > 0.0 { hi = mid } else { lo = mid }
     }
     (lo * hi).sqrt()
