@@ -349,7 +349,7 @@ fn weibull_shape(xs: &[f64]) -> f64 {
         }
         a / b - 1.0 / k - mean_log
     };
-    let (mut lo, mut hi) = (0.02, 50.0);
+    let (mut lo, mut hi): (f64, f64) = (0.02, 50.0);
     for _ in 0..100 {
         let mid = (lo * hi).sqrt();
         if g(mid) > 0.0 { hi = mid } else { lo = mid }
