@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Regenerates every committed summary under results/ from the shipped
+# profiles. Everything but each summary's `run` section (wall time,
+# throughput, memory) is fixed by the profile's seed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked -q
+pd=target/release/peakdesk
+run() { local out=$1; shift; "$pd" simulate "$@" --quiet --json "results/$out.json"; echo "results/$out.json"; }
+run erlang-c profiles/reference/erlang-c.toml
+run erlang-a-bigsale profiles/reference/erlang-a-bigsale.toml
+run marketplace-day profiles/marketplace-day.toml
+run night-shift profiles/night-shift.toml
+run calibrated-store profiles/calibrated-store.toml
+run dtc-site profiles/dtc-site.toml --replications 10
+run dtc-site-no-bot profiles/dtc-site.toml --replications 10 --set bot.enabled=false
+run double11 profiles/double11.toml --replications 5
+run double11-100pct-staff profiles/double11.toml --replications 5 --set agents.staffing_multiplier=1.0
