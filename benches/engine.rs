@@ -15,7 +15,11 @@ use std::path::Path;
 fn bench_profile(c: &mut Criterion, name: &str, path: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sc = profile::load(&root.join(path), &[]).unwrap();
-    let shoppers: u64 = run_replication(&sc, 0).intervals.iter().map(|i| i.tally.arrived + i.tally.deflected).sum();
+    let shoppers: u64 = run_replication(&sc, 0)
+        .intervals
+        .iter()
+        .map(|i| i.tally.arrived + i.tally.deflected)
+        .sum();
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
     g.throughput(Throughput::Elements(shoppers));
@@ -24,7 +28,11 @@ fn bench_profile(c: &mut Criterion, name: &str, path: &str) {
 }
 
 fn engines(c: &mut Criterion) {
-    bench_profile(c, "erlang-a-bigsale (shoppers)", "profiles/reference/erlang-a-bigsale.toml");
+    bench_profile(
+        c,
+        "erlang-a-bigsale (shoppers)",
+        "profiles/reference/erlang-a-bigsale.toml",
+    );
     bench_profile(c, "double11 (shoppers)", "profiles/double11.toml");
 }
 
