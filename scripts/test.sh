@@ -13,7 +13,11 @@ echo "== cargo clippy (all targets, warnings are errors)"
 cargo clippy --locked --release --all-targets -- -D warnings
 
 echo "== cargo test (release: the theory tests simulate ~10^8 shoppers)"
-cargo test --locked --release
+log=$(mktemp)
+cargo test --locked --release 2>&1 | tee "$log"
+passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) s += $i } END { print s + 0 }' "$log")
+failed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^failed/) s += $i } END { print s + 0 }' "$log")
+rm -f "$log"
 
 echo "== shipped profiles, run as a user would"
 bin=target/release/peakdesk
@@ -31,4 +35,6 @@ for profile in $(find profiles -name '*.toml' | sort); do
     echo "ok: $profile"
     rm -f "$out"
 done
+profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
+echo "tests: $((passed + profiles)) passed, $failed failed"
