@@ -19,6 +19,7 @@
 
 mod agents;
 mod queues;
+mod routing;
 
 use crate::demand::{Shopper, shoppers::patience};
 use crate::engine::rng::StreamRng;
@@ -26,7 +27,7 @@ use crate::profile::Scenario;
 use crate::profile::desk::FirstResponse;
 use crate::time::{DAY, SimTime};
 use agents::Agents;
-use queues::{CLASSES, SkillQueue};
+use queues::SkillQueue;
 use rand::{RngExt, SeedableRng};
 
 /// A timer the desk asks its caller to fire later.
@@ -304,116 +305,6 @@ impl<'a> Desk<'a> {
         self.queue_for_human(now, slot, sink);
     }
 
-    /// The shopper starts waiting for a human.
-    fn queue_for_human(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
-        let skill = self.skill(slot);
-        let exclusive = self.exclusive(slot);
-        let s = &mut self.slots[slot as usize];
-        s.queued_at = now;
-        s.message_at = now;
-        let (generation, patience, class) = (s.generation, s.shopper.patience, s.shopper.class());
-        // A home group with room takes the shopper at once, least loaded first.
-        let best = self.home[skill]
-            .iter()
-            .filter_map(|&g| self.groups[g].agents.best_load(exclusive).map(|l| (l, g)))
-            .min();
-        if let Some((_, g)) = best {
-            self.take(now, slot, g, sink);
-            return;
-        }
-        self.slots[slot as usize].state = State::Waiting;
-        self.queues[skill].push(class, (slot, generation, now));
-        self.queue_by_group[self.owner[skill]] += 1;
-        if patience != SimTime::MAX {
-            sink.schedule(
-                now.saturating_add(patience),
-                Timer::Abandon(slot, generation),
-            );
-        }
-        if !self.overflow[skill].is_empty() {
-            sink.schedule(
-                now + self.sc.overflow_after,
-                Timer::Overflow(slot, generation),
-            );
-        }
-        self.call_standby(now, skill, sink);
-    }
-
-    /// Calls standby agents of groups serving `skill` whose queue is too long.
-    fn call_standby(&mut self, now: SimTime, skill: usize, sink: &mut impl Sink) {
-        for g in self.home[skill]
-            .iter()
-            .chain(&self.overflow[skill])
-            .copied()
-        {
-            let Some(sb) = self.sc.groups[g].standby else {
-                continue;
-            };
-            let grp = &self.groups[g];
-            if grp.standby_on || grp.standby_called {
-                continue;
-            }
-            let plan = &self.sc.groups[g];
-            let waiting: u32 = plan
-                .skills
-                .iter()
-                .chain(&plan.overflow_skills)
-                .map(|&s| self.queues[s].waiting)
-                .sum();
-            if waiting > sb.threshold {
-                self.groups[g].standby_called = true;
-                sink.schedule(now + sb.login, Timer::StandbyIn(g as u16));
-            }
-        }
-    }
-
-    /// An agent of group `g` takes the shopper in `slot`.
-    fn take(&mut self, now: SimTime, slot: u32, g: usize, sink: &mut impl Sink) {
-        let exclusive = self.exclusive(slot);
-        let agent = self.groups[g]
-            .agents
-            .take(exclusive)
-            .expect("the caller checked for room");
-        let load = self.groups[g].agents.chats_of(agent);
-        let sc = self.sc;
-        let s = &mut self.slots[slot as usize];
-        s.state = State::Agent;
-        (s.group, s.agent, s.taken_at) = (g as u16, agent, now);
-        if s.handed_off || s.bot_turns > 0 {
-            s.turns_left = s.turns_left.saturating_sub(s.bot_turns).max(1);
-        }
-        if sc.first_response == FirstResponse::OnTake {
-            self.human_first(now, slot, sink);
-        }
-        let s = &mut self.slots[slot as usize];
-        let reply = if s.first_reply_used {
-            self.sc.questions[s.shopper.question as usize]
-                .reply
-                .sample(s.rng())
-        } else {
-            s.first_reply_used = true;
-            s.shopper.first_reply
-        };
-        let at = now + stretch(reply, load, sc.concurrency_slowdown);
-        sink.schedule(at, Timer::Reply(slot, s.generation));
-    }
-
-    /// The first human response reaches the shopper.
-    fn human_first(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
-        let s = &mut self.slots[slot as usize];
-        s.human_responded = true;
-        let sh = s.shopper;
-        let response = now - s.message_at;
-        s.response_sum += response;
-        s.responses += 1;
-        sink.message(&sh, response);
-        sink.human_response(&sh, s.group as usize, now - s.queued_at);
-        if !s.responded {
-            s.responded = true;
-            sink.first_response(&sh, now, false);
-        }
-    }
-
     /// A timer fires.
     pub fn fire(&mut self, now: SimTime, timer: Timer, sink: &mut impl Sink) {
         let live = |d: &Self, slot: u32, generation: u32, state: State| {
@@ -485,12 +376,6 @@ impl<'a> Desk<'a> {
             }
             _ => {} // stale: the shopper moved on
         }
-    }
-
-    fn leave_queue(&mut self, slot: u32) {
-        let skill = self.skill(slot);
-        self.queues[skill].waiting -= 1;
-        self.queue_by_group[self.owner[skill]] -= 1;
     }
 
     fn abandon(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
@@ -593,77 +478,6 @@ impl<'a> Desk<'a> {
         s.state = State::Free;
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
-    }
-
-    /// A group's scheduled headcount changes.
-    pub fn set_staff(&mut self, now: SimTime, g: usize, agents: u32, sink: &mut impl Sink) {
-        self.groups[g].scheduled = agents;
-        self.apply_headcount(now, g, sink);
-    }
-
-    fn apply_headcount(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
-        let grp = &mut self.groups[g];
-        let standby = if grp.standby_on {
-            self.sc.groups[g].standby.map_or(0, |s| s.agents)
-        } else {
-            0
-        };
-        grp.agents.set_headcount(grp.scheduled + standby);
-        self.fill(now, g, sink);
-    }
-
-    /// Seats waiting shoppers while group `g` has room: the best class first,
-    /// then the longest waiting; overflow skills only after the delay.
-    fn fill(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
-        let plan = &self.sc.groups[g];
-        let delay = self.sc.overflow_after;
-        loop {
-            if !self.groups[g].agents.can_take(false) {
-                return;
-            }
-            let mut best: Option<(usize, SimTime, usize, u32)> = None;
-            let skills = plan
-                .skills
-                .iter()
-                .map(|&s| (s, plan.overflow_role))
-                .chain(plan.overflow_skills.iter().map(|&s| (s, true)));
-            for (skill, delayed) in skills {
-                if self.queues[skill].waiting == 0 {
-                    continue;
-                }
-                for class in 0..CLASSES {
-                    if best.is_some_and(|b| b.0 < class) {
-                        break;
-                    }
-                    let slots = &self.slots;
-                    let head = self.queues[skill].head(class, |&(slot, generation, _)| {
-                        let s = &slots[slot as usize];
-                        s.generation == generation && s.state == State::Waiting
-                    });
-                    let Some((slot, _, queued)) = head else {
-                        continue;
-                    };
-                    if delayed && now < queued + delay {
-                        continue;
-                    }
-                    if !self.sc.channels[self.slots[slot as usize].shopper.channel as usize]
-                        .concurrent
-                        && !self.groups[g].agents.can_take(true)
-                    {
-                        continue;
-                    }
-                    if best.is_none_or(|b| (class, queued) < (b.0, b.1)) {
-                        best = Some((class, queued, skill, slot));
-                    }
-                }
-            }
-            let Some((class, _, skill, slot)) = best else {
-                return;
-            };
-            self.queues[skill].pop(class);
-            self.leave_queue(slot);
-            self.take(now, slot, g, sink);
-        }
     }
 }
 

@@ -83,22 +83,26 @@ pub struct Aggregate {
 
 impl Aggregate {
     /// Adds replication number `index`.
-    pub fn absorb(mut self, index: u32, rep: Replication) -> Aggregate {
-        self.replications += 1;
-        self.total.add(&rep.total);
-        self.in_system_at_end += rep.in_system_at_end;
-        self.events += rep.events;
-        self.histograms.add(&rep.histograms);
-        self.breakdowns.add(&rep.breakdowns);
-        if self.intervals.len() < rep.intervals.len() {
-            self.intervals
-                .resize(rep.intervals.len(), IntervalAggregate::default());
-        }
-        for (acc, row) in self.intervals.iter_mut().zip(&rep.intervals) {
-            acc.add_record(row);
-        }
-        self.replication_tallies.push((index, rep.total));
-        self
+    pub fn absorb(self, index: u32, rep: Replication) -> Aggregate {
+        let intervals = rep
+            .intervals
+            .iter()
+            .map(|row| {
+                let mut acc = IntervalAggregate::default();
+                acc.add_record(row);
+                acc
+            })
+            .collect();
+        self.merge(Aggregate {
+            replications: 1,
+            total: rep.total.clone(),
+            replication_tallies: vec![(index, rep.total)],
+            in_system_at_end: rep.in_system_at_end,
+            intervals,
+            histograms: rep.histograms,
+            breakdowns: rep.breakdowns,
+            events: rep.events,
+        })
     }
 
     /// Merges two aggregates of disjoint replications.

@@ -4,6 +4,7 @@
 
 mod aggregate;
 pub mod breakdown;
+mod breakdown_summary;
 pub mod hist;
 mod recorder;
 pub mod summary;

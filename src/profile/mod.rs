@@ -11,6 +11,7 @@ pub mod overrides;
 pub mod raw;
 pub mod units;
 mod validate;
+mod validate_agents;
 mod validate_desk;
 
 pub use overrides::Override;

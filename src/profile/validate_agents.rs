@@ -1,0 +1,242 @@
+//! Validation of the agent groups: skills, rosters turned into headcount
+//! steps (with the handover overlap, staffing multiplier and shrinkage),
+//! roles, concurrency and standby agents.
+
+use super::desk::Standby;
+use super::raw::{RawAgents, RawProfile, RawShift};
+use super::validate::{GroupPlan, Invalid, invalid};
+use super::validate_desk::index_of;
+use crate::time::{DAY, HOUR, MINUTE, SimTime};
+
+pub(super) fn covered(groups: &[GroupPlan], skills: &[String]) -> String {
+    let mut names: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g.skills.iter().chain(&g.overflow_skills))
+        .map(|s| skills[*s].as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join(", ")
+}
+
+/// The skill names: every group's skills, or the group names without questions.
+pub(super) fn skills(raw: &RawProfile, simple: bool) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, g) in raw.agents.groups.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        if simple {
+            for (k, v) in [
+                ("skills", g.skills.is_some()),
+                ("overflow_skills", g.overflow_skills.is_some()),
+            ] {
+                if v {
+                    return Err(invalid(
+                        key(k),
+                        "routes questions by skill, so it needs [questions] (without them each group takes its `share` of arrivals)",
+                    ));
+                }
+            }
+            out.push(g.name.clone());
+            continue;
+        }
+        let own = g.skills.as_ref().ok_or_else(|| {
+            invalid(
+                key("skills"),
+                "is missing (with [questions] every group needs the skills it serves)",
+            )
+        })?;
+        for s in own.iter().chain(g.overflow_skills.iter().flatten()) {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn show(t: SimTime) -> String {
+    format!("'{:02}:{:02}'", t / HOUR, (t % HOUR) / MINUTE)
+}
+
+/// Turns a roster of shifts into headcount steps over the day.
+fn roster_steps(
+    key: &str,
+    shifts: &[RawShift],
+    overlap: SimTime,
+) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    if shifts.is_empty() {
+        return Err(invalid(
+            key,
+            "is an empty roster (expected at least one { from, to, agents })",
+        ));
+    }
+    let mut spans = Vec::new();
+    for (j, s) in shifts.iter().enumerate() {
+        if s.to <= s.from {
+            return Err(invalid(
+                format!("{key}[{j}].to"),
+                format!(
+                    "{} ends before the shift starts at {} (split a shift across midnight into two)",
+                    show(s.to.0),
+                    show(s.from.0)
+                ),
+            ));
+        }
+        // The handover overlap keeps each shift on a little longer.
+        let end = (s.to.0 + overlap).min(s.from.0 + DAY);
+        spans.push((s.from.0, end, s.agents));
+    }
+    let mut points: Vec<SimTime> = spans
+        .iter()
+        .flat_map(|(a, b, _)| [*a % DAY, *b % DAY])
+        .collect();
+    points.push(0);
+    points.sort_unstable();
+    points.dedup();
+    let on = |t: SimTime| -> u32 {
+        spans
+            .iter()
+            .filter(|(a, b, _)| (*a..*b).contains(&t) || (*a..*b).contains(&(t + DAY)))
+            .map(|(_, _, n)| n)
+            .sum()
+    };
+    Ok(points.into_iter().map(|t| (t, on(t))).collect())
+}
+
+pub(super) fn groups(
+    agents: &RawAgents,
+    skills: &[String],
+    simple: bool,
+) -> Result<Vec<GroupPlan>, Invalid> {
+    let multiplier = agents.staffing_multiplier.unwrap_or(1.0);
+    if !(multiplier.is_finite() && multiplier > 0.0) {
+        return Err(invalid(
+            "agents.staffing_multiplier",
+            format!("{multiplier} is not a factor > 0"),
+        ));
+    }
+    let shrinkage = agents.shrinkage.unwrap_or(0.0);
+    if !(shrinkage.is_finite() && (0.0..1.0).contains(&shrinkage)) {
+        return Err(invalid(
+            "agents.shrinkage",
+            format!("{shrinkage} is not a share of time lost (expected 0 to below 1)"),
+        ));
+    }
+    let overlap = agents.handover_overlap.map_or(0, |d| d.0);
+    let mut out: Vec<GroupPlan> = Vec::new();
+    for (i, g) in agents.groups.iter().enumerate() {
+        let key = |k: &str| format!("agents.groups[{i}].{k}");
+        if g.name.trim().is_empty() {
+            return Err(invalid(key("name"), "is empty (expected a group name)"));
+        }
+        if out.iter().any(|o| o.name == g.name) {
+            return Err(invalid(
+                key("name"),
+                format!("'{}' names two groups (expected unique names)", g.name),
+            ));
+        }
+        if !simple {
+            for (k, v) in [("handle", g.handle.is_some()), ("share", g.share.is_some())] {
+                if v {
+                    return Err(invalid(
+                        key(k),
+                        "only applies without [questions] (with questions, reply times and shares come from questions.*)",
+                    ));
+                }
+            }
+        }
+        let raw_steps = match (&g.staff, &g.roster) {
+            (Some(staff), None) => super::validate::staff_steps(&key("staff"), staff)?,
+            (None, Some(roster)) => roster_steps(&key("roster"), roster, overlap)?,
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    key("roster"),
+                    "and `staff` are both given (expected one of them)",
+                ));
+            }
+            (None, None) => {
+                return Err(invalid(
+                    key("staff"),
+                    "is missing (expected `staff` or a `roster` of shifts)",
+                ));
+            }
+        };
+        let staff = raw_steps
+            .into_iter()
+            .map(|(t, n)| {
+                (
+                    t,
+                    (n as f64 * multiplier * (1.0 - shrinkage)).round() as u32,
+                )
+            })
+            .collect();
+        let resolve = |list: &Option<Vec<String>>, k: &str| -> Result<Vec<usize>, Invalid> {
+            list.iter()
+                .flatten()
+                .enumerate()
+                .map(|(j, s)| index_of(skills, s, &format!("{}[{j}]", key(k)), "skill"))
+                .collect()
+        };
+        let (own, extra) = if simple {
+            (vec![i], Vec::new())
+        } else {
+            (
+                resolve(&g.skills, "skills")?,
+                resolve(&g.overflow_skills, "overflow_skills")?,
+            )
+        };
+        let overflow_role = match g.role.as_deref() {
+            None | Some("primary") => false,
+            Some("overflow") => true,
+            Some(other) => {
+                return Err(invalid(
+                    key("role"),
+                    format!("'{other}' is not a role (expected primary or overflow)"),
+                ));
+            }
+        };
+        let concurrency = g.concurrency.unwrap_or(1);
+        if !(1..=64).contains(&concurrency) {
+            return Err(invalid(
+                key("concurrency"),
+                format!("{concurrency} is not a number of chats at once (expected 1 to 64)"),
+            ));
+        }
+        let standby = match &g.standby {
+            None => None,
+            Some(s) => Some(Standby {
+                agents: s.agents,
+                threshold: s.when_queue_over,
+                login: s.login.map_or(10 * MINUTE, |d| d.0),
+                stay: match s.stay.map_or(2 * HOUR, |d| d.0) {
+                    0 => {
+                        return Err(invalid(
+                            key("standby.stay"),
+                            "0s is too short (expected a duration longer than 0s)",
+                        ));
+                    }
+                    d => d,
+                },
+            }),
+        };
+        out.push(GroupPlan {
+            name: g.name.clone(),
+            staff,
+            skills: own,
+            overflow_skills: extra,
+            overflow_role,
+            concurrency,
+            standby,
+        });
+    }
+    if out
+        .iter()
+        .all(|g| g.staff.iter().all(|s| s.1 == 0) && g.standby.is_none_or(|s| s.agents == 0))
+    {
+        return Err(invalid(
+            "agents.groups",
+            "no group has any agent at any time (the desk is empty)",
+        ));
+    }
+    Ok(out)
+}
