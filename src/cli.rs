@@ -32,6 +32,70 @@ pub enum Command {
     Validate(ProfileArgs),
     /// Analytic Erlang C / Erlang A answers for one pool of agents.
     Erlang(ErlangArgs),
+    /// Simulate a profile and gate on its SLA rules (exit 0 pass, 1 fail, 4 inconclusive).
+    Check(CheckArgs),
+}
+
+/// How many replications: a number, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replications {
+    /// Exactly this many.
+    Fixed(u32),
+    /// Add replications until every rule is conclusive or the cap is reached.
+    Auto,
+}
+
+impl std::str::FromStr for Replications {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Replications, String> {
+        match s {
+            "auto" => Ok(Replications::Auto),
+            n => match n.parse::<u32>() {
+                Ok(k) if k >= 1 => Ok(Replications::Fixed(k)),
+                _ => Err(format!(
+                    "'{s}' is not a number of replications (expected 1 or more, or auto)"
+                )),
+            },
+        }
+    }
+}
+
+/// `peakdesk check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The profile and overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Platform presets to check too: jd, tmall, douyin, pinduoduo, independent-site, tiers.
+    #[arg(long = "preset", value_delimiter = ',')]
+    pub presets: Vec<String>,
+    /// A TOML file of rules (`presets = [...]`, `[[rules]]`), added to the profile's.
+    #[arg(long, value_name = "FILE")]
+    pub sla: Option<PathBuf>,
+    /// Replications: a number, or `auto` (10 at a time until every rule is conclusive).
+    #[arg(long, default_value = "auto")]
+    pub replications: Replications,
+    /// The cap for `--replications auto`.
+    #[arg(long, default_value_t = 200)]
+    pub max_replications: u32,
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Write the summary JSON, verdicts included (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write JUnit XML, one test case per rule.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a Markdown verdict table (for a CI step summary).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// A profile and the overrides applied to it.

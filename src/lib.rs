@@ -21,6 +21,7 @@ pub mod erlang;
 pub mod metrics;
 pub mod profile;
 pub mod report;
+pub mod sla;
 pub mod stats;
 pub mod time;
 

@@ -170,6 +170,17 @@ pub fn run_range(
     range: std::ops::Range<u32>,
     threads: usize,
 ) -> Result<Aggregate, String> {
+    run_evaluated(scenario, range, threads, &|_| Vec::new())
+}
+
+/// Like [`run_range`], and `evaluate` turns each replication into values
+/// (one per SLA rule) before it is merged away.
+pub fn run_evaluated(
+    scenario: &Scenario,
+    range: std::ops::Range<u32>,
+    threads: usize,
+    evaluate: &(dyn Fn(&Replication) -> Vec<f64> + Sync),
+) -> Result<Aggregate, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -178,7 +189,9 @@ pub fn run_range(
         range
             .into_par_iter()
             .fold(Aggregate::default, |acc, r| {
-                acc.absorb(r, run_replication(scenario, r))
+                let rep = run_replication(scenario, r);
+                let values = evaluate(&rep);
+                acc.absorb(r, rep, values)
             })
             .reduce(Aggregate::default, Aggregate::merge)
     }))

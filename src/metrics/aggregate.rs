@@ -79,11 +79,13 @@ pub struct Aggregate {
     pub breakdowns: Breakdowns,
     /// Events processed, summed.
     pub events: u64,
+    /// Each replication's SLA rule values, by replication number.
+    pub rule_values: Vec<(u32, Vec<f64>)>,
 }
 
 impl Aggregate {
     /// Adds replication number `index`.
-    pub fn absorb(self, index: u32, rep: Replication) -> Aggregate {
+    pub fn absorb(self, index: u32, rep: Replication, rule_values: Vec<f64>) -> Aggregate {
         let intervals = rep
             .intervals
             .iter()
@@ -102,6 +104,7 @@ impl Aggregate {
             histograms: rep.histograms,
             breakdowns: rep.breakdowns,
             events: rep.events,
+            rule_values: vec![(index, rule_values)],
         })
     }
 
@@ -122,6 +125,8 @@ impl Aggregate {
         }
         self.replication_tallies.extend(other.replication_tallies);
         self.replication_tallies.sort_by_key(|(i, _)| *i);
+        self.rule_values.extend(other.rule_values);
+        self.rule_values.sort_by_key(|(i, _)| *i);
         self
     }
 }

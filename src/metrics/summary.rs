@@ -252,6 +252,15 @@ pub struct Summary {
     pub metrics: Metrics,
     /// By segment, question, channel, tier and group.
     pub breakdowns: BreakdownSummary,
+    /// Satisfaction bands, and the orders and revenue slow answers cost.
+    pub bands: crate::sla::report::BandReport,
+    /// The seeds' KPI scorecard.
+    pub scorecard: crate::sla::report::Scorecard,
+    /// Each SLA rule's value, interval and verdict (empty without rules).
+    pub sla: Vec<crate::sla::RuleResult>,
+    /// The overall verdict: fail if an error rule failed, inconclusive if
+    /// one is inconclusive, else pass (`null` without rules).
+    pub sla_outcome: Option<crate::sla::Verdict>,
     /// The interval series.
     pub intervals: Vec<IntervalSummary>,
     /// Whole-run histograms.
@@ -321,8 +330,23 @@ fn estimate(total: &Rates, spread: &[Rates], f: impl Fn(&Rates) -> f64) -> Estim
     }
 }
 
-/// Builds the summary of merged replications.
+/// Builds the summary of merged replications, with the profile's rules.
 pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) -> Summary {
+    build_with(scenario, agg, wall_s, threads, &scenario.rules)
+}
+
+/// Builds the summary of merged replications whose rule values were
+/// computed for `rules`.
+pub fn build_with(
+    scenario: &Scenario,
+    agg: &Aggregate,
+    wall_s: f64,
+    threads: usize,
+    rules: &[crate::sla::Rule],
+) -> Summary {
+    let bands = crate::sla::report::bands(scenario, agg);
+    let scorecard = crate::sla::report::scorecard(scenario, agg, &bands);
+    let (sla, outcome) = crate::sla::report::sla(rules, agg);
     let total = &agg.total;
     let rates = total.rates();
     let spread: Vec<Rates> = samples(scenario, agg).iter().map(Tally::rates).collect();
@@ -372,6 +396,10 @@ pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) 
         counts: Counts::from_tally(total),
         metrics,
         breakdowns: breakdowns(scenario, agg, &labels),
+        bands,
+        scorecard,
+        sla_outcome: (!sla.is_empty()).then_some(outcome),
+        sla,
         intervals: intervals(scenario, agg, &labels),
         histograms: h
             .named()

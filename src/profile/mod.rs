@@ -15,7 +15,7 @@ mod validate_agents;
 mod validate_desk;
 
 pub use overrides::Override;
-pub use validate::{ArrivalPlan, Busyness, GroupPlan, Scenario, Surge};
+pub use validate::{ArrivalPlan, Busyness, GroupPlan, Invalid, KPIS, Scenario, Surge, invalid};
 
 use serde_json::Value;
 use std::path::Path;
@@ -122,13 +122,15 @@ pub fn parse(
             message,
         }
     })?;
-    validate::scenario(file, raw, applied, calibration).map_err(|(key, message)| {
-        ProfileError::Invalid {
-            file: file.to_string(),
-            key,
-            message,
-        }
-    })
+    let invalid = |(key, message)| ProfileError::Invalid {
+        file: file.to_string(),
+        key,
+        message,
+    };
+    let mut scenario = validate::scenario(file, raw, applied, calibration).map_err(invalid)?;
+    scenario.rules =
+        crate::sla::rules::rules(&scenario, scenario.sla.as_ref(), None, &[]).map_err(invalid)?;
+    Ok(scenario)
 }
 
 /// Adds "did you mean" to serde's unknown-field and unknown-variant messages.

@@ -34,6 +34,90 @@ pub struct RawProfile {
     pub bot: Option<RawBot>,
     pub retrials: Option<RawRetrials>,
     pub agents: RawAgents,
+    pub bands: Option<RawBands>,
+    pub kpi: Option<RawKpi>,
+    pub sla: Option<RawSla>,
+}
+
+/// `[bands]`: satisfaction bands on the response time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBands {
+    pub on: Option<String>,
+    pub levels: Vec<RawBand>,
+    pub satisfied: Option<Vec<String>>,
+}
+
+/// One band: up to a response time (the last has none), a name, a factor
+/// on the segment's conversion.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub upto: Option<Duration>,
+    pub name: String,
+    pub conversion: f64,
+}
+
+/// `[kpi]`: the scorecard's weights.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKpi {
+    pub weights: IndexMap<String, f64>,
+}
+
+/// `[sla]`: rules and presets (also the whole of an `--sla` file).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSla {
+    pub presets: Option<Vec<String>>,
+    pub pinduoduo_reply_rate: Option<f64>,
+    pub rules: Option<Vec<RawRule>>,
+}
+
+/// One SLA rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub name: Option<String>,
+    pub metric: String,
+    pub stat: Option<String>,
+    pub within: Option<Duration>,
+    pub max: Option<RawThreshold>,
+    pub min: Option<RawThreshold>,
+    pub scope: Option<IndexMap<String, String>>,
+    pub every_interval: Option<bool>,
+    pub severity: Option<String>,
+}
+
+/// A threshold: a duration (`"30s"`) or a number (a share, a count).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawThreshold(pub f64, pub bool);
+
+impl<'de> Deserialize<'de> for RawThreshold {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawThreshold;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number (a share such as 0.9) or a duration such as \"30s\"")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold(v, false))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold(v as f64, false))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawThreshold, E> {
+                Ok(RawThreshold(v as f64, false))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawThreshold, E> {
+                Duration::parse(v)
+                    .map(|d| RawThreshold(d.secs(), true))
+                    .map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `[segments.NAME]`: a kind of shopper.

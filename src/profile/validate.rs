@@ -10,6 +10,15 @@ use super::validate_desk::desk;
 use crate::dist::Checked;
 use crate::time::{DAY, MINUTE, SECOND, SimTime};
 
+/// The KPIs of the seeds' scorecard, in `kpi.weights` order.
+pub const KPIS: [&str; 5] = [
+    "mean_response",
+    "first_response",
+    "within_3m",
+    "conversion",
+    "satisfaction",
+];
+
 /// A validation error: the key path and what is wrong with its value.
 pub type Invalid = (String, String);
 
@@ -64,6 +73,15 @@ pub struct Scenario {
     pub overrides: Vec<Override>,
     /// What was calibrated from CSV files.
     pub calibration: Vec<Calibration>,
+    /// Satisfaction bands (the seeds' unless `[bands]`).
+    pub bands: crate::sla::Bands,
+    /// The profile's `[sla]` section, as written (rules are built from it,
+    /// presets and `--sla` files by `sla::rules::rules`).
+    pub sla: Option<super::raw::RawSla>,
+    /// The profile's SLA rules, validated.
+    pub rules: Vec<crate::sla::Rule>,
+    /// Scorecard weights of [`KPIS`], adding up to 1.
+    pub kpi_weights: [f64; 5],
 }
 
 /// How conversations arrive.
@@ -243,6 +261,37 @@ pub fn scenario(
         },
     };
     let d = desk(&raw, patience)?;
+    let mut kpi_weights = [0.30, 0.20, 0.20, 0.15, 0.15];
+    if let Some(kpi) = &raw.kpi {
+        kpi_weights = [0.0; 5];
+        for (name, w) in &kpi.weights {
+            let key = format!("kpi.weights.{name}");
+            let i = KPIS.iter().position(|k| k == name).ok_or_else(|| {
+                invalid(
+                    &key,
+                    format!(
+                        "'{name}' is not a KPI (expected one of: {})",
+                        KPIS.join(", ")
+                    ),
+                )
+            })?;
+            if !(w.is_finite() && *w >= 0.0) {
+                return Err(invalid(key, format!("{w} is not a weight >= 0")));
+            }
+            kpi_weights[i] = *w;
+        }
+        let total: f64 = kpi_weights.iter().sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return Err(invalid(
+                "kpi.weights",
+                format!("the weights add up to {total} (expected 1)"),
+            ));
+        }
+    }
+    let bands = match &raw.bands {
+        Some(b) => crate::sla::bands::validate(b)?,
+        None => crate::sla::Bands::default(),
+    };
     let name = raw.name.unwrap_or_else(|| {
         std::path::Path::new(file)
             .file_stem()
@@ -273,6 +322,10 @@ pub fn scenario(
         concurrency_slowdown: d.concurrency_slowdown,
         overrides,
         calibration,
+        bands,
+        sla: raw.sla.clone(),
+        rules: Vec::new(),
+        kpi_weights,
     })
 }
 

@@ -4,6 +4,7 @@
 //! file; `-` means standard output.
 
 pub mod terminal;
+pub mod verdicts;
 
 use crate::Error;
 use std::io::Write;

@@ -1,6 +1,8 @@
 //! The commands: parse, validate, run, report. Each returns the exit code it
 //! earned or a typed error; `main.rs` prints and exits.
 
+mod check;
+
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
 use crate::erlang::{self, Pool};
 use crate::metrics::summary;
@@ -16,10 +18,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Simulate(a) => simulate(a, out),
         Command::Validate(a) => validate(a, out),
         Command::Erlang(a) => erlang_cmd(a, out),
+        Command::Check(a) => check::check(a, out),
     }
 }
 
-fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+pub(crate) fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .map_err(|source| Error::Output {
             path: "standard output".into(),
@@ -27,7 +30,7 @@ fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {
         })
 }
 
-fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
+pub(crate) fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
     Ok(profile::load(&a.profile, &a.set)?)
 }
 

@@ -1,0 +1,140 @@
+//! `peakdesk check`: simulate, evaluate every SLA rule per replication, and
+//! turn the intervals into pass, fail or inconclusive, adding replications
+//! (common random numbers) until every rule is conclusive with `auto`.
+
+use super::{load, print};
+use crate::cli::{CheckArgs, Replications};
+use crate::metrics::{Aggregate, Replication, summary};
+use crate::profile::ProfileError;
+use crate::profile::raw::RawSla;
+use crate::report::{self, verdicts};
+use crate::sla::{self, Verdict};
+use crate::{Error, ExitCode, engine};
+use std::io::Write;
+use std::time::Instant;
+
+/// Replications added per round of `--replications auto`.
+const AUTO_STEP: u32 = 10;
+
+fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let tree: serde_json::Value = toml::from_str(&text).map_err(|e| ProfileError::Syntax {
+        file: file.clone(),
+        message: format!("not valid TOML: {}", e.to_string().trim_end()),
+    })?;
+    serde_path_to_error::deserialize(tree).map_err(|e| {
+        Error::Profile(ProfileError::Invalid {
+            file,
+            key: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    })
+}
+
+/// Runs `peakdesk check`.
+pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let mut sc = load(&a.profile)?;
+    if let Some(seed) = a.seed {
+        sc.seed = seed;
+    }
+    for path in [&a.json, &a.junit, &a.markdown].into_iter().flatten() {
+        report::check_writable(path)?;
+    }
+    let file = a
+        .sla
+        .as_ref()
+        .map(|p| read_sla(p).map(|s| (p.display().to_string(), s)))
+        .transpose()?;
+    let profile_file = a.profile.profile.display().to_string();
+    let rules = sla::rules::rules(
+        &sc,
+        sc.sla.as_ref(),
+        file.as_ref().map(|(n, s)| (n.as_str(), s)),
+        &a.presets,
+    )
+    .map_err(|(key, message)| {
+        let shown = if key.starts_with("--preset") {
+            "--preset".to_string()
+        } else {
+            file.as_ref().map_or(profile_file.clone(), |f| f.0.clone())
+        };
+        Error::Profile(ProfileError::Invalid {
+            file: shown,
+            key,
+            message,
+        })
+    })?;
+    if rules.is_empty() {
+        return Err(Error::Usage(format!(
+            "{profile_file}: no SLA rules to check (add [sla] rules or presets to the profile, --preset or --sla)"
+        )));
+    }
+    let evaluate = |rep: &Replication| -> Vec<f64> {
+        rules
+            .iter()
+            .map(|r| sla::eval::value(&sc, &sc.bands, r, rep))
+            .collect()
+    };
+    let started = Instant::now();
+    let run = |range: std::ops::Range<u32>| {
+        engine::run_evaluated(&sc, range, a.threads, &evaluate).map_err(Error::Runtime)
+    };
+    let agg = match a.replications {
+        Replications::Fixed(n) => run(0..n)?,
+        Replications::Auto => {
+            let cap = a.max_replications.max(2);
+            let mut agg = Aggregate::default();
+            let mut done = 0;
+            loop {
+                let step = AUTO_STEP.min(cap - done);
+                agg = agg.merge(run(done..done + step)?);
+                done += step;
+                let (results, _) = sla::report::sla(&rules, &agg);
+                if done >= cap || results.iter().all(|r| r.verdict != Verdict::Inconclusive) {
+                    break agg;
+                }
+            }
+        }
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let threads = if a.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        a.threads
+    };
+    let s = summary::build_with(&sc, &agg, wall, threads, &rules);
+    if let Some(p) = &a.json {
+        report::write_json(p, &s, out)?;
+    }
+    if let Some(p) = &a.junit {
+        let xml =
+            verdicts::junit(&s).map_err(|e| Error::Runtime(format!("cannot write JUnit: {e}")))?;
+        report::write_with(p, out, |w| w.write_all(xml.as_bytes()))?;
+    }
+    if let Some(p) = &a.markdown {
+        let md = verdicts::markdown(&s);
+        report::write_with(p, out, |w| w.write_all(md.as_bytes()))?;
+    }
+    let to_stdout = [&a.json, &a.junit, &a.markdown]
+        .into_iter()
+        .flatten()
+        .any(|p| p.as_os_str() == "-");
+    if !a.quiet && !to_stdout {
+        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+        print(
+            out,
+            &format!("peakdesk check: {} ({})", s.profile, s.source),
+        )?;
+        print(out, &verdicts::table(&s, plain))?;
+    }
+    Ok(match s.sla_outcome {
+        Some(Verdict::Fail) => ExitCode::SlaFailed,
+        Some(Verdict::Inconclusive) => ExitCode::Inconclusive,
+        _ => ExitCode::Pass,
+    })
+}

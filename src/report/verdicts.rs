@@ -1,0 +1,205 @@
+//! Verdicts for people and CI systems: a terminal table, JUnit XML (one
+//! test case per rule: GitLab, GitHub and Jenkins read it) and Markdown for
+//! a CI step summary.
+
+use crate::metrics::Summary;
+use crate::sla::rules::{Bound, show};
+use crate::sla::{RuleResult, Severity, Verdict};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::fmt::Write;
+
+fn threshold(r: &RuleResult) -> String {
+    match r.rule.bound {
+        Bound::Max(x) => format!("<= {}", show(r.rule.metric, x)),
+        Bound::Min(x) => format!(">= {}", show(r.rule.metric, x)),
+    }
+}
+
+fn value(r: &RuleResult) -> String {
+    let v = r.value.map_or("-".into(), |v| show(r.rule.metric, v));
+    let ci = r.ci95.map_or(String::new(), |[lo, hi]| {
+        format!(
+            " [{} .. {}]",
+            show(r.rule.metric, lo),
+            show(r.rule.metric, hi)
+        )
+    });
+    format!("{v}{ci}")
+}
+
+fn label(r: &RuleResult) -> &'static str {
+    match (r.verdict, r.rule.severity) {
+        (Verdict::Pass, _) => "PASS",
+        (Verdict::Fail, Severity::Error) => "FAIL",
+        (Verdict::Fail, Severity::Warning) => "WARN",
+        (Verdict::Inconclusive, _) => "INCONCLUSIVE",
+    }
+}
+
+/// One line: what was measured, against what, and why it is not a pass.
+pub fn message(r: &RuleResult) -> String {
+    let why = match r.verdict {
+        Verdict::Pass => "the whole 95% interval is on the good side",
+        Verdict::Fail => "the whole 95% interval is on the bad side",
+        Verdict::Inconclusive if r.replications < 2 => {
+            "one replication gives no interval: run more (--replications auto)"
+        }
+        Verdict::Inconclusive => "the 95% interval straddles the threshold: run more replications",
+    };
+    format!(
+        "{}: {} (threshold {}, {} replications): {why}",
+        r.rule.name,
+        value(r),
+        threshold(r),
+        r.replications
+    )
+}
+
+/// The terminal table, with colour unless `plain`.
+pub fn table(s: &Summary, plain: bool) -> String {
+    let mut out = String::new();
+    let paint = |text: &str, code: &str| {
+        if plain {
+            text.to_string()
+        } else {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "\n  {:<13} {:<8} {}",
+        "verdict", "severity", "rule: value [95% interval] (threshold)"
+    );
+    for r in &s.sla {
+        let l = label(r);
+        let code = match l {
+            "PASS" => "32",
+            "FAIL" => "31",
+            "WARN" => "33",
+            _ => "35",
+        };
+        let sev = if r.rule.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        let _ = writeln!(
+            out,
+            "  {} {:<8} {}: {} ({})",
+            paint(&format!("{l:<13}"), code),
+            sev,
+            r.rule.name,
+            value(r),
+            threshold(r)
+        );
+    }
+    let b = &s.bands;
+    let _ = writeln!(
+        out,
+        "\n  predicted satisfaction {:.1}% · orders {:.0} of {:.0} possible · lost {:.0} orders ({:.1}%), revenue {:.0} · scorecard {:.1}/100",
+        b.satisfaction * 100.0,
+        b.orders,
+        b.instant_orders,
+        b.orders_lost,
+        b.loss_share * 100.0,
+        b.revenue_lost,
+        s.scorecard.score
+    );
+    if let Some(o) = s.sla_outcome {
+        let text = match o {
+            Verdict::Pass => paint("all SLA rules pass", "32"),
+            Verdict::Fail => paint("an SLA rule fails", "31"),
+            Verdict::Inconclusive => paint("inconclusive: the data cannot support a verdict", "35"),
+        };
+        let _ = writeln!(out, "  {text} ({} replications)", s.replications);
+    }
+    out
+}
+
+/// JUnit XML: a test suite per profile, a test case per rule. A failed
+/// error rule is a failure; an inconclusive one is skipped with the reason;
+/// a failed warning passes with the warning in its output.
+pub fn junit(s: &Summary) -> Result<String, String> {
+    let mut suite = TestSuite::new(format!("peakdesk sla: {}", s.profile));
+    for r in &s.sla {
+        let mut status = match (r.verdict, r.rule.severity) {
+            (Verdict::Fail, Severity::Error) => {
+                TestCaseStatus::non_success(NonSuccessKind::Failure)
+            }
+            (Verdict::Inconclusive, _) => TestCaseStatus::skipped(),
+            _ => TestCaseStatus::success(),
+        };
+        if !matches!(status, TestCaseStatus::Success { .. }) {
+            status.set_message(message(r));
+            status.set_type(if r.verdict == Verdict::Fail {
+                "sla-failure"
+            } else {
+                "sla-inconclusive"
+            });
+        }
+        let mut case = TestCase::new(r.rule.name.clone(), status);
+        case.set_classname(format!("peakdesk.{}", s.profile));
+        let warned = r.verdict == Verdict::Fail && r.rule.severity == Severity::Warning;
+        case.set_system_out(if warned {
+            format!("WARNING: {}", message(r))
+        } else {
+            message(r)
+        });
+        suite.add_test_case(case);
+    }
+    let mut report = Report::new("peakdesk");
+    report.add_test_suite(suite);
+    report.to_string().map_err(|e| e.to_string())
+}
+
+/// Markdown for a CI step summary.
+pub fn markdown(s: &Summary) -> String {
+    let mut out = String::new();
+    let verdict = match s.sla_outcome {
+        Some(Verdict::Pass) => "pass",
+        Some(Verdict::Fail) => "**fail**",
+        Some(Verdict::Inconclusive) => "inconclusive",
+        None => "no rules",
+    };
+    let _ = writeln!(out, "## peakdesk check: {} ({verdict})\n", s.profile);
+    let _ = writeln!(
+        out,
+        "Seed {}, {} replications, {} arrivals.\n",
+        s.seed, s.replications, s.counts.arrived
+    );
+    let _ = writeln!(
+        out,
+        "| verdict | severity | rule | value | 95% interval | threshold |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for r in &s.sla {
+        let v = r.value.map_or("-".into(), |v| show(r.rule.metric, v));
+        let ci = r.ci95.map_or("-".into(), |[lo, hi]| {
+            format!("{} .. {}", show(r.rule.metric, lo), show(r.rule.metric, hi))
+        });
+        let sev = if r.rule.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {sev} | {} | {v} | {ci} | {} |",
+            label(r),
+            r.rule.name,
+            threshold(r)
+        );
+    }
+    let b = &s.bands;
+    let _ = writeln!(
+        out,
+        "\nPredicted satisfaction {:.1}%; orders lost to slow answers {:.0} of {:.0} ({:.1}%), revenue lost {:.0}; KPI scorecard {:.1}/100.",
+        b.satisfaction * 100.0,
+        b.orders_lost,
+        b.instant_orders,
+        b.loss_share * 100.0,
+        b.revenue_lost,
+        s.scorecard.score
+    );
+    out
+}

@@ -1,0 +1,271 @@
+//! Rule values and verdicts. Each replication gives each rule one value
+//! (its pooled statistic, or its worst interval for `every_interval`); the
+//! verdict compares the 95% interval of those values with the threshold:
+//! pass when the whole interval is on the good side, fail when it is all on
+//! the bad side, inconclusive otherwise (and with a single replication,
+//! which gives no interval).
+
+use super::bands::{BandOutcome, Bands};
+use super::rules::{Bound, Metric, Rule, Scope, Severity, Stat};
+use crate::metrics::breakdown::Breakdowns;
+use crate::metrics::{IntervalRecord, Replication, Tally};
+use crate::profile::Scenario;
+use crate::stats::ci95;
+use crate::time::{SECOND, to_secs};
+use hdrhistogram::{Counter, Histogram};
+use serde::{Deserialize, Serialize};
+
+/// A rule's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The whole interval is on the good side.
+    Pass,
+    /// The whole interval is on the bad side.
+    Fail,
+    /// The interval straddles the threshold, or there is none.
+    Inconclusive,
+}
+
+/// A rule with its value and verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleResult {
+    /// The rule.
+    #[serde(flatten)]
+    pub rule: Rule,
+    /// Mean over replications of each replication's value (seconds or share).
+    pub value: Option<f64>,
+    /// 95% interval over replications.
+    pub ci95: Option<[f64; 2]>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Replications behind it.
+    pub replications: usize,
+}
+
+/// The band outcome of a population: everyone, or one segment.
+pub fn band_outcome(
+    sc: &Scenario,
+    bands: &Bands,
+    total: &Tally,
+    by: &Breakdowns,
+    first: &Histogram<u64>,
+    conv: &Histogram<u64>,
+    segment: Option<usize>,
+) -> BandOutcome {
+    let mut out = BandOutcome::default();
+    for (i, seg) in sc.segments.iter().enumerate() {
+        if segment.is_some_and(|s| s != i) {
+            continue;
+        }
+        let (tally, hist) = match by.segment.get(i) {
+            Some(p) => (&p.tally, &p.first_response),
+            None => (total, first),
+        };
+        let hist = if bands.on == super::bands::BandsOn::MeanResponse {
+            conv
+        } else {
+            hist
+        };
+        // Shoppers who got a bot reply and then gave up buy nothing either.
+        let kept = if tally.answered > 0 {
+            1.0 - tally.abandoned_after_response as f64 / tally.answered as f64
+        } else {
+            0.0
+        };
+        out.add(&bands.outcome(
+            tally.arrived,
+            hist,
+            kept.max(0.0),
+            seg.conversion,
+            seg.order_value,
+        ));
+    }
+    out
+}
+
+fn stat<C: Counter>(h: &Histogram<C>, s: Stat) -> f64 {
+    if h.is_empty() {
+        return f64::NAN;
+    }
+    match s {
+        Stat::Mean => h.mean() / SECOND as f64,
+        Stat::Quantile(q) => to_secs(h.value_at_quantile(q)),
+        Stat::Share => f64::NAN,
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b > 0 { a as f64 / b as f64 } else { f64::NAN }
+}
+
+/// The tally and first-response histogram of a scope (an untracked
+/// dimension's single key is the run's).
+fn scoped<'r>(rep: &'r Replication, scope: Scope) -> (&'r Tally, &'r Histogram<u64>) {
+    let b = &rep.breakdowns;
+    let pick = |parts: &'r [crate::metrics::breakdown::Part], i: usize| match parts.get(i) {
+        Some(p) => (&p.tally, &p.first_response),
+        None => (&rep.total, &rep.histograms.first_response),
+    };
+    match scope {
+        Scope::All | Scope::Group(_) => (&rep.total, &rep.histograms.first_response),
+        Scope::Segment(i) => pick(&b.segment, i),
+        Scope::Question(i) => pick(&b.question, i),
+        Scope::Channel(i) => pick(&b.channel, i),
+        Scope::Tier(i) => pick(&b.tier, i),
+    }
+}
+
+fn within_share(sc: &Scenario, tally: &Tally, hist: &Histogram<u64>, within: u64) -> f64 {
+    match sc.answered_within.iter().position(|t| *t == within) {
+        Some(k) => ratio(tally.within[k], tally.arrived - tally.undecided[k]),
+        None => ratio(hist.count_between(0, within), tally.arrived),
+    }
+}
+
+fn interval_value(sc: &Scenario, rule: &Rule, row: &IntervalRecord) -> f64 {
+    let t = &row.tally;
+    match rule.metric {
+        Metric::AnsweredWithin => {
+            let k = sc
+                .answered_within
+                .iter()
+                .position(|x| Some(*x) == rule.within)
+                .unwrap_or(0);
+            ratio(t.within[k], t.arrived - t.undecided[k])
+        }
+        Metric::Abandonment => ratio(t.abandoned + t.abandoned_after_response, t.arrived),
+        Metric::Occupancy => {
+            if t.staffed_area > 0 {
+                t.busy_area as f64 / t.staffed_area as f64
+            } else {
+                f64::NAN
+            }
+        }
+        Metric::FirstResponse => {
+            let i = match rule.stat {
+                Stat::Quantile(q) if q == 0.5 => 0,
+                Stat::Quantile(q) if q == 0.9 => 1,
+                _ => 2,
+            };
+            row.quantiles_us.map_or(f64::NAN, |q| to_secs(q[i]))
+        }
+        _ => f64::NAN,
+    }
+}
+
+/// One replication's value of a rule.
+pub fn value(sc: &Scenario, bands: &Bands, rule: &Rule, rep: &Replication) -> f64 {
+    if rule.every_interval {
+        let first = sc.warmup.div_ceil(sc.interval) as usize;
+        let values = rep
+            .intervals
+            .iter()
+            .skip(first)
+            .map(|r| interval_value(sc, rule, r))
+            .filter(|v| v.is_finite());
+        return match rule.bound {
+            Bound::Max(_) => values.fold(f64::NAN, f64::max),
+            Bound::Min(_) => values.fold(f64::NAN, f64::min),
+        };
+    }
+    let (tally, first) = scoped(rep, rule.scope);
+    let h = &rep.histograms;
+    match rule.metric {
+        Metric::FirstResponse => stat(first, rule.stat),
+        Metric::HumanResponse => match rule.scope {
+            Scope::Group(g) => stat(&rep.breakdowns.group[g].human_response, rule.stat),
+            _ => stat(&h.human_response, rule.stat),
+        },
+        Metric::MessageResponse => stat(&h.message_response, rule.stat),
+        Metric::ConversationResponse => stat(&h.conversation_response, rule.stat),
+        Metric::AnsweredWithin => within_share(sc, tally, first, rule.within.unwrap_or(0)),
+        Metric::Abandonment => ratio(
+            tally.abandoned + tally.abandoned_after_response,
+            tally.arrived,
+        ),
+        Metric::BotContainment => ratio(tally.bot_resolved, tally.resolved),
+        Metric::Occupancy => {
+            let (busy, staffed) = match rule.scope {
+                Scope::Group(g) => (
+                    rep.breakdowns.group[g].tally.busy_area,
+                    rep.breakdowns.group[g].tally.staffed_area,
+                ),
+                _ => (rep.total.busy_area, rep.total.staffed_area),
+            };
+            if staffed > 0 {
+                busy as f64 / staffed as f64
+            } else {
+                f64::NAN
+            }
+        }
+        Metric::Satisfaction | Metric::ConversionLoss => {
+            let segment = match rule.scope {
+                Scope::Segment(s) => Some(s),
+                _ => None,
+            };
+            let o = band_outcome(
+                sc,
+                bands,
+                &rep.total,
+                &rep.breakdowns,
+                &h.first_response,
+                &h.conversation_response,
+                segment,
+            );
+            if rule.metric == Metric::Satisfaction {
+                o.satisfaction
+            } else {
+                o.loss_share()
+            }
+        }
+    }
+}
+
+/// The verdicts of every rule from each replication's values.
+pub fn verdicts(rules: &[Rule], values: &[Vec<f64>]) -> Vec<RuleResult> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let xs: Vec<f64> = values
+                .iter()
+                .map(|v| v[i])
+                .filter(|x| x.is_finite())
+                .collect();
+            let value = (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
+            let ci = value.and_then(|v| ci95(v, &xs));
+            let verdict = match (ci, rule.bound) {
+                (Some([_, hi]), Bound::Max(m)) if hi <= m => Verdict::Pass,
+                (Some([lo, _]), Bound::Max(m)) if lo > m => Verdict::Fail,
+                (Some([lo, _]), Bound::Min(m)) if lo >= m => Verdict::Pass,
+                (Some([_, hi]), Bound::Min(m)) if hi < m => Verdict::Fail,
+                _ => Verdict::Inconclusive,
+            };
+            RuleResult {
+                rule: rule.clone(),
+                value,
+                ci95: ci,
+                verdict,
+                replications: xs.len(),
+            }
+        })
+        .collect()
+}
+
+/// The exit outcome of a set of verdicts: a failed error rule fails; an
+/// inconclusive error rule without a failure is inconclusive.
+pub fn outcome(results: &[RuleResult]) -> Verdict {
+    let errors = results
+        .iter()
+        .filter(|r| r.rule.severity == Severity::Error);
+    let mut out = Verdict::Pass;
+    for r in errors {
+        match r.verdict {
+            Verdict::Fail => return Verdict::Fail,
+            Verdict::Inconclusive => out = Verdict::Inconclusive,
+            Verdict::Pass => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! SLA conformance: rules and platform presets, satisfaction bands and the
+//! orders they cost, and verdicts with confidence.
+
+pub mod bands;
+pub mod eval;
+pub mod report;
+pub mod rules;
+
+pub use bands::{BandOutcome, Bands};
+pub use eval::{RuleResult, Verdict};
+pub use rules::{Rule, Severity};

@@ -1,0 +1,580 @@
+//! SLA rules: a metric, a statistic, a threshold, a scope and a severity,
+//! from the profile's `[sla]`, an `--sla` file, or a platform preset.
+//!
+//! Presets (DOMAIN.md, seeds 000 and 002), each an assumption spelled out:
+//! - `jd`: mean first response at most 30 s, and predicted satisfaction at
+//!   least 80% (JD measures satisfaction by survey; peakdesk predicts it from
+//!   the satisfaction bands).
+//! - `tmall`: at least 90% of conversations answered within 3 minutes.
+//! - `douyin`: mean response time at most 30 s, taken per conversation (the
+//!   mean of each conversation's message responses, averaged).
+//! - `pinduoduo`: 5-minute reply rate; the platform publishes no fixed line,
+//!   so the default is 90% (`sla.pinduoduo_reply_rate` changes it).
+//! - `independent-site`: live chat answered within 5 minutes for at least 90%
+//!   of chats (scope: the `chat` channel when the profile has one).
+//! - `tiers`: each tier's first response p90 within its target (`[tiers]`,
+//!   default urgent 5 s, important 15 s, normal 30 s).
+
+use crate::profile::desk::Tier;
+use crate::profile::raw::{RawRule, RawSla, RawThreshold};
+use crate::profile::{Invalid, Scenario, invalid};
+use crate::time::{SECOND, SimTime, from_secs_f64};
+use serde::{Deserialize, Serialize};
+
+/// What a rule measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Time to the first response (bot or agent).
+    FirstResponse,
+    /// Time from joining the human queue to the first human response.
+    HumanResponse,
+    /// Every reply's response time.
+    MessageResponse,
+    /// Each conversation's mean response time.
+    ConversationResponse,
+    /// Share of arrivals answered within `within`.
+    AnsweredWithin,
+    /// Share of arrivals who gave up (before any answer, or waiting for a
+    /// human after the bot).
+    Abandonment,
+    /// Share of finished conversations the bot resolved alone.
+    BotContainment,
+    /// Busy agent time over staffed agent time.
+    Occupancy,
+    /// Predicted satisfaction from the bands.
+    Satisfaction,
+    /// Share of the instant-answer desk's orders lost.
+    ConversionLoss,
+}
+
+const METRICS: [(&str, Metric); 10] = [
+    ("first_response", Metric::FirstResponse),
+    ("human_response", Metric::HumanResponse),
+    ("message_response", Metric::MessageResponse),
+    ("conversation_response", Metric::ConversationResponse),
+    ("answered_within", Metric::AnsweredWithin),
+    ("abandonment", Metric::Abandonment),
+    ("bot_containment", Metric::BotContainment),
+    ("occupancy", Metric::Occupancy),
+    ("satisfaction", Metric::Satisfaction),
+    ("conversion_loss", Metric::ConversionLoss),
+];
+
+impl Metric {
+    /// Whether the metric is a time (seconds) rather than a share.
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Metric::FirstResponse
+                | Metric::HumanResponse
+                | Metric::MessageResponse
+                | Metric::ConversationResponse
+        )
+    }
+}
+
+/// The statistic of a time metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    /// The mean.
+    Mean,
+    /// A quantile, 0 to 1.
+    Quantile(f64),
+    /// The metric is a share already.
+    Share,
+}
+
+/// Who the rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Every shopper.
+    All,
+    /// One segment (index).
+    Segment(usize),
+    /// One question (index).
+    Question(usize),
+    /// One channel (index).
+    Channel(usize),
+    /// One tier.
+    Tier(usize),
+    /// One agent group (index).
+    Group(usize),
+}
+
+/// The threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The value must be at most this.
+    Max(f64),
+    /// The value must be at least this.
+    Min(f64),
+}
+
+impl Bound {
+    /// The threshold.
+    pub fn limit(self) -> f64 {
+        match self {
+            Bound::Max(x) | Bound::Min(x) => x,
+        }
+    }
+}
+
+/// Red line or yellow line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A failure fails the run (exit 1).
+    Error,
+    /// A failure is reported only.
+    Warning,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    /// Name shown in reports.
+    pub name: String,
+    /// Where it came from: a preset, the profile, or an `--sla` file.
+    pub source: String,
+    /// What it measures.
+    pub metric: Metric,
+    /// The statistic.
+    pub stat: Stat,
+    /// For `answered_within`: the time limit.
+    pub within: Option<SimTime>,
+    /// The threshold (seconds for times, a share otherwise).
+    pub bound: Bound,
+    /// Who it is about.
+    pub scope: Scope,
+    /// Checked on the worst interval of the day rather than the whole run.
+    pub every_interval: bool,
+    /// Red or yellow line.
+    pub severity: Severity,
+}
+
+fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
+    items.iter().map(|i| name(i).to_string()).collect()
+}
+
+fn scope(
+    sc: &Scenario,
+    key: &str,
+    raw: Option<&indexmap::IndexMap<String, String>>,
+) -> Result<Scope, Invalid> {
+    let Some(map) = raw else {
+        return Ok(Scope::All);
+    };
+    let mut it = map.iter();
+    let (Some((kind, value)), None) = (it.next(), it.next()) else {
+        return Err(invalid(
+            key,
+            "expected one of { segment | question | channel | tier | group = NAME }",
+        ));
+    };
+    let find = |list: Vec<String>, what: &str| {
+        list.iter().position(|n| n == value).ok_or_else(|| {
+            invalid(
+                format!("{key}.{kind}"),
+                format!(
+                    "'{value}' is not a {what} of this profile (expected one of: {})",
+                    list.join(", ")
+                ),
+            )
+        })
+    };
+    Ok(match kind.as_str() {
+        "segment" => Scope::Segment(find(names(&sc.segments, |s| &s.name), "segment")?),
+        "question" => Scope::Question(find(names(&sc.questions, |q| &q.name), "question")?),
+        "channel" => Scope::Channel(find(names(&sc.channels, |c| &c.name), "channel")?),
+        "group" => Scope::Group(find(names(&sc.groups, |g| &g.name), "group")?),
+        "tier" => Scope::Tier(Tier::parse(value).ok_or_else(|| {
+            invalid(
+                format!("{key}.tier"),
+                format!("'{value}' is not a tier (expected urgent, important or normal)"),
+            )
+        })? as usize),
+        other => {
+            return Err(invalid(
+                key,
+                format!(
+                    "unknown scope `{other}` (expected segment, question, channel, tier or group)"
+                ),
+            ));
+        }
+    })
+}
+
+fn threshold(key: &str, t: RawThreshold, metric: Metric) -> Result<f64, Invalid> {
+    let RawThreshold(v, is_duration) = t;
+    if metric.is_time() != is_duration {
+        let want = if metric.is_time() {
+            "a duration such as \"30s\""
+        } else {
+            "a share between 0 and 1"
+        };
+        return Err(invalid(
+            key,
+            format!("{v} does not fit this metric (expected {want})"),
+        ));
+    }
+    if !metric.is_time() && !(0.0..=1.0).contains(&v) {
+        return Err(invalid(key, format!("{v} is not a share between 0 and 1")));
+    }
+    Ok(v)
+}
+
+/// Validates one rule written at `key`.
+pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule, Invalid> {
+    let k = |f: &str| format!("{key}.{f}");
+    let metric = METRICS
+        .iter()
+        .find(|(n, _)| *n == r.metric)
+        .map(|(_, m)| *m)
+        .ok_or_else(|| {
+            let known: Vec<&str> = METRICS.iter().map(|(n, _)| *n).collect();
+            invalid(
+                k("metric"),
+                format!(
+                    "'{}' is not a metric (expected one of: {})",
+                    r.metric,
+                    known.join(", ")
+                ),
+            )
+        })?;
+    let stat = match (metric.is_time(), r.stat.as_deref()) {
+        (false, None | Some("share")) => Stat::Share,
+        (false, Some(s)) => {
+            return Err(invalid(
+                k("stat"),
+                format!("'{s}' does not apply to {} (a share)", r.metric),
+            ));
+        }
+        (true, None | Some("mean")) => Stat::Mean,
+        (true, Some(s)) => {
+            let pct = s.strip_prefix('p').and_then(|p| p.parse::<f64>().ok());
+            match pct {
+                Some(p) if p > 0.0 && p < 100.0 => Stat::Quantile(p / 100.0),
+                _ => {
+                    return Err(invalid(
+                        k("stat"),
+                        format!(
+                            "'{s}' is not a statistic (expected mean or a percentile p0 < pNN < p100, such as p90 or p99.9)"
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let within = match (metric, r.within) {
+        (Metric::AnsweredWithin, Some(w)) => Some(w.0),
+        (Metric::AnsweredWithin, None) => {
+            return Err(invalid(
+                k("within"),
+                "is missing (answered_within needs a time limit)",
+            ));
+        }
+        (_, Some(_)) => return Err(invalid(k("within"), "only applies to answered_within")),
+        _ => None,
+    };
+    let bound = match (r.max, r.min) {
+        (Some(m), None) => Bound::Max(threshold(&k("max"), m, metric)?),
+        (None, Some(m)) => Bound::Min(threshold(&k("min"), m, metric)?),
+        _ => return Err(invalid(key, "needs exactly one of `max` or `min`")),
+    };
+    let scope = scope(sc, &k("scope"), r.scope.as_ref())?;
+    let fits = match (metric, scope) {
+        (Metric::Occupancy, Scope::All | Scope::Group(_))
+        | (Metric::HumanResponse, Scope::All | Scope::Group(_)) => true,
+        (Metric::Occupancy | Metric::HumanResponse, _) => false,
+        (Metric::MessageResponse | Metric::ConversationResponse, s) => s == Scope::All,
+        (_, Scope::Group(_)) => false,
+        _ => true,
+    };
+    if !fits {
+        return Err(invalid(
+            k("scope"),
+            format!(
+                "{} cannot be scoped this way (see the README's rule table)",
+                r.metric
+            ),
+        ));
+    }
+    let every_interval = r.every_interval.unwrap_or(false);
+    if every_interval
+        && !matches!(
+            metric,
+            Metric::AnsweredWithin
+                | Metric::Abandonment
+                | Metric::FirstResponse
+                | Metric::Occupancy
+        )
+    {
+        return Err(invalid(
+            k("every_interval"),
+            format!(
+                "is not available for {} (only answered_within, abandonment, first_response p50/p90/p99 and occupancy)",
+                r.metric
+            ),
+        ));
+    }
+    if every_interval
+        && metric == Metric::FirstResponse
+        && !matches!(stat, Stat::Quantile(q) if [0.5, 0.9, 0.99].contains(&q))
+    {
+        return Err(invalid(
+            k("stat"),
+            "per interval, first_response has p50, p90 and p99",
+        ));
+    }
+    let severity = match r.severity.as_deref() {
+        None | Some("error") => Severity::Error,
+        Some("warning") => Severity::Warning,
+        Some(s) => {
+            return Err(invalid(
+                k("severity"),
+                format!("'{s}' is not a severity (expected error or warning)"),
+            ));
+        }
+    };
+    let name = r
+        .name
+        .clone()
+        .unwrap_or_else(|| describe(&r.metric, stat, within, bound, every_interval));
+    Ok(Rule {
+        name,
+        source: source.into(),
+        metric,
+        stat,
+        within,
+        bound,
+        scope,
+        every_interval,
+        severity,
+    })
+}
+
+fn describe(
+    metric: &str,
+    stat: Stat,
+    within: Option<SimTime>,
+    bound: Bound,
+    every: bool,
+) -> String {
+    let stat = match stat {
+        Stat::Mean => "mean ".to_string(),
+        Stat::Quantile(q) => format!("p{} ", q * 100.0),
+        Stat::Share => String::new(),
+    };
+    let within = within.map_or(String::new(), |w| {
+        format!(" {}", crate::profile::units::Duration(w))
+    });
+    let bound = match bound {
+        Bound::Max(x) => format!("<= {x}"),
+        Bound::Min(x) => format!(">= {x}"),
+    };
+    let every = if every { " in every interval" } else { "" };
+    format!("{stat}{metric}{within} {bound}{every}")
+}
+
+fn preset_rules(sc: &Scenario, name: &str, pdd_rate: f64) -> Option<Vec<RawRule>> {
+    let rule = |metric: &str,
+                stat: Option<&str>,
+                within: Option<u64>,
+                max: Option<RawThreshold>,
+                min: Option<RawThreshold>,
+                label: &str| RawRule {
+        name: Some(format!("{name}: {label}")),
+        metric: metric.into(),
+        stat: stat.map(String::from),
+        within: within.map(|s| crate::profile::units::Duration(s * SECOND)),
+        max,
+        min,
+        scope: None,
+        every_interval: None,
+        severity: None,
+    };
+    let secs = |s: f64| Some(RawThreshold(s, true));
+    let share = |s: f64| Some(RawThreshold(s, false));
+    Some(match name {
+        "jd" => vec![
+            rule(
+                "first_response",
+                Some("mean"),
+                None,
+                secs(30.0),
+                None,
+                "first response at most 30 s",
+            ),
+            rule(
+                "satisfaction",
+                None,
+                None,
+                None,
+                share(0.8),
+                "satisfaction at least 80%",
+            ),
+        ],
+        "tmall" => vec![rule(
+            "answered_within",
+            None,
+            Some(180),
+            None,
+            share(0.9),
+            "90% answered within 3 minutes",
+        )],
+        "douyin" => vec![rule(
+            "conversation_response",
+            Some("mean"),
+            None,
+            secs(30.0),
+            None,
+            "mean response time at most 30 s",
+        )],
+        "pinduoduo" => vec![rule(
+            "answered_within",
+            None,
+            Some(300),
+            None,
+            share(pdd_rate),
+            &format!("{:.0}% answered within 5 minutes", pdd_rate * 100.0),
+        )],
+        "independent-site" => {
+            let mut r = rule(
+                "answered_within",
+                None,
+                Some(300),
+                None,
+                share(0.9),
+                "90% of live chats answered within 5 minutes",
+            );
+            if sc.channels.iter().any(|c| c.name == "chat") {
+                r.scope = Some(
+                    [("channel".to_string(), "chat".to_string())]
+                        .into_iter()
+                        .collect(),
+                );
+            }
+            vec![r]
+        }
+        "tiers" => sc
+            .tiers_in_use()
+            .into_iter()
+            .map(|t| {
+                let target = crate::time::to_secs(sc.tier_targets[t as usize]);
+                let mut r = rule(
+                    "first_response",
+                    Some("p90"),
+                    None,
+                    secs(target),
+                    None,
+                    &format!("{} first response p90 within {target} s", t.name()),
+                );
+                r.scope = Some(
+                    [("tier".to_string(), t.name().to_string())]
+                        .into_iter()
+                        .collect(),
+                );
+                r
+            })
+            .collect(),
+        _ => return None,
+    })
+}
+
+/// The preset names.
+pub const PRESETS: [&str; 6] = [
+    "jd",
+    "tmall",
+    "douyin",
+    "pinduoduo",
+    "independent-site",
+    "tiers",
+];
+
+/// All rules of a scenario: presets (the profile's and `extra_presets`),
+/// then the profile's rules, then an `--sla` file's.
+pub fn rules(
+    sc: &Scenario,
+    profile: Option<&RawSla>,
+    file: Option<(&str, &RawSla)>,
+    extra_presets: &[String],
+) -> Result<Vec<Rule>, Invalid> {
+    let mut out = Vec::new();
+    let sources = [
+        ("sla", "profile", profile),
+        ("sla", "--sla file", file.map(|f| f.1)),
+    ];
+    let pdd = profile
+        .and_then(|s| s.pinduoduo_reply_rate)
+        .or(file.and_then(|f| f.1.pinduoduo_reply_rate))
+        .unwrap_or(0.9);
+    if !(0.0..=1.0).contains(&pdd) {
+        return Err(invalid(
+            "sla.pinduoduo_reply_rate",
+            format!("{pdd} is not a share between 0 and 1"),
+        ));
+    }
+    let mut presets: Vec<(String, String)> = Vec::new();
+    for (_, source, sla) in sources {
+        for (i, p) in sla
+            .and_then(|s| s.presets.as_ref())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            presets.push((format!("sla.presets[{i}]"), format!("{source}: {p}")));
+        }
+    }
+    for p in extra_presets {
+        presets.push(("--preset".into(), format!("--preset: {p}")));
+    }
+    for (key, label) in &presets {
+        let name = label.rsplit(": ").next().unwrap_or_default();
+        let raws = preset_rules(sc, name, pdd).ok_or_else(|| {
+            invalid(
+                key.as_str(),
+                format!(
+                    "'{name}' is not a preset (expected one of: {})",
+                    PRESETS.join(", ")
+                ),
+            )
+        })?;
+        for (j, r) in raws.iter().enumerate() {
+            out.push(rule(
+                sc,
+                &format!("{key}[{j}]"),
+                &format!("preset {name}"),
+                r,
+            )?);
+        }
+    }
+    for (prefix, source, sla) in sources {
+        for (i, r) in sla
+            .and_then(|s| s.rules.as_ref())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.push(rule(sc, &format!("{prefix}.rules[{i}]"), source, r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A threshold in the metric's unit, for messages.
+pub fn show(metric: Metric, v: f64) -> String {
+    if metric.is_time() {
+        format!("{v:.2} s")
+    } else {
+        format!("{:.2}%", v * 100.0)
+    }
+}
+
+/// Converts seconds to microseconds (times in rules are seconds).
+pub fn micros(secs: f64) -> SimTime {
+    from_secs_f64(secs)
+}
