@@ -67,8 +67,8 @@ pub fn table(s: &Summary, plain: bool) -> String {
     };
     let _ = writeln!(
         out,
-        "\n  {:<13} {:<8} {}",
-        "verdict", "severity", "rule: value [95% interval] (threshold)"
+        "\n  {:<13} {:<8} rule: value [95% interval] (threshold)",
+        "verdict", "severity"
     );
     for r in &s.sla {
         let l = label(r);

@@ -144,8 +144,8 @@ fn interval_value(sc: &Scenario, rule: &Rule, row: &IntervalRecord) -> f64 {
         }
         Metric::FirstResponse => {
             let i = match rule.stat {
-                Stat::Quantile(q) if q == 0.5 => 0,
-                Stat::Quantile(q) if q == 0.9 => 1,
+                Stat::Quantile(0.5) => 0,
+                Stat::Quantile(0.9) => 1,
                 _ => 2,
             };
             row.quantiles_us.map_or(f64::NAN, |q| to_secs(q[i]))
