@@ -34,6 +34,35 @@ pub enum Command {
     Erlang(ErlangArgs),
     /// Simulate a profile and gate on its SLA rules (exit 0 pass, 1 fail, 4 inconclusive).
     Check(CheckArgs),
+    /// Compare two summaries: what got worse, by how much, beyond the noise (exit 1 on a regression).
+    Compare(CompareArgs),
+}
+
+/// `peakdesk compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline summary JSON.
+    pub baseline: PathBuf,
+    /// The candidate summary JSON.
+    pub candidate: PathBuf,
+    /// Relative change tolerated before a significant worsening counts as a
+    /// regression, e.g. `5%` or `0.05`.
+    #[arg(long, default_value = "5%", value_parser = parse_tolerance)]
+    pub tolerance: f64,
+    /// Write the comparison as JSON (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+fn parse_tolerance(s: &str) -> Result<f64, String> {
+    let (num, pct) = match s.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (s, false),
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(if pct { v / 100.0 } else { v }),
+        _ => Err(format!("'{s}' is not a tolerance (expected a percentage such as 5% or a fraction such as 0.05)")),
+    }
 }
 
 /// How many replications: a number, or `auto`.

@@ -2,6 +2,7 @@
 //! earned or a typed error; `main.rs` prints and exits.
 
 mod check;
+mod compare;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
 use crate::erlang::{self, Pool};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Validate(a) => validate(a, out),
         Command::Erlang(a) => erlang_cmd(a, out),
         Command::Check(a) => check::check(a, out),
+        Command::Compare(a) => compare::compare(a, out),
     }
 }
 
