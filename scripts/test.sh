@@ -35,6 +35,24 @@ for profile in $(find profiles -name '*.toml' | sort); do
     echo "ok: $profile"
     rm -f "$out"
 done
+echo "== JUnit read by a real consumer (junitparser, in a virtual environment)"
+venv=.venv-test
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check junitparser==5.0.3
+junit=$(mktemp --suffix .xml)
+set +e
+"$bin" check tests/integration/sla-desk.toml --preset tiers,tmall --set 'agents.groups[0].staff=10' --junit "$junit" --quiet
+code=$?
+"$bin" check tests/integration/sla-desk.toml --preset tmall --replications 1 --junit "$junit.skip" --quiet
+code_skip=$?
+set -e
+[ "$code" -eq 1 ] || { echo "FAIL: check exited $code (expected 1)"; exit 1; }
+[ "$code_skip" -eq 4 ] || { echo "FAIL: check exited $code_skip (expected 4)"; exit 1; }
+"$venv/bin/python" scripts/check_junit.py "$junit" 2 2 0
+"$venv/bin/python" scripts/check_junit.py "$junit.skip" 1 0 1
+rm -f "$junit" "$junit.skip"
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles)) passed, $failed failed"
+echo "tests: $((passed + profiles + 2)) passed, $failed failed"

@@ -61,7 +61,9 @@ fn parse_tolerance(s: &str) -> Result<f64, String> {
     };
     match num.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(if pct { v / 100.0 } else { v }),
-        _ => Err(format!("'{s}' is not a tolerance (expected a percentage such as 5% or a fraction such as 0.05)")),
+        _ => Err(format!(
+            "'{s}' is not a tolerance (expected a percentage such as 5% or a fraction such as 0.05)"
+        )),
     }
 }
 

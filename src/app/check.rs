@@ -5,8 +5,8 @@
 use super::{load, print};
 use crate::cli::{CheckArgs, Replications};
 use crate::metrics::{Aggregate, Replication, summary};
-use crate::profile::ProfileError;
 use crate::profile::raw::RawSla;
+use crate::profile::{ProfileError, Scenario};
 use crate::report::{self, verdicts};
 use crate::sla::{self, Verdict};
 use crate::{Error, ExitCode, engine};
@@ -33,6 +33,41 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
             message: e.inner().to_string(),
         })
     })
+}
+
+/// Runs the replications of a check: `fixed` of them, or (`None`) 10 at a
+/// time until every rule is conclusive or `cap` is reached. Replications
+/// are numbered from 0, so a larger run extends a smaller one (common random
+/// numbers).
+pub fn run(
+    sc: &Scenario,
+    rules: &[sla::Rule],
+    fixed: Option<u32>,
+    cap: u32,
+    threads: usize,
+) -> Result<Aggregate, String> {
+    let evaluate = |rep: &Replication| -> Vec<f64> {
+        rules
+            .iter()
+            .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
+            .collect()
+    };
+    let run = |range: std::ops::Range<u32>| engine::run_evaluated(sc, range, threads, &evaluate);
+    if let Some(n) = fixed {
+        return run(0..n);
+    }
+    let cap = cap.max(2);
+    let mut agg = Aggregate::default();
+    let mut done = 0;
+    loop {
+        let step = AUTO_STEP.min(cap - done);
+        agg = agg.merge(run(done..done + step)?);
+        done += step;
+        let (results, _) = sla::report::sla(rules, &agg);
+        if done >= cap || results.iter().all(|r| r.verdict != Verdict::Inconclusive) {
+            return Ok(agg);
+        }
+    }
 }
 
 /// Runs `peakdesk check`.
@@ -73,33 +108,12 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             "{profile_file}: no SLA rules to check (add [sla] rules or presets to the profile, --preset or --sla)"
         )));
     }
-    let evaluate = |rep: &Replication| -> Vec<f64> {
-        rules
-            .iter()
-            .map(|r| sla::eval::value(&sc, &sc.bands, r, rep))
-            .collect()
-    };
     let started = Instant::now();
-    let run = |range: std::ops::Range<u32>| {
-        engine::run_evaluated(&sc, range, a.threads, &evaluate).map_err(Error::Runtime)
+    let fixed = match a.replications {
+        Replications::Fixed(n) => Some(n),
+        Replications::Auto => None,
     };
-    let agg = match a.replications {
-        Replications::Fixed(n) => run(0..n)?,
-        Replications::Auto => {
-            let cap = a.max_replications.max(2);
-            let mut agg = Aggregate::default();
-            let mut done = 0;
-            loop {
-                let step = AUTO_STEP.min(cap - done);
-                agg = agg.merge(run(done..done + step)?);
-                done += step;
-                let (results, _) = sla::report::sla(&rules, &agg);
-                if done >= cap || results.iter().all(|r| r.verdict != Verdict::Inconclusive) {
-                    break agg;
-                }
-            }
-        }
-    };
+    let agg = run(&sc, &rules, fixed, a.max_replications, a.threads).map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
     let threads = if a.threads == 0 {
         rayon::current_num_threads()

@@ -30,9 +30,14 @@ struct Row {
 fn read(path: &std::path::Path) -> Result<Summary, Error> {
     let bad = |message: String| Error::Usage(format!("{}: {message}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-    let s: Summary = serde_json::from_str(&text).map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
+    let s: Summary =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
     if s.schema != crate::metrics::summary::SCHEMA {
-        return Err(bad(format!("schema '{}' is not {}", s.schema, crate::metrics::summary::SCHEMA)));
+        return Err(bad(format!(
+            "schema '{}' is not {}",
+            s.schema,
+            crate::metrics::summary::SCHEMA
+        )));
     }
     Ok(s)
 }
@@ -43,9 +48,13 @@ fn half(e: &Estimate) -> Option<f64> {
 
 fn row(name: &str, higher_is_better: bool, b: &Estimate, c: &Estimate, tolerance: f64) -> Row {
     let change = b.value.zip(c.value).map(|(b, c)| c - b);
-    let relative = change.zip(b.value).and_then(|(d, b)| (b.abs() > 1e-12).then(|| d / b.abs()));
+    let relative = change
+        .zip(b.value)
+        .and_then(|(d, b)| (b.abs() > 1e-12).then(|| d / b.abs()));
     // The difference of independent estimates: half-widths add in quadrature.
-    let significant = change.zip(half(b).zip(half(c))).map(|(d, (hb, hc))| d.abs() > (hb * hb + hc * hc).sqrt());
+    let significant = change
+        .zip(half(b).zip(half(c)))
+        .map(|(d, (hb, hc))| d.abs() > (hb * hb + hc * hc).sqrt());
     let worse = change.is_some_and(|d| if higher_is_better { d < 0.0 } else { d > 0.0 });
     let beyond = relative.map_or(change.is_some_and(|d| d != 0.0), |r| r.abs() > tolerance);
     Row {
@@ -68,35 +77,99 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let (b, c) = (read(&a.baseline)?, read(&a.candidate)?);
     let (mb, mc) = (&b.metrics, &c.metrics);
     let mut rows = vec![
-        row("abandon_rate", false, &mb.abandon_rate, &mc.abandon_rate, a.tolerance),
-        row("wait_prob", false, &mb.wait_prob, &mc.wait_prob, a.tolerance),
-        row("wait_mean_s", false, &mb.wait_mean_s, &mc.wait_mean_s, a.tolerance),
-        row("message_mean_s", false, &mb.message_mean_s, &mc.message_mean_s, a.tolerance),
-        row("bot_containment", true, &mb.bot_containment, &mc.bot_containment, a.tolerance),
+        row(
+            "abandon_rate",
+            false,
+            &mb.abandon_rate,
+            &mc.abandon_rate,
+            a.tolerance,
+        ),
+        row(
+            "wait_prob",
+            false,
+            &mb.wait_prob,
+            &mc.wait_prob,
+            a.tolerance,
+        ),
+        row(
+            "wait_mean_s",
+            false,
+            &mb.wait_mean_s,
+            &mc.wait_mean_s,
+            a.tolerance,
+        ),
+        row(
+            "message_mean_s",
+            false,
+            &mb.message_mean_s,
+            &mc.message_mean_s,
+            a.tolerance,
+        ),
+        row(
+            "bot_containment",
+            true,
+            &mb.bot_containment,
+            &mc.bot_containment,
+            a.tolerance,
+        ),
     ];
     for (label, eb) in &mb.answered_within {
         if let Some(ec) = mc.answered_within.get(label) {
-            rows.push(row(&format!("answered_within {label}"), true, eb, ec, a.tolerance));
+            rows.push(row(
+                &format!("answered_within {label}"),
+                true,
+                eb,
+                ec,
+                a.tolerance,
+            ));
         }
     }
-    let plain = |v: Option<f64>| Estimate { value: v, ci95: None };
+    let plain = |v: Option<f64>| Estimate {
+        value: v,
+        ci95: None,
+    };
     for (name, pb, pc) in [
-        ("first_response p90 s", mb.first_response_s.p90, mc.first_response_s.p90),
-        ("first_response p99 s", mb.first_response_s.p99, mc.first_response_s.p99),
-        ("human_response p90 s", mb.human_response_s.p90, mc.human_response_s.p90),
+        (
+            "first_response p90 s",
+            mb.first_response_s.p90,
+            mc.first_response_s.p90,
+        ),
+        (
+            "first_response p99 s",
+            mb.first_response_s.p99,
+            mc.first_response_s.p99,
+        ),
+        (
+            "human_response p90 s",
+            mb.human_response_s.p90,
+            mc.human_response_s.p90,
+        ),
     ] {
         rows.push(row(name, false, &plain(pb), &plain(pc), a.tolerance));
     }
     for rb in &b.sla {
         if let Some(rc) = c.sla.iter().find(|r| r.rule.name == rb.rule.name) {
             let higher = matches!(rb.rule.bound, crate::sla::rules::Bound::Min(_));
-            let e = |r: &crate::sla::RuleResult| Estimate { value: r.value, ci95: r.ci95 };
-            rows.push(row(&format!("rule: {}", rb.rule.name), higher, &e(rb), &e(rc), a.tolerance));
+            let e = |r: &crate::sla::RuleResult| Estimate {
+                value: r.value,
+                ci95: r.ci95,
+            };
+            rows.push(row(
+                &format!("rule: {}", rb.rule.name),
+                higher,
+                &e(rb),
+                &e(rc),
+                a.tolerance,
+            ));
         }
     }
     let regressions = rows.iter().filter(|r| r.regression).count();
     if let Some(p) = &a.json {
-        report::write_json(p, &serde_json::json!({ "tolerance": a.tolerance, "regressions": regressions, "metrics": rows }), out)?;
+        report::write_json(
+            p,
+            &serde_json::json!({ "tolerance": a.tolerance, "regressions": regressions, "metrics": rows }),
+            out,
+        )?;
     }
     if a.json.as_ref().is_none_or(|p| p.as_os_str() != "-") {
         let mut t = format!(
@@ -114,17 +187,34 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         );
         let num = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.4}"));
         for r in &rows {
-            let rel = r.relative_change.map_or("-".into(), |x| format!("{:+.1}%", x * 100.0));
+            let rel = r
+                .relative_change
+                .map_or("-".into(), |x| format!("{:+.1}%", x * 100.0));
             let sig = match (r.significant, r.regression) {
                 (_, true) => "yes: REGRESSION",
                 (Some(true), false) => "yes",
                 (Some(false), _) => "no",
                 (None, _) => "no interval",
             };
-            let _ = writeln!(t, "  {:<44} {:>12} {:>12} {:>9}  {sig}", r.metric, num(r.baseline), num(r.candidate), rel);
+            let _ = writeln!(
+                t,
+                "  {:<44} {:>12} {:>12} {:>9}  {sig}",
+                r.metric,
+                num(r.baseline),
+                num(r.candidate),
+                rel
+            );
         }
-        let _ = writeln!(t, "\n  {regressions} significant regression(s) beyond {:.1}%", a.tolerance * 100.0);
+        let _ = writeln!(
+            t,
+            "\n  {regressions} significant regression(s) beyond {:.1}%",
+            a.tolerance * 100.0
+        );
         print(out, &t)?;
     }
-    Ok(if regressions > 0 { ExitCode::SlaFailed } else { ExitCode::Pass })
+    Ok(if regressions > 0 {
+        ExitCode::SlaFailed
+    } else {
+        ExitCode::Pass
+    })
 }

@@ -1,7 +1,7 @@
 //! The commands: parse, validate, run, report. Each returns the exit code it
 //! earned or a typed error; `main.rs` prints and exits.
 
-mod check;
+pub mod check;
 mod compare;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};

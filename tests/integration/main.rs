@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod desk;
 mod properties;
+mod sla;
 mod theory;
