@@ -30,7 +30,7 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
         Error::Profile(ProfileError::Invalid {
             file,
             key: e.path().to_string(),
-            message: e.inner().to_string(),
+            message: crate::profile::with_suggestion(&e.inner().to_string()),
         })
     })
 }

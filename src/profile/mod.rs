@@ -134,7 +134,7 @@ pub fn parse(
 }
 
 /// Adds "did you mean" to serde's unknown-field and unknown-variant messages.
-fn with_suggestion(message: &str) -> String {
+pub(crate) fn with_suggestion(message: &str) -> String {
     let Some(rest) = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))

@@ -246,3 +246,31 @@ fn compare_flags_a_significant_regression_only() {
         .code(2)
         .stderr(predicate::str::contains("not a peakdesk summary"));
 }
+
+#[test]
+fn every_interval_catches_the_worst_half_hour_and_sla_files_add_rules() {
+    // Two agents fewer from 02:00 to 02:30: the day's share answered within
+    // 60 s stays high, the worst interval's does not.
+    let gap = r#"agents.groups[0].staff=[{ at = "00:00", agents = 30 }, { at = "02:00", agents = 9 }, { at = "02:30", agents = 30 }]"#;
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("rules.toml");
+    fs::write(
+        &file,
+        "[[rules]]\nmetric = \"answered_within\"\nwithin = \"60s\"\nmin = 0.8\n",
+    )
+    .unwrap();
+    check_cmd(&["--set", gap, "--sla", file.to_str().unwrap()]).code(0);
+    fs::write(&file, "[[rules]]\nmetric = \"answered_within\"\nwithin = \"60s\"\nmin = 0.8\nevery_interval = true\n").unwrap();
+    check_cmd(&["--set", gap, "--sla", file.to_str().unwrap()]).code(1);
+    fs::write(
+        &file,
+        "[[rules]]\nmetric = \"answered_within\"\nwithin = \"60s\"\nminimum = 0.8\n",
+    )
+    .unwrap();
+    check_cmd(&["--sla", file.to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rules[0].minimum: unknown field `minimum`",
+        ))
+        .stderr(predicate::str::contains("did you mean `min`?"));
+}
