@@ -8,7 +8,7 @@ use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
 use crate::erlang::{self, Pool};
 use crate::metrics::summary;
 use crate::report::{self, terminal};
-use crate::{Error, ExitCode, engine, profile};
+use crate::{Error, ExitCode, profile};
 use serde::Serialize;
 use std::io::Write;
 use std::time::Instant;
@@ -66,7 +66,14 @@ fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         report::check_writable(path)?;
     }
     let started = Instant::now();
-    let reps = engine::run(&scenario, a.replications, a.threads).map_err(Error::Runtime)?;
+    let reps = check::run(
+        &scenario,
+        &scenario.rules,
+        Some(a.replications),
+        a.replications,
+        a.threads,
+    )
+    .map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
     let threads = if a.threads == 0 {
         rayon::current_num_threads()
@@ -80,6 +87,11 @@ fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     }
     if !a.quiet && !json_to_stdout {
         print(out, &terminal::summary(&summary))?;
+        if !summary.sla.is_empty() {
+            let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+            print(out, &report::verdicts::table(&summary, plain))?;
+        }
     }
     Ok(ExitCode::Pass)
 }

@@ -32,7 +32,7 @@ pub struct BandReport {
     pub bands: Vec<BandShare>,
     /// Predicted satisfaction: share of arrivals in satisfied bands.
     pub satisfaction: f64,
-    /// Expected orders.
+    /// Expected orders per run of the horizon (mean over replications).
     pub orders: f64,
     /// Orders of an instant-answer desk.
     pub instant_orders: f64,
@@ -67,6 +67,8 @@ pub fn bands(sc: &Scenario, agg: &Aggregate) -> BandReport {
         &h.conversation_response,
         None,
     );
+    // Orders and revenue per run of the horizon (mean over replications).
+    let per = f64::from(agg.replications.max(1));
     BandReport {
         on: if sc.bands.on == BandsOn::FirstResponse {
             "first_response"
@@ -87,11 +89,11 @@ pub fn bands(sc: &Scenario, agg: &Aggregate) -> BandReport {
             })
             .collect(),
         satisfaction: o.satisfaction,
-        orders: o.orders,
-        instant_orders: o.instant_orders,
-        orders_lost: o.orders_lost(),
-        revenue: o.revenue,
-        revenue_lost: o.instant_revenue - o.revenue,
+        orders: o.orders / per,
+        instant_orders: o.instant_orders / per,
+        orders_lost: o.orders_lost() / per,
+        revenue: o.revenue / per,
+        revenue_lost: (o.instant_revenue - o.revenue) / per,
         loss_share: o.loss_share(),
     }
 }

@@ -340,10 +340,14 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
             ));
         }
     };
-    let name = r
-        .name
-        .clone()
-        .unwrap_or_else(|| describe(&r.metric, stat, within, bound, every_interval));
+    let name = r.name.clone().unwrap_or_else(|| {
+        describe(metric, &r.metric, stat, within, bound, every_interval)
+            + &r.scope
+                .iter()
+                .flatten()
+                .map(|(k, v)| format!(" ({k} {v})"))
+                .collect::<String>()
+    });
     Ok(Rule {
         name,
         source: source.into(),
@@ -358,6 +362,7 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
 }
 
 fn describe(
+    m: Metric,
     metric: &str,
     stat: Stat,
     within: Option<SimTime>,
@@ -373,8 +378,8 @@ fn describe(
         format!(" {}", crate::profile::units::Duration(w))
     });
     let bound = match bound {
-        Bound::Max(x) => format!("<= {x}"),
-        Bound::Min(x) => format!(">= {x}"),
+        Bound::Max(x) => format!("<= {}", show(m, x)),
+        Bound::Min(x) => format!(">= {}", show(m, x)),
     };
     let every = if every { " in every interval" } else { "" };
     format!("{stat}{metric}{within} {bound}{every}")
