@@ -127,19 +127,8 @@ pub fn summary(s: &Summary) -> String {
         );
     }
     breakdown_table(&mut out, s);
-    let b = &s.bands;
-    if b.instant_orders > 0.0 {
-        let _ = writeln!(
-            out,
-            "\n  predicted satisfaction {:.1}% · orders {:.0} of {:.0} an instant desk would get: {:.0} lost ({:.1}%), revenue lost {:.0} · scorecard {:.1}/100",
-            b.satisfaction * 100.0,
-            b.orders,
-            b.instant_orders,
-            b.orders_lost,
-            b.loss_share * 100.0,
-            b.revenue_lost,
-            s.scorecard.score
-        );
+    if s.bands.instant_orders > 0.0 {
+        let _ = writeln!(out, "\n  {}", super::verdicts::bands_line(s));
     }
     for cal in &s.calibration {
         let params: Vec<String> = cal

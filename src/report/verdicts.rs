@@ -55,6 +55,21 @@ pub fn message(r: &RuleResult) -> String {
     )
 }
 
+/// What the satisfaction bands make of the run, in one sentence.
+pub fn bands_line(s: &Summary) -> String {
+    let b = &s.bands;
+    format!(
+        "predicted satisfaction {:.1}% · orders {:.0} of {:.0} an instant desk would get: {:.0} lost ({:.1}%), revenue lost {:.0} · KPI scorecard {:.1}/100",
+        b.satisfaction * 100.0,
+        b.orders,
+        b.instant_orders,
+        b.orders_lost,
+        b.loss_share * 100.0,
+        b.revenue_lost,
+        s.scorecard.score
+    )
+}
+
 /// The terminal table, with colour unless `plain`.
 pub fn table(s: &Summary, plain: bool) -> String {
     let mut out = String::new();
@@ -93,18 +108,7 @@ pub fn table(s: &Summary, plain: bool) -> String {
             threshold(r)
         );
     }
-    let b = &s.bands;
-    let _ = writeln!(
-        out,
-        "\n  predicted satisfaction {:.1}% · orders {:.0} of {:.0} possible · lost {:.0} orders ({:.1}%), revenue {:.0} · scorecard {:.1}/100",
-        b.satisfaction * 100.0,
-        b.orders,
-        b.instant_orders,
-        b.orders_lost,
-        b.loss_share * 100.0,
-        b.revenue_lost,
-        s.scorecard.score
-    );
+    let _ = writeln!(out, "\n  {}", bands_line(s));
     if let Some(o) = s.sla_outcome {
         let text = match o {
             Verdict::Pass => paint("all SLA rules pass", "32"),
@@ -190,16 +194,6 @@ pub fn markdown(s: &Summary) -> String {
             threshold(r)
         );
     }
-    let b = &s.bands;
-    let _ = writeln!(
-        out,
-        "\nPredicted satisfaction {:.1}%; orders lost to slow answers {:.0} of {:.0} ({:.1}%), revenue lost {:.0}; KPI scorecard {:.1}/100.",
-        b.satisfaction * 100.0,
-        b.orders_lost,
-        b.instant_orders,
-        b.loss_share * 100.0,
-        b.revenue_lost,
-        s.scorecard.score
-    );
+    let _ = writeln!(out, "\n{}.", bands_line(s));
     out
 }
