@@ -87,7 +87,12 @@ fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     }
     if !a.quiet && !json_to_stdout {
         print(out, &terminal::summary(&summary))?;
-        if !summary.sla.is_empty() {
+        if !summary.sla.is_empty() && summary.replications < 2 {
+            print(
+                out,
+                "\n  the profile has SLA rules: one replication gives no interval; `peakdesk check` (or --replications N) gives verdicts\n",
+            )?;
+        } else if !summary.sla.is_empty() {
             let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
                 || !std::io::IsTerminal::is_terminal(&std::io::stdout());
             print(out, &report::verdicts::table(&summary, plain))?;

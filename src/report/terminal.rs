@@ -149,21 +149,29 @@ pub fn summary(s: &Summary) -> String {
             params.join(", ")
         );
     }
+    // The worst interval: the lowest share answered within the first
+    // threshold (p90 alone hides a human queue behind fast bot answers).
+    let share = |i: &crate::metrics::summary::IntervalSummary| {
+        i.answered_within.values().next().copied().flatten()
+    };
     if let Some(worst) = s
         .intervals
         .iter()
-        .filter(|i| i.answered > 0)
-        .max_by(|a, b| {
-            a.first_response_s
-                .p90
-                .unwrap_or(0.0)
-                .total_cmp(&b.first_response_s.p90.unwrap_or(0.0))
-        })
+        .filter(|i| share(i).is_some())
+        .min_by(|a, b| share(a).unwrap_or(1.0).total_cmp(&share(b).unwrap_or(1.0)))
     {
+        let label = s
+            .metrics
+            .answered_within
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n  slowest interval: {} (p90 first response {}, {} arrived, {} abandoned)",
+            "\n  worst interval: {} ({} answered within {label}, p90 first response {}, {} arrived, {} abandoned)",
             worst.start,
+            pct(share(worst)),
             secs(worst.first_response_s.p90),
             thousands(worst.arrived),
             thousands(worst.abandoned)
