@@ -361,3 +361,38 @@ fn bad_calibration_files_are_named_with_their_line() {
         "has 1 duration(s)",
     );
 }
+
+#[test]
+fn standby_agents_log_in_when_the_queue_passes_its_threshold() {
+    let s = run(&[
+        "bot.enabled=false",
+        "agents.groups[0].staff=20",
+        "agents.groups[0].standby={ agents = 15, when_queue_over = 30, login = \"10m\", stay = \"1h\" }",
+    ]);
+    let staffed: Vec<f64> = s
+        .intervals
+        .iter()
+        .map(|r| r.groups["service"].staffed.unwrap())
+        .collect();
+    // The queue passes 30 within minutes; the standby agents arrive 10
+    // minutes after the call, so the first half hour averages at most
+    // 20 + 15 x 20/30 = 30 agents.
+    assert!(
+        staffed[0] > 20.0 && staffed[0] <= 30.0 + 1e-9,
+        "{:?}",
+        &staffed[..2]
+    );
+    assert!(staffed.iter().all(|x| *x <= 35.0 + 1e-9), "{staffed:?}");
+    assert!(
+        staffed.iter().any(|x| (*x - 35.0).abs() < 1e-9),
+        "a full interval with all 35: {staffed:?}"
+    );
+    let without = run(&["bot.enabled=false", "agents.groups[0].staff=20"]);
+    // 35 agents part of the time instead of 20 all the time: fewer give up.
+    assert!(
+        s.counts.abandoned * 10 < without.counts.abandoned * 8,
+        "{} vs {}",
+        s.counts.abandoned,
+        without.counts.abandoned
+    );
+}
