@@ -36,6 +36,45 @@ pub enum Command {
     Check(CheckArgs),
     /// Compare two summaries: what got worse, by how much, beyond the noise (exit 1 on a regression).
     Compare(CompareArgs),
+    /// Run a grid of variations of a profile with the same seeds and compare the points.
+    Sweep(SweepArgs),
+}
+
+/// `peakdesk sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The profile and overrides applied to every point.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// PATH=VALUES: a list (`0.6,0.7,0.8`) or a range (`0.6:0.9:0.1`); several
+    /// make a grid (the first varies slowest).
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Scale every group's headcount: a list or range of factors (on top of
+    /// the profile's staffing multiplier).
+    #[arg(long, value_name = "FACTORS")]
+    pub scale_staff: Option<String>,
+    /// Replications per point (the same seeds at every point).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub replications: u32,
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0: one per core); points run in parallel.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Write the points as CSV (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the points as JSON (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the points as a Markdown table (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `peakdesk compare`.

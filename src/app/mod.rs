@@ -3,6 +3,7 @@
 
 pub mod check;
 mod compare;
+mod sweep;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
 use crate::erlang::{self, Pool};
@@ -21,6 +22,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Erlang(a) => erlang_cmd(a, out),
         Command::Check(a) => check::check(a, out),
         Command::Compare(a) => compare::compare(a, out),
+        Command::Sweep(a) => sweep::sweep(a, out),
     }
 }
 

@@ -5,4 +5,5 @@ mod common;
 mod desk;
 mod properties;
 mod sla;
+mod sweep;
 mod theory;

@@ -1,0 +1,335 @@
+//! `peakdesk sweep`: the same profile at every point of a grid of
+//! variations (any `--set` path, and a staffing scale), every point run with
+//! the same seeds (common random numbers) so that differences between points
+//! are the parameters', not the noise's. Points run in parallel and are
+//! reported in grid order whatever the thread count.
+
+use super::print;
+use crate::cli::SweepArgs;
+use crate::metrics::{Summary, summary};
+use crate::profile::{self, Scenario};
+use crate::report;
+use crate::sla::Verdict;
+use crate::{Error, ExitCode};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write;
+
+/// One point of the grid and what it gave.
+#[derive(Debug, Serialize)]
+pub struct Point {
+    /// The overrides that make the point, `path=value`.
+    pub set: Vec<String>,
+    /// Conversations that reached the desk (all replications).
+    pub arrived: u64,
+    /// Share who gave up (before any answer or waiting for a human).
+    pub abandonment: Option<f64>,
+    /// Mean wait to first response or abandonment, seconds.
+    pub wait_mean_s: Option<f64>,
+    /// First response percentiles, seconds.
+    pub first_response_p50_s: Option<f64>,
+    /// 90th percentile.
+    pub first_response_p90_s: Option<f64>,
+    /// 99th percentile.
+    pub first_response_p99_s: Option<f64>,
+    /// Share answered within each threshold.
+    pub answered_within: indexmap::IndexMap<String, Option<f64>>,
+    /// Share of the instant-answer desk's orders lost.
+    pub orders_lost_share: f64,
+    /// Revenue lost per run of the horizon.
+    pub revenue_lost: f64,
+    /// The SLA outcome (`null` without rules).
+    pub sla: Option<Verdict>,
+    /// Rules that failed.
+    pub failed_rules: Vec<String>,
+}
+
+/// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`.
+pub fn values(spec: &str) -> Result<Vec<String>, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    if parts.len() == 3 {
+        let nums: Result<Vec<f64>, _> = parts.iter().map(|p| p.trim().parse::<f64>()).collect();
+        let Ok(n) = nums else {
+            return Err(format!(
+                "'{spec}' is not a range (expected FROM:TO:STEP, numbers)"
+            ));
+        };
+        let (from, to, step) = (n[0], n[1], n[2]);
+        if step.is_nan() || step <= 0.0 || to < from {
+            return Err(format!(
+                "'{spec}' is an empty range (expected FROM <= TO and STEP > 0)"
+            ));
+        }
+        let count = ((to - from) / step + 1e-9).floor() as usize + 1;
+        if count > 10_000 {
+            return Err(format!("'{spec}' has {count} values (at most 10,000)"));
+        }
+        // Round to the step's decimals so 0.1 steps print as 0.7, not 0.7000000000000001.
+        let decimals = parts[2]
+            .trim()
+            .split('.')
+            .nth(1)
+            .map_or(0, str::len)
+            .max(parts[0].trim().split('.').nth(1).map_or(0, str::len));
+        return Ok((0..count)
+            .map(|i| format!("{:.*}", decimals, from + i as f64 * step))
+            .collect());
+    }
+    let list: Vec<String> = spec
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if list.is_empty() {
+        return Err(format!(
+            "'{spec}' has no values (expected a list such as 0.6,0.7 or a range such as 0.6:0.9:0.1)"
+        ));
+    }
+    Ok(list)
+}
+
+/// The grid: every combination of the variations, first varying slowest.
+fn grid(axes: &[(String, Vec<String>)]) -> Vec<Vec<String>> {
+    axes.iter().fold(vec![Vec::new()], |acc, (path, vals)| {
+        acc.into_iter()
+            .flat_map(|prefix| {
+                vals.iter().map(move |v| {
+                    let mut p = prefix.clone();
+                    p.push(format!("{path}={v}"));
+                    p
+                })
+            })
+            .collect()
+    })
+}
+
+/// The profile's own staffing multiplier (1 when unset), for `--scale-staff`.
+fn base_multiplier(a: &SweepArgs) -> Result<f64, Error> {
+    let text = std::fs::read_to_string(&a.profile.profile).unwrap_or_default();
+    let tree: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Table(Default::default()));
+    let from_sets = a
+        .profile
+        .set
+        .iter()
+        .rev()
+        .find_map(|s| s.strip_prefix("agents.staffing_multiplier="))
+        .and_then(|v| v.parse().ok());
+    Ok(from_sets
+        .or_else(|| {
+            tree.get("agents")
+                .and_then(|g| g.get("staffing_multiplier"))
+                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+        })
+        .unwrap_or(1.0))
+}
+
+/// Runs `peakdesk sweep`.
+pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    for path in [&a.csv, &a.json, &a.markdown].into_iter().flatten() {
+        report::check_writable(path)?;
+    }
+    let mut axes = Vec::new();
+    for v in &a.vary {
+        let (path, spec) = v.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--vary {v}: expected PATH=VALUES (e.g. questions.product.bot=0.6:0.9:0.1)"
+            ))
+        })?;
+        axes.push((
+            path.trim().to_string(),
+            values(spec).map_err(|m| Error::Usage(format!("--vary {v}: {m}")))?,
+        ));
+    }
+    if let Some(spec) = &a.scale_staff {
+        let base = base_multiplier(&a)?;
+        let factors =
+            values(spec).map_err(|m| Error::Usage(format!("--scale-staff {spec}: {m}")))?;
+        let mut scaled = Vec::new();
+        for f in factors {
+            let x: f64 = f.parse().map_err(|_| {
+                Error::Usage(format!("--scale-staff {spec}: '{f}' is not a factor"))
+            })?;
+            scaled.push(format!("{}", (base * x * 1e9).round() / 1e9));
+        }
+        axes.push(("agents.staffing_multiplier".into(), scaled));
+    }
+    if axes.is_empty() {
+        return Err(Error::Usage(
+            "nothing to sweep (give --vary PATH=VALUES or --scale-staff FACTORS)".into(),
+        ));
+    }
+    let points = grid(&axes);
+    // Validate every point before running any.
+    let scenarios: Vec<Scenario> = points
+        .iter()
+        .map(|set| {
+            let mut sets = a.profile.set.clone();
+            sets.extend(set.iter().cloned());
+            let mut sc = profile::load(&a.profile.profile, &sets)?;
+            if let Some(seed) = a.seed {
+                sc.seed = seed;
+            }
+            Ok(sc)
+        })
+        .collect::<Result<_, profile::ProfileError>>()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads)
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let summaries: Vec<Summary> = pool
+        .install(|| {
+            scenarios
+                .par_iter()
+                .map(|sc| {
+                    super::check::run(sc, &sc.rules, Some(a.replications), a.replications, 1)
+                        .map(|agg| summary::build(sc, &agg, 0.0, 1))
+                })
+                .collect::<Result<_, String>>()
+        })
+        .map_err(Error::Runtime)?;
+    let rows: Vec<Point> = points
+        .iter()
+        .zip(&summaries)
+        .map(|(set, s)| point(set, s))
+        .collect();
+    if let Some(p) = &a.json {
+        report::write_json(p, &rows, out)?;
+    }
+    if let Some(p) = &a.csv {
+        let text = csv(&rows).map_err(Error::Runtime)?;
+        report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
+    }
+    if let Some(p) = &a.markdown {
+        let text = markdown(&rows);
+        report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
+    }
+    let to_stdout = [&a.csv, &a.json, &a.markdown]
+        .into_iter()
+        .flatten()
+        .any(|p| p.as_os_str() == "-");
+    if !a.quiet && !to_stdout {
+        print(
+            out,
+            &format!(
+                "peakdesk sweep: {} points x {} replications, the same seeds at every point\n\n{}",
+                rows.len(),
+                a.replications,
+                markdown(&rows)
+            ),
+        )?;
+    }
+    Ok(ExitCode::Pass)
+}
+
+fn point(set: &[String], s: &Summary) -> Point {
+    let t = s
+        .replication_tallies
+        .iter()
+        .fold(crate::metrics::Tally::default(), |mut acc, t| {
+            acc.add(t);
+            acc
+        });
+    let m = &s.metrics;
+    Point {
+        set: set.to_vec(),
+        arrived: s.counts.arrived,
+        abandonment: (t.arrived > 0)
+            .then(|| (t.abandoned + t.abandoned_after_response) as f64 / t.arrived as f64),
+        wait_mean_s: m.wait_mean_s.value,
+        first_response_p50_s: m.first_response_s.p50,
+        first_response_p90_s: m.first_response_s.p90,
+        first_response_p99_s: m.first_response_s.p99,
+        answered_within: m
+            .answered_within
+            .iter()
+            .map(|(k, e)| (k.clone(), e.value))
+            .collect(),
+        orders_lost_share: s.bands.loss_share,
+        revenue_lost: s.bands.revenue_lost,
+        sla: s.sla_outcome,
+        failed_rules: s
+            .sla
+            .iter()
+            .filter(|r| r.verdict == Verdict::Fail)
+            .map(|r| r.rule.name.clone())
+            .collect(),
+    }
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| format!("{x:.6}"))
+}
+
+fn csv(rows: &[Point]) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let within: Vec<String> = rows
+        .first()
+        .map(|r| r.answered_within.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut header = vec![
+        "point".to_string(),
+        "arrived".into(),
+        "abandonment".into(),
+        "wait_mean_s".into(),
+        "first_response_p50_s".into(),
+        "first_response_p90_s".into(),
+        "first_response_p99_s".into(),
+    ];
+    header.extend(within.iter().map(|k| format!("answered_within_{k}")));
+    header.extend([
+        "orders_lost_share".into(),
+        "revenue_lost".into(),
+        "sla".into(),
+        "failed_rules".into(),
+    ]);
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for r in rows {
+        let mut rec = vec![
+            r.set.join(" "),
+            r.arrived.to_string(),
+            cell(r.abandonment),
+            cell(r.wait_mean_s),
+            cell(r.first_response_p50_s),
+            cell(r.first_response_p90_s),
+            cell(r.first_response_p99_s),
+        ];
+        rec.extend(r.answered_within.values().map(|v| cell(*v)));
+        rec.extend([
+            format!("{:.6}", r.orders_lost_share),
+            format!("{:.2}", r.revenue_lost),
+            r.sla
+                .map_or(String::new(), |v| format!("{v:?}").to_lowercase()),
+            r.failed_rules.join("; "),
+        ]);
+        w.write_record(&rec).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+fn markdown(rows: &[Point]) -> String {
+    let mut out = String::from(
+        "| point | abandonment | mean wait | first p90 | orders lost | revenue lost | SLA |\n|---|---|---|---|---|---|---|\n",
+    );
+    let pct = |v: Option<f64>| v.map_or("-".into(), |x| format!("{:.2}%", x * 100.0));
+    let secs = |v: Option<f64>| v.map_or("-".into(), |x| format!("{x:.1} s"));
+    for r in rows {
+        let sla = match r.sla {
+            None => "-".to_string(),
+            Some(Verdict::Pass) => "pass".into(),
+            Some(Verdict::Fail) => format!("fail: {}", r.failed_rules.join("; ")),
+            Some(Verdict::Inconclusive) => "inconclusive".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.0} | {sla} |",
+            r.set.join(" "),
+            pct(r.abandonment),
+            secs(r.wait_mean_s),
+            secs(r.first_response_p90_s),
+            pct(Some(r.orders_lost_share)),
+            r.revenue_lost
+        );
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! `peakdesk sweep`: points in grid order with the same seeds, monotone
+//! where they must be, identical on any thread count, and clear errors.
+
+use crate::common::peakdesk;
+use predicates::prelude::*;
+
+const DESK: &str = "tests/integration/sla-desk.toml";
+
+fn sweep_json(args: &[&str]) -> serde_json::Value {
+    let out = peakdesk()
+        .args(["sweep", DESK, "--json", "-"])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn more_agents_never_worsen_the_mean_wait_across_a_sweep() {
+    // Nobody gives up, one queue, the same shoppers at every point:
+    // first-come-first-served with more agents delays nobody.
+    let v = sweep_json(&[
+        "--set",
+        "shoppers.patience=\"none\"",
+        "--vary",
+        "agents.groups[0].staff=12:16:1",
+        "--replications",
+        "3",
+    ]);
+    let points = v.as_array().unwrap();
+    assert_eq!(points.len(), 5);
+    assert_eq!(points[0]["set"][0], "agents.groups[0].staff=12");
+    let waits: Vec<f64> = points
+        .iter()
+        .map(|p| p["wait_mean_s"].as_f64().unwrap())
+        .collect();
+    assert!(waits.windows(2).all(|w| w[1] <= w[0]), "{waits:?}");
+    assert!(
+        waits[0] > 2.0 * waits[4],
+        "the sweep spans a real change: {waits:?}"
+    );
+}
+
+#[test]
+fn a_grid_runs_in_order_and_the_same_on_one_or_two_threads() {
+    let args = [
+        "--vary",
+        "agents.groups[0].staff=12,14",
+        "--scale-staff",
+        "0.9:1.1:0.1",
+        "--replications",
+        "2",
+    ];
+    let one = sweep_json(&[&args[..], &["--threads", "1"]].concat());
+    let two = sweep_json(&[&args[..], &["--threads", "2"]].concat());
+    assert_eq!(one, two);
+    let sets: Vec<String> = one
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["set"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        sets[0],
+        "agents.groups[0].staff=12 agents.staffing_multiplier=0.9"
+    );
+    assert_eq!(
+        sets[5],
+        "agents.groups[0].staff=14 agents.staffing_multiplier=1.1"
+    );
+    assert_eq!(sets.len(), 6);
+}
+
+#[test]
+fn bad_sweeps_exit_2_with_the_reason() {
+    peakdesk()
+        .args(["sweep", DESK, "--vary", "agents.grups[0].staff=1,2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'agents' has no list 'grups' to index",
+        ));
+    peakdesk()
+        .args(["sweep", DESK, "--vary", "agents.staffing_multiplyer=1,2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `staffing_multiplier`?",
+        ));
+    peakdesk()
+        .args(["sweep", DESK, "--vary", "agents.groups[0].staff=5:1:1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is an empty range"));
+    peakdesk()
+        .args(["sweep", DESK, "--vary", "agents.groups[0].staff"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected PATH=VALUES"));
+    peakdesk()
+        .args(["sweep", DESK])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to sweep"));
+}
