@@ -19,6 +19,7 @@ pub mod dist;
 pub mod engine;
 pub mod erlang;
 pub mod metrics;
+pub mod plan;
 pub mod profile;
 pub mod report;
 pub mod sla;

@@ -43,6 +43,22 @@ pub struct Point {
     pub sla: Option<Verdict>,
     /// Rules that failed.
     pub failed_rules: Vec<String>,
+    /// Cost per day (`null` without `[costs]`).
+    pub cost_per_day: Option<f64>,
+    /// Cost per conversation.
+    pub cost_per_conversation: Option<f64>,
+    /// On the cost/loss frontier: no other point is cheaper and loses less.
+    pub on_frontier: bool,
+}
+
+/// The sweep's JSON.
+#[derive(Debug, Serialize)]
+struct SweepReport<'a> {
+    points: &'a [Point],
+    /// Index of the cheapest point whose SLA passes.
+    cheapest_passing: Option<usize>,
+    /// Indices of the cost/loss frontier.
+    frontier: Vec<usize>,
 }
 
 /// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`.
@@ -188,13 +204,45 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 .collect::<Result<_, String>>()
         })
         .map_err(Error::Runtime)?;
-    let rows: Vec<Point> = points
+    let mut rows: Vec<Point> = points
         .iter()
         .zip(&summaries)
         .map(|(set, s)| point(set, s))
         .collect();
+    let costed: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].cost_per_day.is_some())
+        .collect();
+    let pairs: Vec<(f64, f64)> = costed
+        .iter()
+        .map(|&i| (rows[i].cost_per_day.unwrap_or(0.0), rows[i].revenue_lost))
+        .collect();
+    let frontier: Vec<usize> = crate::plan::costs::frontier(&pairs)
+        .into_iter()
+        .map(|k| costed[k])
+        .collect();
+    for &i in &frontier {
+        rows[i].on_frontier = true;
+    }
+    let cheapest_passing = costed
+        .iter()
+        .copied()
+        .filter(|&i| rows[i].sla == Some(Verdict::Pass))
+        .min_by(|&i, &j| {
+            rows[i]
+                .cost_per_day
+                .unwrap_or(f64::MAX)
+                .total_cmp(&rows[j].cost_per_day.unwrap_or(f64::MAX))
+        });
     if let Some(p) = &a.json {
-        report::write_json(p, &rows, out)?;
+        report::write_json(
+            p,
+            &SweepReport {
+                points: &rows,
+                cheapest_passing,
+                frontier: frontier.clone(),
+            },
+            out,
+        )?;
     }
     if let Some(p) = &a.csv {
         let text = csv(&rows).map_err(Error::Runtime)?;
@@ -209,15 +257,21 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .flatten()
         .any(|p| p.as_os_str() == "-");
     if !a.quiet && !to_stdout {
-        print(
-            out,
-            &format!(
-                "peakdesk sweep: {} points x {} replications, the same seeds at every point\n\n{}",
-                rows.len(),
-                a.replications,
-                markdown(&rows)
+        let cheapest = match cheapest_passing {
+            Some(i) => format!(
+                "cheapest point that passes every rule: {} ({:.0} a day)",
+                rows[i].set.join(" "),
+                rows[i].cost_per_day.unwrap_or(0.0)
             ),
-        )?;
+            None if costed.is_empty() => "no [costs] in the profile, so no cheapest point".into(),
+            None => "no point passes every rule".into(),
+        };
+        let head = format!(
+            "peakdesk sweep: {} points x {} replications, the same seeds at every point",
+            rows.len(),
+            a.replications
+        );
+        print(out, &format!("{head}\n\n{}\n{cheapest}\n", markdown(&rows)))?;
     }
     Ok(ExitCode::Pass)
 }
@@ -254,6 +308,9 @@ fn point(set: &[String], s: &Summary) -> Point {
             .filter(|r| r.verdict == Verdict::Fail)
             .map(|r| r.rule.name.clone())
             .collect(),
+        cost_per_day: s.cost.as_ref().map(|c| c.per_day),
+        cost_per_conversation: s.cost.as_ref().and_then(|c| c.per_conversation),
+        on_frontier: false,
     }
 }
 
@@ -267,22 +324,31 @@ fn csv(rows: &[Point]) -> Result<String, String> {
         .first()
         .map(|r| r.answered_within.keys().cloned().collect())
         .unwrap_or_default();
-    let mut header = vec![
-        "point".to_string(),
-        "arrived".into(),
-        "abandonment".into(),
-        "wait_mean_s".into(),
-        "first_response_p50_s".into(),
-        "first_response_p90_s".into(),
-        "first_response_p99_s".into(),
-    ];
+    let mut header: Vec<String> = [
+        "point",
+        "arrived",
+        "abandonment",
+        "wait_mean_s",
+        "first_response_p50_s",
+        "first_response_p90_s",
+        "first_response_p99_s",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     header.extend(within.iter().map(|k| format!("answered_within_{k}")));
-    header.extend([
-        "orders_lost_share".into(),
-        "revenue_lost".into(),
-        "sla".into(),
-        "failed_rules".into(),
-    ]);
+    header.extend(
+        [
+            "orders_lost_share",
+            "revenue_lost",
+            "cost_per_day",
+            "cost_per_conversation",
+            "on_frontier",
+            "sla",
+            "failed_rules",
+        ]
+        .map(String::from),
+    );
     w.write_record(&header).map_err(|e| e.to_string())?;
     for r in rows {
         let mut rec = vec![
@@ -298,6 +364,9 @@ fn csv(rows: &[Point]) -> Result<String, String> {
         rec.extend([
             format!("{:.6}", r.orders_lost_share),
             format!("{:.2}", r.revenue_lost),
+            cell(r.cost_per_day),
+            cell(r.cost_per_conversation),
+            r.on_frontier.to_string(),
             r.sla
                 .map_or(String::new(), |v| format!("{v:?}").to_lowercase()),
             r.failed_rules.join("; "),
@@ -309,7 +378,7 @@ fn csv(rows: &[Point]) -> Result<String, String> {
 
 fn markdown(rows: &[Point]) -> String {
     let mut out = String::from(
-        "| point | abandonment | mean wait | first p90 | orders lost | revenue lost | SLA |\n|---|---|---|---|---|---|---|\n",
+        "| point | abandonment | mean wait | first p90 | orders lost | revenue lost | cost/day | frontier | SLA |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     let pct = |v: Option<f64>| v.map_or("-".into(), |x| format!("{:.2}%", x * 100.0));
     let secs = |v: Option<f64>| v.map_or("-".into(), |x| format!("{x:.1} s"));
@@ -320,9 +389,11 @@ fn markdown(rows: &[Point]) -> String {
             Some(Verdict::Fail) => format!("fail: {}", r.failed_rules.join("; ")),
             Some(Verdict::Inconclusive) => "inconclusive".into(),
         };
+        let cost = r.cost_per_day.map_or("-".into(), |c| format!("{c:.0}"));
+        let front = if r.on_frontier { "*" } else { "" };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {sla} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {cost} | {front} | {sla} |",
             r.set.join(" "),
             pct(r.abandonment),
             secs(r.wait_mean_s),

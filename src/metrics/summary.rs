@@ -256,6 +256,8 @@ pub struct Summary {
     pub bands: crate::sla::report::BandReport,
     /// The seeds' KPI scorecard.
     pub scorecard: crate::sla::report::Scorecard,
+    /// What the run cost (`null` without `[costs]`).
+    pub cost: Option<crate::plan::costs::CostReport>,
     /// Each SLA rule's value, interval and verdict (empty without rules).
     pub sla: Vec<crate::sla::RuleResult>,
     /// The overall verdict: fail if an error rule failed, inconclusive if
@@ -398,6 +400,7 @@ pub fn build_with(
         breakdowns: breakdowns(scenario, agg, &labels),
         bands,
         scorecard,
+        cost: crate::plan::costs::report(scenario, agg),
         sla_outcome: (!sla.is_empty()).then_some(outcome),
         sla,
         intervals: intervals(scenario, agg, &labels),

@@ -37,6 +37,32 @@ pub struct RawProfile {
     pub bands: Option<RawBands>,
     pub kpi: Option<RawKpi>,
     pub sla: Option<RawSla>,
+    pub costs: Option<RawCosts>,
+}
+
+/// `[costs]`: what the desk costs to run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCosts {
+    pub currency: Option<String>,
+    pub agent_hour: Option<RawAgentHour>,
+    pub bot: Option<RawBotCost>,
+}
+
+/// Agent cost per hour: one number, or one per group name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawAgentHour {
+    All(f64),
+    ByGroup(IndexMap<String, f64>),
+}
+
+/// The bot's cost.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBotCost {
+    pub per_conversation: Option<f64>,
+    pub per_month: Option<f64>,
 }
 
 /// `[bands]`: satisfaction bands on the response time.

@@ -82,6 +82,8 @@ pub struct Scenario {
     pub rules: Vec<crate::sla::Rule>,
     /// Scorecard weights of [`KPIS`], adding up to 1.
     pub kpi_weights: [f64; 5],
+    /// What the desk costs, if the profile says.
+    pub costs: Option<Costs>,
 }
 
 /// How conversations arrive.
@@ -261,6 +263,10 @@ pub fn scenario(
         },
     };
     let d = desk(&raw, patience)?;
+    let costs = match &raw.costs {
+        None => None,
+        Some(c) => Some(costs(c, &d.groups)?),
+    };
     let mut kpi_weights = [0.30, 0.20, 0.20, 0.15, 0.15];
     if let Some(kpi) = &raw.kpi {
         kpi_weights = [0.0; 5];
@@ -326,6 +332,7 @@ pub fn scenario(
         sla: raw.sla.clone(),
         rules: Vec::new(),
         kpi_weights,
+        costs,
     })
 }
 
@@ -449,6 +456,66 @@ fn show_tod(t: SimTime) -> String {
         t / crate::time::HOUR,
         (t % crate::time::HOUR) / MINUTE
     )
+}
+
+/// What running the desk costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    /// Currency label.
+    pub currency: String,
+    /// Cost of one agent-hour on shift, by group.
+    pub agent_hour: Vec<f64>,
+    /// Bot cost per conversation it takes.
+    pub bot_per_conversation: f64,
+    /// Bot cost per month (30 days), spread over the horizon.
+    pub bot_per_month: f64,
+}
+
+fn costs(c: &super::raw::RawCosts, groups: &[GroupPlan]) -> Result<Costs, Invalid> {
+    let money = |key: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            Err(invalid(key, format!("{v} is not an amount >= 0")))
+        }
+    };
+    let agent_hour = match &c.agent_hour {
+        None => vec![0.0; groups.len()],
+        Some(super::raw::RawAgentHour::All(v)) => {
+            vec![money("costs.agent_hour", *v)?; groups.len()]
+        }
+        Some(super::raw::RawAgentHour::ByGroup(map)) => {
+            let mut out = vec![0.0; groups.len()];
+            for (name, v) in map {
+                let key = format!("costs.agent_hour.{name}");
+                let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                let g = names.iter().position(|n| n == name).ok_or_else(|| {
+                    invalid(
+                        &key,
+                        format!(
+                            "'{name}' is not a group (expected one of: {})",
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+                out[g] = money(&key, *v)?;
+            }
+            out
+        }
+    };
+    let bot = c.bot.as_ref();
+    Ok(Costs {
+        currency: c.currency.clone().unwrap_or_else(|| "CNY".into()),
+        agent_hour,
+        bot_per_conversation: money(
+            "costs.bot.per_conversation",
+            bot.and_then(|b| b.per_conversation).unwrap_or(0.0),
+        )?,
+        bot_per_month: money(
+            "costs.bot.per_month",
+            bot.and_then(|b| b.per_month).unwrap_or(0.0),
+        )?,
+    })
 }
 
 /// Checks a `staff` value: a constant, or steps in time order.

@@ -30,7 +30,7 @@ fn more_agents_never_worsen_the_mean_wait_across_a_sweep() {
         "--replications",
         "3",
     ]);
-    let points = v.as_array().unwrap();
+    let points = v["points"].as_array().unwrap();
     assert_eq!(points.len(), 5);
     assert_eq!(points[0]["set"][0], "agents.groups[0].staff=12");
     let waits: Vec<f64> = points
@@ -57,7 +57,7 @@ fn a_grid_runs_in_order_and_the_same_on_one_or_two_threads() {
     let one = sweep_json(&[&args[..], &["--threads", "1"]].concat());
     let two = sweep_json(&[&args[..], &["--threads", "2"]].concat());
     assert_eq!(one, two);
-    let sets: Vec<String> = one
+    let sets: Vec<String> = one["points"]
         .as_array()
         .unwrap()
         .iter()
@@ -113,4 +113,40 @@ fn bad_sweeps_exit_2_with_the_reason() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("nothing to sweep"));
+}
+
+#[test]
+fn costs_give_the_cheapest_passing_point_and_the_frontier() {
+    let costs = "costs={ agent_hour = 40, currency = \"CNY\" }";
+    let buyers = "segments={ all = { share = 1.0, patience = { exponential = \"10m\" }, conversion = 0.1, order_value = 100 } }";
+    let v = sweep_json(&[
+        "--set",
+        costs,
+        "--set",
+        buyers,
+        "--set",
+        "sla={ presets = [\"tmall\"] }",
+        "--vary",
+        "agents.groups[0].staff=10,12,14,16,18",
+        "--replications",
+        "4",
+    ]);
+    let points = v["points"].as_array().unwrap();
+    let cost: Vec<f64> = points
+        .iter()
+        .map(|p| p["cost_per_day"].as_f64().unwrap())
+        .collect();
+    // 10 agents for 3.5 counted hours of a 4-hour day at 40 an hour, per day.
+    assert!((cost[0] - 10.0 * 40.0 * 24.0).abs() < 1e-6, "{cost:?}");
+    assert!(cost.windows(2).all(|w| w[1] > w[0]));
+    let passing: Vec<usize> = (0..points.len())
+        .filter(|&i| points[i]["sla"] == "pass")
+        .collect();
+    assert!(
+        !passing.is_empty() && passing[0] > 0,
+        "the short desk fails: {passing:?}"
+    );
+    assert_eq!(v["cheapest_passing"], passing[0]);
+    // More agents cost more and lose less here: every point is on the frontier.
+    assert_eq!(v["frontier"].as_array().unwrap().len(), points.len());
 }
