@@ -18,3 +18,6 @@ run double11 profiles/double11.toml --replications 5
 run double11-100pct-staff profiles/double11.toml --replications 5 --set agents.staffing_multiplier=1.0
 "$pd" check profiles/double11.toml --quiet --json results/double11-check.json --junit results/double11-check.xml --markdown results/double11-check.md || true
 echo "results/double11-check.{json,xml,md}"
+"$pd" sweep profiles/double11.toml --quiet --vary questions.order_status.bot=0.7:0.9:0.1 --vary questions.promotion.bot=0.75,0.85 \
+    --scale-staff 0.8:1.0:0.1 --replications 3 --markdown results/double11-sweep.md --csv results/double11-sweep.csv --json results/double11-sweep.json
+echo "results/double11-sweep.{md,csv,json}"
