@@ -160,13 +160,7 @@ pub fn summary(s: &Summary) -> String {
         .filter(|i| share(i).is_some())
         .min_by(|a, b| share(a).unwrap_or(1.0).total_cmp(&share(b).unwrap_or(1.0)))
     {
-        let label = s
-            .metrics
-            .answered_within
-            .keys()
-            .next()
-            .cloned()
-            .unwrap_or_default();
+        let label = first_threshold(s);
         let _ = writeln!(
             out,
             "\n  worst interval: {} ({} answered within {label}, p90 first response {}, {} arrived, {} abandoned)",
@@ -178,6 +172,16 @@ pub fn summary(s: &Summary) -> String {
         );
     }
     out
+}
+
+/// The label of the first answered-within threshold (`"10s"`).
+fn first_threshold(s: &Summary) -> String {
+    s.metrics
+        .answered_within
+        .keys()
+        .next()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// One line per segment, question, channel, tier and group, when the
@@ -193,13 +197,7 @@ fn breakdown_table(out: &mut String, s: &Summary) {
     if dims.iter().all(|(_, d)| d.len() < 2) && b.group.len() < 2 {
         return;
     }
-    let first_label = s
-        .metrics
-        .answered_within
-        .keys()
-        .next()
-        .cloned()
-        .unwrap_or_default();
+    let first_label = first_threshold(s);
     let _ = writeln!(
         out,
         "\n  {:<22} {:>9} {:>8} {:>10} {:>10} {:>9}",
