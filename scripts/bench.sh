@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 cargo build --release --locked -q
 echo "== engine throughput"
 cargo bench --locked --bench engine 2>&1 | grep -E "engine/|time:|thrpt:"
+echo "== a 40-point sweep (marketplace-day, 2 replications a point) on 1 and 2 threads"
+for t in 1 2; do
+    /usr/bin/time -f "  --threads $t: %e s wall" target/release/peakdesk sweep profiles/marketplace-day.toml \
+        --vary 'agents.groups[0].concurrency=1:4:1' --scale-staff 0.55:1.0:0.05 --replications 2 --threads $t --quiet --json /dev/null
+done
 echo "== peak memory (max RSS) and wall time, erlang-a-bigsale"
 p=profiles/reference/erlang-a-bigsale.toml
 for args in "horizon=6d" "horizon=60d" "horizon=60d --set interval=150m"; do

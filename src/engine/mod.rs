@@ -181,18 +181,29 @@ pub fn run_evaluated(
     threads: usize,
     evaluate: &(dyn Fn(&Replication) -> Vec<f64> + Sync),
 ) -> Result<Aggregate, String> {
+    let one = |acc: Aggregate, r: u32| {
+        let rep = run_replication(scenario, r);
+        let values = evaluate(&rep);
+        acc.absorb(r, rep, values)
+    };
+    // One thread: run here, without a pool (sweeps run many such calls in
+    // parallel). All cores: the global pool. Otherwise a pool of that size.
+    if threads == 1 {
+        return Ok(range.fold(Aggregate::default(), one));
+    }
+    let work = || {
+        range
+            .clone()
+            .into_par_iter()
+            .fold(Aggregate::default, one)
+            .reduce(Aggregate::default, Aggregate::merge)
+    };
+    if threads == 0 {
+        return Ok(work());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    Ok(pool.install(|| {
-        range
-            .into_par_iter()
-            .fold(Aggregate::default, |acc, r| {
-                let rep = run_replication(scenario, r);
-                let values = evaluate(&rep);
-                acc.absorb(r, rep, values)
-            })
-            .reduce(Aggregate::default, Aggregate::merge)
-    }))
+    Ok(pool.install(work))
 }
