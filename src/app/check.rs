@@ -138,8 +138,7 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .flatten()
         .any(|p| p.as_os_str() == "-");
     if !a.quiet && !to_stdout {
-        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-            || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let plain = report::verdicts::plain_output();
         print(
             out,
             &format!("peakdesk check: {} ({})", s.profile, s.source),

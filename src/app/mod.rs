@@ -95,8 +95,7 @@ fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 "\n  the profile has SLA rules: one replication gives no interval; `peakdesk check` (or --replications N) gives verdicts\n",
             )?;
         } else if !summary.sla.is_empty() {
-            let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let plain = report::verdicts::plain_output();
             print(out, &report::verdicts::table(&summary, plain))?;
         }
     }

@@ -70,6 +70,13 @@ pub fn bands_line(s: &Summary) -> String {
     )
 }
 
+/// Whether the terminal gets plain text: `NO_COLOR` is set, or standard
+/// output is not a terminal.
+pub fn plain_output() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || !std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// The terminal table, with colour unless `plain`.
 pub fn table(s: &Summary, plain: bool) -> String {
     let mut out = String::new();
@@ -93,11 +100,7 @@ pub fn table(s: &Summary, plain: bool) -> String {
             "WARN" => "33",
             _ => "35",
         };
-        let sev = if r.rule.severity == Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
+        let sev = r.rule.severity.name();
         let _ = writeln!(
             out,
             "  {} {:<8} {}: {} ({})",
@@ -181,11 +184,7 @@ pub fn markdown(s: &Summary) -> String {
         let ci = r.ci95.map_or("-".into(), |[lo, hi]| {
             format!("{} .. {}", show(r.rule.metric, lo), show(r.rule.metric, hi))
         });
-        let sev = if r.rule.severity == Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
+        let sev = r.rule.severity.name();
         let _ = writeln!(
             out,
             "| {} | {sev} | {} | {v} | {ci} | {} |",

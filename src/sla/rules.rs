@@ -133,6 +133,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The severity's name in profiles and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// A validated rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
