@@ -315,6 +315,23 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
     }
     let every_interval = r.every_interval.unwrap_or(false);
     if every_interval
+        && metric == Metric::AnsweredWithin
+        && !within.is_some_and(|w| sc.answered_within.contains(&w))
+    {
+        return Err(invalid(
+            k("within"),
+            "per interval, answered_within is counted at the profile's `answered_within` thresholds (add this one there)",
+        ));
+    }
+    if let Scope::Tier(t) = scope
+        && !sc.tiers_in_use().iter().any(|u| *u as usize == t)
+    {
+        return Err(invalid(
+            k("scope.tier"),
+            "no shopper of this profile has that tier (check the questions' and segments' tiers)",
+        ));
+    }
+    if every_interval
         && !matches!(
             metric,
             Metric::AnsweredWithin

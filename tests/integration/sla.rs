@@ -155,6 +155,14 @@ fn bad_rules_get_one_clear_message_and_exit_2() {
             "sla.presets[0]: 'amazon' is not a preset",
         ),
         (
+            "sla={ rules = [{ metric = \"answered_within\", within = \"45s\", min = 0.8, every_interval = true }] }",
+            "sla.rules[0].within: per interval, answered_within is counted at the profile's `answered_within` thresholds",
+        ),
+        (
+            "sla={ rules = [{ metric = \"first_response\", stat = \"p90\", max = \"5s\", scope = { tier = \"urgent\" } }] }",
+            "sla.rules[0].scope.tier: no shopper of this profile has that tier",
+        ),
+        (
             "sla={ rules = [{ metric = \"abandonment\", max = \"30s\" }] }",
             "does not fit this metric (expected a share between 0 and 1)",
         ),
