@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive) and nothing else: flags become
 //! typed values here, and [`crate::app`] turns them into work.
 
+pub use crate::app::shard::Shard;
 use crate::profile::units::{Duration, Rate};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run a grid of variations of a profile with the same seeds and compare the points.
     Sweep(SweepArgs),
+    /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
+    Merge(MergeArgs),
 }
 
 /// `peakdesk sweep`.
@@ -70,6 +73,32 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Write the points as a Markdown table (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only the K-th of N blocks of points x replications and write a
+    /// shard file with --json; `peakdesk merge` combines the N files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+/// `peakdesk merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files written by `simulate --shard` or `sweep --shard`: every
+    /// shard of one run, once each, in any order.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Write the merged result here: what `--json` of the unsplit run writes
+    /// (`-` for stdout).
+    #[arg(long, short, value_name = "OUT")]
+    pub output: PathBuf,
+    /// Also write a merged sweep's points as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Also write a merged sweep's points as a Markdown table.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
     /// Print nothing but errors.
@@ -201,6 +230,10 @@ pub struct SimulateArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only the K-th of N blocks of the replications and write a shard
+    /// file with --json; `peakdesk merge` combines the N files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
 }
 
 /// A service-level target: `80/20s` means 80% of all arrivals answered within 20 s.

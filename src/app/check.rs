@@ -35,6 +35,23 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
     })
 }
 
+/// Runs the replications numbered `range`, each evaluated against `rules`
+/// before it is merged away.
+pub fn run_range(
+    sc: &Scenario,
+    rules: &[sla::Rule],
+    range: std::ops::Range<u32>,
+    threads: usize,
+) -> Result<Aggregate, String> {
+    let evaluate = |rep: &Replication| -> Vec<f64> {
+        rules
+            .iter()
+            .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
+            .collect()
+    };
+    engine::run_evaluated(sc, range, threads, &evaluate)
+}
+
 /// Runs the replications of a check: `fixed` of them, or (`None`) 10 at a
 /// time until every rule is conclusive or `cap` is reached. Replications
 /// are numbered from 0, so a larger run extends a smaller one (common random
@@ -46,13 +63,7 @@ pub fn run(
     cap: u32,
     threads: usize,
 ) -> Result<Aggregate, String> {
-    let evaluate = |rep: &Replication| -> Vec<f64> {
-        rules
-            .iter()
-            .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
-            .collect()
-    };
-    let run = |range: std::ops::Range<u32>| engine::run_evaluated(sc, range, threads, &evaluate);
+    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads);
     if let Some(n) = fixed {
         return run(0..n);
     }

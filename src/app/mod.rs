@@ -3,26 +3,29 @@
 
 pub mod check;
 mod compare;
+mod merge;
+pub mod shard;
+mod simulate;
 mod sweep;
 
-use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs, SimulateArgs};
+use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
 use crate::erlang::{self, Pool};
 use crate::metrics::summary;
 use crate::report::{self, terminal};
 use crate::{Error, ExitCode, profile};
 use serde::Serialize;
 use std::io::Write;
-use std::time::Instant;
 
 /// Runs a parsed command line, writing human output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Simulate(a) => simulate(a, out),
+        Command::Simulate(a) => simulate::simulate(a, out),
         Command::Validate(a) => validate(a, out),
         Command::Erlang(a) => erlang_cmd(a, out),
         Command::Check(a) => check::check(a, out),
         Command::Compare(a) => compare::compare(a, out),
         Command::Sweep(a) => sweep::sweep(a, out),
+        Command::Merge(a) => merge::merge(a, out),
     }
 }
 
@@ -56,49 +59,6 @@ fn validate(a: ProfileArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             agents.join(", ")
         ),
     )?;
-    Ok(ExitCode::Pass)
-}
-
-fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let mut scenario = load(&a.profile)?;
-    if let Some(seed) = a.seed {
-        scenario.seed = seed;
-    }
-    if let Some(path) = &a.json {
-        report::check_writable(path)?;
-    }
-    let started = Instant::now();
-    let reps = check::run(
-        &scenario,
-        &scenario.rules,
-        Some(a.replications),
-        a.replications,
-        a.threads,
-    )
-    .map_err(Error::Runtime)?;
-    let wall = started.elapsed().as_secs_f64();
-    let threads = if a.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        a.threads
-    };
-    let summary = summary::build(&scenario, &reps, wall, threads.min(a.replications as usize));
-    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &a.json {
-        report::write_json(path, &summary, out)?;
-    }
-    if !a.quiet && !json_to_stdout {
-        print(out, &terminal::summary(&summary))?;
-        if !summary.sla.is_empty() && summary.replications < 2 {
-            print(
-                out,
-                "\n  the profile has SLA rules: one replication gives no interval; `peakdesk check` (or --replications N) gives verdicts\n",
-            )?;
-        } else if !summary.sla.is_empty() {
-            let plain = report::verdicts::plain_output();
-            print(out, &report::verdicts::table(&summary, plain))?;
-        }
-    }
     Ok(ExitCode::Pass)
 }
 

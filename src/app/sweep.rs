@@ -5,16 +5,18 @@
 //! reported in grid order whatever the thread count.
 
 use super::print;
+use super::shard::{self, Job};
 use crate::cli::SweepArgs;
-use crate::metrics::{Summary, summary};
+use crate::metrics::{Aggregate, Summary, summary};
 use crate::profile::{self, Scenario};
 use crate::report;
 use crate::sla::Verdict;
 use crate::{Error, ExitCode};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
 
 /// One point of the grid and what it gave.
 #[derive(Debug, Serialize)]
@@ -140,11 +142,8 @@ fn base_multiplier(a: &SweepArgs) -> Result<f64, Error> {
         .unwrap_or(1.0))
 }
 
-/// Runs `peakdesk sweep`.
-pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    for path in [&a.csv, &a.json, &a.markdown].into_iter().flatten() {
-        report::check_writable(path)?;
-    }
+/// The grid of a sweep and the validated scenario of every point.
+pub(super) fn plan(a: &SweepArgs) -> Result<(Vec<Vec<String>>, Vec<Scenario>), Error> {
     let mut axes = Vec::new();
     for v in &a.vary {
         let (path, spec) = v.split_once('=').ok_or_else(|| {
@@ -158,7 +157,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         ));
     }
     if let Some(spec) = &a.scale_staff {
-        let base = base_multiplier(&a)?;
+        let base = base_multiplier(a)?;
         let factors =
             values(spec).map_err(|m| Error::Usage(format!("--scale-staff {spec}: {m}")))?;
         let mut scaled = Vec::new();
@@ -189,21 +188,111 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             Ok(sc)
         })
         .collect::<Result<_, profile::ProfileError>>()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads)
-        .build()
-        .map_err(|e| Error::Runtime(e.to_string()))?;
-    let summaries: Vec<Summary> = pool
-        .install(|| {
-            scenarios
-                .par_iter()
-                .map(|sc| {
-                    super::check::run(sc, &sc.rules, Some(a.replications), a.replications, 1)
-                        .map(|agg| summary::build(sc, &agg, 0.0, 1))
-                })
-                .collect::<Result<_, String>>()
-        })
+    Ok((points, scenarios))
+}
+
+/// What defines a sweep, for its shard files.
+fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
+    Job {
+        command: "sweep".into(),
+        profile: a.profile.profile.clone(),
+        set: a.profile.set.clone(),
+        seed: a.seed,
+        replications: a.replications,
+        vary: a.vary.clone(),
+        scale_staff: a.scale_staff.clone(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        fingerprint: shard::fingerprint(scenarios, a.replications),
+    }
+}
+
+/// The sweep a job describes, for `peakdesk merge`.
+pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
+    SweepArgs {
+        profile: crate::cli::ProfileArgs {
+            profile: job.profile.clone(),
+            set: job.set.clone(),
+        },
+        vary: job.vary.clone(),
+        scale_staff: job.scale_staff.clone(),
+        replications: job.replications,
+        seed: job.seed,
+        threads: 0,
+        csv: outputs.csv.clone(),
+        json: outputs.json.clone(),
+        markdown: outputs.markdown.clone(),
+        quiet: outputs.quiet,
+        shard: None,
+    }
+}
+
+/// Where a sweep's report goes.
+pub(super) struct Outputs {
+    pub csv: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// Runs `peakdesk sweep`.
+pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if let Some(s) = a.shard
+        && (a.json.is_none() || a.csv.is_some() || a.markdown.is_some())
+    {
+        return Err(Error::Usage(format!(
+            "--shard {s}: write the shard's result with --json FILE (no --csv or --markdown), \
+             then combine every shard with `peakdesk merge FILES... -o OUT`"
+        )));
+    }
+    for path in [&a.csv, &a.json, &a.markdown].into_iter().flatten() {
+        report::check_writable(path)?;
+    }
+    let (points, scenarios) = plan(&a)?;
+    let units = points.len() as u64 * u64::from(a.replications);
+    let block = a.shard.map_or(0..units, |s| s.block(units));
+    let started = Instant::now();
+    let aggs = shard::run_block(&scenarios, a.replications, block.clone(), a.threads)
         .map_err(Error::Runtime)?;
+    if let (Some(s), Some(path)) = (a.shard, &a.json) {
+        let wall = started.elapsed().as_secs_f64();
+        shard::write(path, job(&a, &scenarios), s, block.clone(), wall, aggs, out)?;
+        if !a.quiet && path.as_os_str() != "-" {
+            print(
+                out,
+                &format!(
+                    "peakdesk sweep: shard {s} ran units {}..{} of {units} (points x replications) in {wall:.1} s; \
+                     combine all {} shards with `peakdesk merge`\n",
+                    block.start, block.end, s.count
+                ),
+            )?;
+        }
+        return Ok(ExitCode::Pass);
+    }
+    let aggs: Vec<Aggregate> = aggs.into_iter().map(|(_, agg)| agg).collect();
+    let outputs = Outputs {
+        csv: a.csv,
+        json: a.json,
+        markdown: a.markdown,
+        quiet: a.quiet,
+    };
+    report_points(&points, &scenarios, &aggs, a.replications, &outputs, out)
+}
+
+/// Reports a sweep from the aggregate of every point (run here or merged
+/// from shards: the same code either way).
+pub(super) fn report_points(
+    points: &[Vec<String>],
+    scenarios: &[Scenario],
+    aggs: &[Aggregate],
+    replications: u32,
+    o: &Outputs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let summaries: Vec<Summary> = scenarios
+        .iter()
+        .zip(aggs)
+        .map(|(sc, agg)| summary::build(sc, agg, 0.0, 1))
+        .collect();
     let mut rows: Vec<Point> = points
         .iter()
         .zip(&summaries)
@@ -233,7 +322,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 .unwrap_or(f64::MAX)
                 .total_cmp(&rows[j].cost_per_day.unwrap_or(f64::MAX))
         });
-    if let Some(p) = &a.json {
+    if let Some(p) = &o.json {
         report::write_json(
             p,
             &SweepReport {
@@ -244,19 +333,19 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             out,
         )?;
     }
-    if let Some(p) = &a.csv {
+    if let Some(p) = &o.csv {
         let text = csv(&rows).map_err(Error::Runtime)?;
         report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
     }
-    if let Some(p) = &a.markdown {
+    if let Some(p) = &o.markdown {
         let text = markdown(&rows);
         report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
     }
-    let to_stdout = [&a.csv, &a.json, &a.markdown]
+    let to_stdout = [&o.csv, &o.json, &o.markdown]
         .into_iter()
         .flatten()
         .any(|p| p.as_os_str() == "-");
-    if !a.quiet && !to_stdout {
+    if !o.quiet && !to_stdout {
         let cheapest = match cheapest_passing {
             Some(i) => format!(
                 "cheapest point that passes every rule: {} ({:.0} a day)",
@@ -269,7 +358,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         let head = format!(
             "peakdesk sweep: {} points x {} replications, the same seeds at every point",
             rows.len(),
-            a.replications
+            replications
         );
         print(out, &format!("{head}\n\n{}\n{cheapest}\n", markdown(&rows)))?;
     }

@@ -7,9 +7,10 @@
 use super::breakdown::{Breakdowns, GroupTally};
 use super::recorder::{IntervalRecord, Replication, RunHistograms};
 use super::tally::Tally;
+use serde::{Deserialize, Serialize};
 
 /// One interval summed over replications.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IntervalAggregate {
     /// Counters summed over replications.
     pub tally: Tally,
@@ -60,8 +61,9 @@ impl IntervalAggregate {
     }
 }
 
-/// Replications of one scenario, merged.
-#[derive(Debug, Clone, Default)]
+/// Replications of one scenario, merged. It travels in shard files, so
+/// that `peakdesk merge` adds shards exactly as one machine adds replications.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Aggregate {
     /// Replications merged.
     pub replications: u32,
@@ -79,7 +81,9 @@ pub struct Aggregate {
     pub breakdowns: Breakdowns,
     /// Events processed, summed.
     pub events: u64,
-    /// Each replication's SLA rule values, by replication number.
+    /// Each replication's SLA rule values, by replication number (as bits
+    /// in files: exact, and NaN survives).
+    #[serde(with = "f64_bits")]
     pub rule_values: Vec<(u32, Vec<f64>)>,
 }
 
@@ -128,5 +132,29 @@ impl Aggregate {
         self.rule_values.extend(other.rule_values);
         self.rule_values.sort_by_key(|(i, _)| *i);
         self
+    }
+}
+
+/// Rule values as the bits of each `f64`: JSON numbers cannot carry NaN or
+/// infinities, and a merged shard must give back the very same values.
+mod f64_bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Values = Vec<(u32, Vec<f64>)>;
+
+    pub fn serialize<S: Serializer>(v: &Values, s: S) -> Result<S::Ok, S::Error> {
+        let bits: Vec<(u32, Vec<u64>)> = v
+            .iter()
+            .map(|(i, xs)| (*i, xs.iter().map(|x| x.to_bits()).collect()))
+            .collect();
+        bits.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Values, D::Error> {
+        let bits: Vec<(u32, Vec<u64>)> = Vec::deserialize(d)?;
+        Ok(bits
+            .into_iter()
+            .map(|(i, xs)| (i, xs.into_iter().map(f64::from_bits).collect()))
+            .collect())
     }
 }

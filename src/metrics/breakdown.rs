@@ -18,11 +18,12 @@ pub fn part_histogram() -> Histogram<u64> {
 }
 
 /// Counters and first responses of one segment, question, channel or tier.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Part {
     /// Counters (post-warm-up shoppers).
     pub tally: Tally,
     /// First response times.
+    #[serde(with = "hist::as_base64")]
     pub first_response: Histogram<u64>,
 }
 
@@ -88,13 +89,15 @@ impl GroupTally {
 }
 
 /// One group over the run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GroupPart {
     /// Counts and integrals after the warm-up.
     pub tally: GroupTally,
     /// Wait from joining the human queue to the first human response.
+    #[serde(with = "hist::as_base64")]
     pub human_response: Histogram<u64>,
     /// Agent time per conversation.
+    #[serde(with = "hist::as_base64")]
     pub handle: Histogram<u64>,
 }
 
@@ -125,7 +128,7 @@ impl Default for GroupPart {
 }
 
 /// Every breakdown of one run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Breakdowns {
     /// By segment.
     pub segment: Vec<Part>,

@@ -56,6 +56,24 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
     from_bytes(&bytes)
 }
 
+/// Serde for histograms in shard files: HDR V2 bytes in base64, read back
+/// with the bounds they were made with, so merging them is exact.
+pub mod as_base64 {
+    use hdrhistogram::Histogram;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    /// Writes the histogram as base64 HDR V2.
+    pub fn serialize<S: Serializer>(h: &Histogram<u64>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::encode(h))
+    }
+
+    /// Reads a base64 HDR V2 histogram.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Histogram<u64>, D::Error> {
+        let text = String::deserialize(d)?;
+        super::decode(&text).map_err(D::Error::custom)
+    }
+}
+
 /// Adds `src` into a whole-run histogram, value by value (the two may
 /// differ in precision, as interval histograms do).
 pub fn add_into<U: Counter>(dst: &mut Histogram<u64>, src: &Histogram<U>) {

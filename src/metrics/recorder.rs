@@ -52,21 +52,28 @@ pub struct IntervalRecord {
 }
 
 /// Whole-run histograms of one replication (post-warm-up shoppers).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunHistograms {
     /// Time to first response (bot or agent).
+    #[serde(with = "super::hist::as_base64")]
     pub first_response: Histogram<u64>,
     /// Time from joining the human queue to the first human response.
+    #[serde(with = "super::hist::as_base64")]
     pub human_response: Histogram<u64>,
     /// Every message's response time.
+    #[serde(with = "super::hist::as_base64")]
     pub message_response: Histogram<u64>,
     /// Each resolved conversation's mean response time (Douyin's metric).
+    #[serde(with = "super::hist::as_base64")]
     pub conversation_response: Histogram<u64>,
     /// Time from arrival to the last reply of resolved conversations.
+    #[serde(with = "super::hist::as_base64")]
     pub resolution: Histogram<u64>,
     /// Time to abandonment of shoppers who gave up before any response.
+    #[serde(with = "super::hist::as_base64")]
     pub abandon_time: Histogram<u64>,
     /// Agent time per conversation.
+    #[serde(with = "super::hist::as_base64")]
     pub handle: Histogram<u64>,
 }
 

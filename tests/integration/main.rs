@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod desk;
 mod properties;
+mod shard;
 mod sla;
 mod sweep;
 mod theory;

@@ -150,3 +150,31 @@ fn costs_give_the_cheapest_passing_point_and_the_frontier() {
     // More agents cost more and lose less here: every point is on the frontier.
     assert_eq!(v["frontier"].as_array().unwrap().len(), points.len());
 }
+
+#[test]
+fn more_bot_coverage_never_worsens_the_mean_wait_across_a_sweep() {
+    // The same shoppers at every point: those the bot resolves at a lower
+    // rate it also resolves at a higher one, so humans see a subset.
+    let out = peakdesk()
+        .args(["sweep", "tests/integration/bot-desk.toml", "--json", "-"])
+        .args(["--vary", "questions.routine.bot=0.2:1.0:0.2"])
+        .args(["--replications", "2"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let waits: Vec<f64> = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["wait_mean_s"].as_f64().unwrap())
+        .collect();
+    assert_eq!(waits.len(), 5);
+    assert!(
+        waits[0] > 2.0 * waits[4],
+        "the desk must queue at low coverage: {waits:?}"
+    );
+    assert!(waits.windows(2).all(|w| w[1] <= w[0]), "{waits:?}");
+}

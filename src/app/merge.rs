@@ -1,0 +1,65 @@
+//! `peakdesk merge`: the shard files of one run (every shard once) back
+//! into the result the unsplit command writes, through the same reporting
+//! code, after checking that the profile still describes what the shards ran.
+
+use super::shard::{self, Job};
+use super::{simulate, sweep};
+use crate::cli::MergeArgs;
+use crate::profile::Scenario;
+use crate::{Error, ExitCode, report};
+use std::io::Write;
+
+/// Refuses to merge when the profile (or a data file it reads) changed
+/// since the shards ran: the merged numbers would describe neither.
+fn same_scenarios(job: &Job, scenarios: &[Scenario]) -> Result<(), Error> {
+    if shard::fingerprint(scenarios, job.replications) != job.fingerprint {
+        return Err(Error::Usage(format!(
+            "{}: the profile (or a file it reads) changed since the shards ran; run the shards again",
+            job.profile.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `peakdesk merge`.
+pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    for path in [Some(&a.output), a.csv.as_ref(), a.markdown.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        report::check_writable(path)?;
+    }
+    let (job, aggs, wall) = shard::gather(&a.files)?;
+    let shards = a.files.len();
+    match job.command.as_str() {
+        "simulate" => {
+            if a.csv.is_some() || a.markdown.is_some() {
+                return Err(Error::Usage(
+                    "--csv and --markdown are for merged sweeps; a simulation merges into its summary JSON (-o)".into(),
+                ));
+            }
+            let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
+            same_scenarios(&job, std::slice::from_ref(&sc))?;
+            let agg = aggs.into_iter().next().unwrap_or_default();
+            simulate::report_run(&sc, &agg, wall, shards, Some(&a.output), a.quiet, out)
+        }
+        "sweep" => {
+            let outputs = sweep::Outputs {
+                csv: a.csv,
+                json: Some(a.output),
+                markdown: a.markdown,
+                quiet: a.quiet,
+            };
+            let args = sweep::from_job(&job, &outputs);
+            let (points, scenarios) = sweep::plan(&args)?;
+            same_scenarios(&job, &scenarios)?;
+            let mut aggs = aggs;
+            aggs.resize(points.len(), Default::default());
+            sweep::report_points(&points, &scenarios, &aggs, job.replications, &outputs, out)
+        }
+        other => Err(Error::Usage(format!(
+            "{}: a shard of '{other}', which peakdesk merge does not know",
+            a.files[0].display()
+        ))),
+    }
+}

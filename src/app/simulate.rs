@@ -1,0 +1,119 @@
+//! `peakdesk simulate`: run a profile's replications on the virtual clock
+//! and summarise them, or (with `--shard K/N`) run one block of them for
+//! `peakdesk merge`.
+
+use super::print;
+use super::shard::{self, Job};
+use crate::cli::SimulateArgs;
+use crate::metrics::{Aggregate, summary};
+use crate::profile::Scenario;
+use crate::report::{self, terminal};
+use crate::{Error, ExitCode, profile};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The scenario a simulation runs: the profile, its overrides, the seed.
+pub(super) fn scenario(
+    profile: &Path,
+    set: &[String],
+    seed: Option<u64>,
+) -> Result<Scenario, Error> {
+    let mut sc = profile::load(profile, set)?;
+    if let Some(seed) = seed {
+        sc.seed = seed;
+    }
+    Ok(sc)
+}
+
+/// What defines a simulation, for its shard files.
+fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
+    Job {
+        command: "simulate".into(),
+        profile: a.profile.profile.clone(),
+        set: a.profile.set.clone(),
+        seed: a.seed,
+        replications: a.replications,
+        vary: Vec::new(),
+        scale_staff: None,
+        version: env!("CARGO_PKG_VERSION").into(),
+        fingerprint: shard::fingerprint(std::slice::from_ref(sc), a.replications),
+    }
+}
+
+/// Runs `peakdesk simulate`.
+pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let sc = scenario(&a.profile.profile, &a.profile.set, a.seed)?;
+    if let Some(s) = a.shard
+        && a.json.is_none()
+    {
+        return Err(Error::Usage(format!(
+            "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
+        )));
+    }
+    if let Some(path) = &a.json {
+        report::check_writable(path)?;
+    }
+    let units = u64::from(a.replications);
+    let block = a.shard.map_or(0..units, |s| s.block(units));
+    let started = Instant::now();
+    let mut aggs = shard::run_block(
+        std::slice::from_ref(&sc),
+        a.replications,
+        block.clone(),
+        a.threads,
+    )
+    .map_err(Error::Runtime)?;
+    let wall = started.elapsed().as_secs_f64();
+    if let (Some(s), Some(path)) = (a.shard, &a.json) {
+        shard::write(path, job(&a, &sc), s, block.clone(), wall, aggs, out)?;
+        if !a.quiet && path.as_os_str() != "-" {
+            print(
+                out,
+                &format!(
+                    "peakdesk simulate: shard {s} ran replications {}..{} of {units} in {wall:.1} s; combine all {} shards with `peakdesk merge`\n",
+                    block.start, block.end, s.count
+                ),
+            )?;
+        }
+        return Ok(ExitCode::Pass);
+    }
+    let agg = aggs.pop().map(|(_, agg)| agg).unwrap_or_default();
+    let threads = if a.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        a.threads
+    };
+    let threads = threads.min(a.replications as usize);
+    report_run(&sc, &agg, wall, threads, a.json.as_ref(), a.quiet, out)
+}
+
+/// Summarises a simulation (run here or merged from shards) and writes it.
+pub(super) fn report_run(
+    sc: &Scenario,
+    agg: &Aggregate,
+    wall: f64,
+    threads: usize,
+    json: Option<&PathBuf>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let summary = summary::build(sc, agg, wall, threads);
+    let json_to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
+    if let Some(path) = json {
+        report::write_json(path, &summary, out)?;
+    }
+    if !quiet && !json_to_stdout {
+        print(out, &terminal::summary(&summary))?;
+        if !summary.sla.is_empty() && summary.replications < 2 {
+            print(
+                out,
+                "\n  the profile has SLA rules: one replication gives no interval; `peakdesk check` (or --replications N) gives verdicts\n",
+            )?;
+        } else if !summary.sla.is_empty() {
+            let plain = report::verdicts::plain_output();
+            print(out, &report::verdicts::table(&summary, plain))?;
+        }
+    }
+    Ok(ExitCode::Pass)
+}
