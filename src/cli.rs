@@ -39,6 +39,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run a grid of variations of a profile with the same seeds and compare the points.
     Sweep(SweepArgs),
+    /// Find the fewest agents per interval and group that meet a target:
+    /// Erlang C and A for each interval's demand, corrected by simulation.
+    Staff(StaffArgs),
     /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
     Merge(MergeArgs),
 }
@@ -82,6 +85,53 @@ pub struct SweepArgs {
     /// shard file with --json; `peakdesk merge` combines the N files.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+}
+
+/// `peakdesk staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// The profile and overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Length of a staffing interval (must divide a day).
+    #[arg(long, default_value = "30m", value_parser = Duration::parse)]
+    pub interval: Duration,
+    /// What every interval must meet, as SHARE/TIME on the human side: e.g.
+    /// `80/20s` = 80% of shoppers who need an agent answered by one within
+    /// 20 s. Default: from the profile's rules (human_response, then
+    /// answered_within, then first_response).
+    #[arg(long)]
+    pub target: Option<Target>,
+    /// Largest share who may give up waiting for an agent (default: the
+    /// profile's abandonment rule, if any).
+    #[arg(long)]
+    pub max_abandon: Option<f64>,
+    /// Groups to staff, comma-separated (default: every primary group;
+    /// overflow groups keep the profile's roster).
+    #[arg(long, value_delimiter = ',')]
+    pub groups: Vec<String>,
+    /// Replications per roster tried (the same seeds every round).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub replications: u32,
+    /// Rounds of simulation before giving up (exit 4).
+    #[arg(long, default_value_t = 40)]
+    pub max_rounds: u32,
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Write the rosters, Erlang's answers and agent-hours as JSON (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a copy of the profile with the found headcounts as each staffed
+    /// group's `staff` steps (TOML profiles).
+    #[arg(long, value_name = "FILE")]
+    pub write_profile: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `peakdesk merge`.

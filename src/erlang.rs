@@ -90,7 +90,11 @@ impl Pool {
         if theta == 0.0 && a >= c as f64 {
             return Err(ErlangError::Unstable { load: a, agents: c });
         }
-        // Queue terms r_j = p_{c+j} / p_c.
+        // Queue terms r_j = p_{c+j} / p_c, divided by SCALE^scaled: far
+        // beyond capacity (a handful of agents for a crowd) they pass f64's
+        // range before they turn down, so they are rescaled on the way.
+        const SCALE: f64 = 1e200;
+        let mut scaled = 0;
         let mut r = vec![1.0];
         let (mut sum, mut jsum) = (1.0, 0.0);
         if theta == 0.0 {
@@ -102,7 +106,12 @@ impl Pool {
         } else {
             let mut j = 1.0;
             loop {
-                let next = r.last().unwrap() * lambda / (cmu + j * theta);
+                let mut next = r.last().unwrap() * lambda / (cmu + j * theta);
+                if next > SCALE {
+                    r.iter_mut().for_each(|x| *x /= SCALE);
+                    (sum, jsum, next) = (sum / SCALE, jsum / SCALE, next / SCALE);
+                    scaled += 1;
+                }
                 r.push(next);
                 sum += next;
                 jsum += j * next;
@@ -115,7 +124,7 @@ impl Pool {
         }
         let b = if c == 0 { 1.0 } else { erlang_b(c, a) };
         // sum_{n<c} p_n = p_c (1/B - 1); sum_{n>=c} p_n = p_c * sum.
-        let pc = 1.0 / (1.0 / b - 1.0 + sum);
+        let pc = 1.0 / ((1.0 / b - 1.0) * SCALE.powi(-scaled) + sum);
         let mean_queue = pc * jsum;
         let abandon_prob = theta * mean_queue / lambda;
         let served_load = a * (1.0 - abandon_prob);
@@ -248,6 +257,30 @@ pub fn fewest_agents(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crowd_for_one_agent_does_not_overflow() {
+        // Terms like (lambda/theta)^j / j! pass 1e308 long before they fall.
+        let m = Pool {
+            arrival_rate: 10.0,
+            mean_handle: 900.0,
+            mean_patience: Some(3600.0),
+            agents: 1,
+        }
+        .solve()
+        .unwrap();
+        assert!(
+            m.wait_prob > 0.999 && m.wait_prob <= 1.0 + 1e-12,
+            "{}",
+            m.wait_prob
+        );
+        assert!(
+            (m.abandon_prob - (1.0 - 1.0 / 900.0 / 10.0)).abs() < 1e-3,
+            "{}",
+            m.abandon_prob
+        );
+        assert!(m.mean_queue.is_finite());
+    }
 
     fn pool(lambda: f64, handle: f64, patience: Option<f64>, c: u32) -> Measures {
         Pool {

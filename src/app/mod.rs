@@ -6,6 +6,8 @@ mod compare;
 mod merge;
 pub mod shard;
 mod simulate;
+mod staff;
+mod staff_profile;
 mod sweep;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
@@ -26,6 +28,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Compare(a) => compare::compare(a, out),
         Command::Sweep(a) => sweep::sweep(a, out),
         Command::Merge(a) => merge::merge(a, out),
+        Command::Staff(a) => staff::staff(a, out),
     }
 }
 

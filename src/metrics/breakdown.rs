@@ -62,11 +62,30 @@ pub struct GroupTally {
     pub queue_area: u128,
     /// Time covered, microseconds.
     pub span_us: u64,
+    /// Of the conversations taken, those whose wait for a human was within
+    /// each of the scenario's `answered_within` thresholds (kept per
+    /// interval, where staffing is judged; empty in run totals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub human_within: Vec<u64>,
 }
 
 impl GroupTally {
+    /// An empty tally counting waits against `thresholds` limits.
+    pub fn new(thresholds: usize) -> GroupTally {
+        GroupTally {
+            human_within: vec![0; thresholds],
+            ..GroupTally::default()
+        }
+    }
+
     /// Adds another tally.
     pub fn add(&mut self, o: &GroupTally) {
+        if self.human_within.len() < o.human_within.len() {
+            self.human_within.resize(o.human_within.len(), 0);
+        }
+        for (a, b) in self.human_within.iter_mut().zip(&o.human_within) {
+            *a += b;
+        }
         self.taken += o.taken;
         self.abandoned += o.abandoned;
         self.staffed_area += o.staffed_area;

@@ -205,7 +205,7 @@ impl<'a> Recorder<'a> {
     fn open_row(&mut self) {
         self.rows.push(Row {
             tally: Tally::new(self.sc.answered_within.len()),
-            groups: vec![GroupTally::default(); self.sc.groups.len()],
+            groups: vec![GroupTally::new(self.sc.answered_within.len()); self.sc.groups.len()],
             hist: Some(Box::new(interval_histogram())),
             quantiles: None,
             pending: 0,
@@ -326,7 +326,11 @@ impl<'a> Recorder<'a> {
     #[inline]
     pub fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
         self.credit(s, |t| t.human_answered += 1);
-        self.rows[s.row as usize].groups[group].taken += 1;
+        let row = &mut self.rows[s.row as usize].groups[group];
+        row.taken += 1;
+        for (count, limit) in row.human_within.iter_mut().zip(&self.sc.answered_within) {
+            *count += u64::from(wait <= *limit);
+        }
         if s.counted {
             let g = &mut self.by.group[group];
             g.tally.taken += 1;

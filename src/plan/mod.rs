@@ -2,3 +2,4 @@
 //! configuration is cheapest while still passing its rules.
 
 pub mod costs;
+pub mod staff;

@@ -6,5 +6,6 @@ mod desk;
 mod properties;
 mod shard;
 mod sla;
+mod staff;
 mod sweep;
 mod theory;

@@ -1,0 +1,351 @@
+//! `peakdesk staff`: the roster search of [`crate::plan::staff`] from the
+//! command line: which target, which groups, the table next to Erlang's
+//! answers with the agent-hours of each, a check of the roster with fresh
+//! seeds, and the roster written back into a copy of the profile.
+
+use super::{check, print, staff_profile};
+use crate::cli::StaffArgs;
+use crate::plan::staff::{self, Staffing, Target};
+use crate::profile::Scenario;
+use crate::profile::units::Duration;
+use crate::sla::rules::{Bound, Metric, Stat};
+use crate::sla::{self, Severity, Verdict};
+use crate::time::{DAY, MINUTE, to_secs};
+use crate::{Error, ExitCode, report};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write;
+
+/// The target from the profile's error rules: human_response, then
+/// answered_within, then first_response; abandonment from its rule.
+fn target_from_rules(rules: &[sla::Rule]) -> Option<(Target, String)> {
+    let errors = || rules.iter().filter(|r| r.severity == Severity::Error);
+    let pick = |metric: Metric| {
+        errors().find_map(|r| match (r.metric, r.stat, r.bound, r.within) {
+            (m, Stat::Quantile(q), Bound::Max(x), _)
+                if m == metric && m != Metric::AnsweredWithin =>
+            {
+                Some((q, crate::time::from_secs_f64(x), r.name.clone()))
+            }
+            (Metric::AnsweredWithin, _, Bound::Min(s), Some(t))
+                if metric == Metric::AnsweredWithin =>
+            {
+                Some((s, t, r.name.clone()))
+            }
+            _ => None,
+        })
+    };
+    let (share, within, name) = pick(Metric::HumanResponse)
+        .or_else(|| pick(Metric::AnsweredWithin))
+        .or_else(|| pick(Metric::FirstResponse))?;
+    let max_abandon = errors().find_map(|r| match (r.metric, r.bound) {
+        (Metric::Abandonment, Bound::Max(x)) => Some(x),
+        _ => None,
+    });
+    Some((
+        Target {
+            share,
+            within,
+            max_abandon,
+        },
+        name,
+    ))
+}
+
+/// The groups to staff: named ones, or every primary group.
+fn groups(sc: &Scenario, names: &[String]) -> Result<Vec<usize>, Error> {
+    if names.is_empty() {
+        return Ok((0..sc.groups.len())
+            .filter(|&g| !sc.groups[g].overflow_role)
+            .collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            sc.groups.iter().position(|g| &g.name == n).ok_or_else(|| {
+                let known: Vec<&str> = sc.groups.iter().map(|g| g.name.as_str()).collect();
+                Error::Usage(format!(
+                    "--groups: '{n}' is not a group of the profile (expected one of {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CellJson {
+    from: String,
+    demand_per_h: f64,
+    profile: u32,
+    erlang_c: Option<u32>,
+    erlang_a: Option<u32>,
+    staff: u32,
+    service_level: Option<f64>,
+    abandonment: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AgentHours {
+    profile: f64,
+    erlang_c: Option<f64>,
+    erlang_a: Option<f64>,
+    simulated: f64,
+}
+
+#[derive(Serialize)]
+struct GroupJson {
+    name: String,
+    concurrency: u32,
+    mean_handle_s: f64,
+    agent_hours: AgentHours,
+    intervals: Vec<CellJson>,
+}
+
+#[derive(Serialize)]
+struct StaffJson {
+    schema: &'static str,
+    profile: String,
+    interval_s: f64,
+    target: TargetJson,
+    replications: u32,
+    rounds: u32,
+    converged: bool,
+    check_with_fresh_seeds: Option<Verdict>,
+    groups: Vec<GroupJson>,
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    share: f64,
+    within_s: f64,
+    max_abandon: Option<f64>,
+    from: String,
+}
+
+fn clock(t: u64) -> String {
+    let m = (t % DAY) / MINUTE;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+fn json(
+    sc: &Scenario,
+    s: &Staffing,
+    a: &StaffArgs,
+    t: TargetJson,
+    v: Option<Verdict>,
+) -> StaffJson {
+    let hours = to_secs(s.interval) / 3600.0;
+    let total = |f: &dyn Fn(&staff::Cell) -> Option<u32>, g: &staff::GroupRoster| {
+        g.cells
+            .iter()
+            .map(|c| f(c).map(|n| f64::from(n) * hours))
+            .sum::<Option<f64>>()
+    };
+    StaffJson {
+        schema: "peakdesk.staff/1",
+        profile: sc.name.clone(),
+        interval_s: to_secs(s.interval),
+        target: t,
+        replications: a.replications,
+        rounds: s.rounds,
+        converged: s.converged,
+        check_with_fresh_seeds: v,
+        groups: s
+            .groups
+            .iter()
+            .map(|g| GroupJson {
+                name: sc.groups[g.group].name.clone(),
+                concurrency: sc.groups[g.group].concurrency,
+                mean_handle_s: g.mean_handle_s,
+                agent_hours: AgentHours {
+                    profile: total(&|c| Some(c.profile), g).unwrap_or(0.0),
+                    erlang_c: total(&|c| c.erlang_c, g),
+                    erlang_a: total(&|c| c.erlang_a, g),
+                    simulated: total(&|c| Some(c.staff), g).unwrap_or(0.0),
+                },
+                intervals: g
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| CellJson {
+                        from: clock(i as u64 * s.interval),
+                        demand_per_h: c.demand_per_h,
+                        profile: c.profile,
+                        erlang_c: c.erlang_c,
+                        erlang_a: c.erlang_a,
+                        staff: c.staff,
+                        service_level: c.service_level,
+                        abandonment: c.abandonment,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn table(j: &StaffJson) -> String {
+    let mut out = String::new();
+    let t = &j.target;
+    let _ = writeln!(
+        out,
+        "peakdesk staff: {} · every {} min: {:.0}% of shoppers who need an agent answered by one within {}{} (from {})",
+        j.profile,
+        j.interval_s / 60.0,
+        t.share * 100.0,
+        Duration(crate::time::from_secs_f64(t.within_s)),
+        t.max_abandon.map_or(String::new(), |m| format!(
+            ", at most {:.1}% give up",
+            m * 100.0
+        )),
+        t.from
+    );
+    let n = |v: Option<u32>| v.map_or("-".to_string(), |x| x.to_string());
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{:.1}%", x * 100.0));
+    let h = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.0}"));
+    for g in &j.groups {
+        let _ = writeln!(
+            out,
+            "\n{} (concurrency {}, {:.0} s of agent time per conversation)\n  from   demand/h  profile  Erlang C  Erlang A  simulated  answered in time  gave up",
+            g.name, g.concurrency, g.mean_handle_s
+        );
+        for c in &g.intervals {
+            let _ = writeln!(
+                out,
+                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>16}  {:>7}",
+                c.from,
+                c.demand_per_h,
+                c.profile,
+                n(c.erlang_c),
+                n(c.erlang_a),
+                c.staff,
+                pct(c.service_level),
+                pct(c.abandonment)
+            );
+        }
+        let ah = &g.agent_hours;
+        let _ = writeln!(
+            out,
+            "  agent-hours: profile {:.0} · Erlang C {} · Erlang A {} · simulated {:.0}",
+            ah.profile,
+            h(ah.erlang_c),
+            h(ah.erlang_a),
+            ah.simulated
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} after {} rounds of {} replications{}",
+        if j.converged {
+            "every interval meets the target"
+        } else {
+            "NOT converged: some intervals miss the target"
+        },
+        j.rounds,
+        j.replications,
+        match j.check_with_fresh_seeds {
+            Some(v) => format!("; the profile's rules with fresh seeds: {v:?}").to_lowercase(),
+            None => String::new(),
+        }
+    );
+    out
+}
+
+/// Runs `peakdesk staff`.
+pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let mut sc = super::load(&a.profile)?;
+    if let Some(seed) = a.seed {
+        sc.seed = seed;
+    }
+    for path in [&a.json, &a.write_profile].into_iter().flatten() {
+        report::check_writable(path)?;
+    }
+    let interval = a.interval.0;
+    if interval < MINUTE || !DAY.is_multiple_of(interval) {
+        return Err(Error::Usage(format!(
+            "--interval {}: expected at least 1m and a length that divides a day (15m, 30m, 1h, ...)",
+            a.interval
+        )));
+    }
+    if let Some(m) = a.max_abandon
+        && !(0.0..=1.0).contains(&m)
+    {
+        return Err(Error::Usage(format!(
+            "--max-abandon {m}: expected a share from 0 to 1"
+        )));
+    }
+    let (mut target, from) = match a.target {
+        Some(t) => (
+            Target {
+                share: t.share,
+                within: t.within.0,
+                max_abandon: None,
+            },
+            "--target".to_string(),
+        ),
+        None => target_from_rules(&sc.rules).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no staffing target (give --target SHARE/TIME, e.g. 80/20s, or add a human_response, answered_within or first_response rule to [sla])",
+                a.profile.profile.display()
+            ))
+        })?,
+    };
+    if a.max_abandon.is_some() {
+        target.max_abandon = a.max_abandon;
+    }
+    let groups = groups(&sc, &a.groups)?;
+    let (prepared, k) = staff::prepare(&sc, interval, target.within);
+    let options = staff::Options {
+        interval,
+        target,
+        replications: a.replications,
+        threads: a.threads,
+        groups,
+        max_rounds: a.max_rounds.max(2),
+    };
+    let found = staff::search(&prepared, k, &options).map_err(Error::Runtime)?;
+    // The roster against the profile's own rules, with seeds the search never saw.
+    let verdict = if sc.rules.is_empty() {
+        None
+    } else {
+        let mut fresh = staff::apply(&sc, &found);
+        fresh.seed = sc.seed.wrapping_add(0x5eed);
+        let agg = check::run(
+            &fresh,
+            &fresh.rules,
+            Some(a.replications.max(2)),
+            0,
+            a.threads,
+        )
+        .map_err(Error::Runtime)?;
+        Some(sla::report::sla(&fresh.rules, &agg).1)
+    };
+    let t = TargetJson {
+        share: target.share,
+        within_s: to_secs(target.within),
+        max_abandon: target.max_abandon,
+        from,
+    };
+    let j = json(&sc, &found, &a, t, verdict);
+    if let Some(p) = &a.json {
+        report::write_json(p, &j, out)?;
+    }
+    if let Some(p) = &a.write_profile {
+        staff_profile::write(&a.profile.profile, &sc, &found, p, out)?;
+    }
+    let to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if !a.quiet && !to_stdout {
+        print(out, &table(&j))?;
+        if a.write_profile.is_some() && !a.profile.set.is_empty() {
+            print(
+                out,
+                "note: the written profile does not carry --set overrides; only the staffed groups' headcounts changed\n",
+            )?;
+        }
+    }
+    Ok(if found.converged {
+        ExitCode::Pass
+    } else {
+        ExitCode::Inconclusive
+    })
+}

@@ -1,0 +1,363 @@
+//! The staffing search behind `peakdesk staff`: for every interval of the
+//! day and every group searched, the fewest agents on shift whose shoppers
+//! are answered by an agent within the target time often enough (and give
+//! up rarely enough).
+//!
+//! It starts where a planner with a spreadsheet would: the interval's human
+//! demand, measured by simulating the profile as written, through Erlang C
+//! and Erlang A. It then corrects by simulation, because concurrency, bots,
+//! priorities, overflow and the queue a busy interval hands to the next all
+//! change the answer. Every round simulates the whole day with the same
+//! seeds (common random numbers), so the outcome of a roster is a fixed
+//! function of the roster; each interval keeps a bracket (the largest count
+//! seen failing, the smallest seen meeting) and the next guess doubles out
+//! or bisects inside it, until every bracket is one agent wide and the
+//! roster of upper ends meets the target in every interval at once.
+
+use crate::engine;
+use crate::erlang::{self, Pool};
+use crate::metrics::Aggregate;
+use crate::profile::Scenario;
+use crate::time::{DAY, SimTime, to_secs};
+
+/// The most agents tried for one group in one interval: a target that
+/// needs more is out of reach (the search then reports it as unmet).
+const MOST_AGENTS: u32 = 100_000;
+
+/// What every interval must meet, on the human side of the desk.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// Share of the shoppers who need an agent answered by one within `within`
+    /// (those who gave up count as missed).
+    pub share: f64,
+    /// The time limit.
+    pub within: SimTime,
+    /// Largest share of them who may give up.
+    pub max_abandon: Option<f64>,
+}
+
+/// How to search.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Length of a staffing interval (divides a day).
+    pub interval: SimTime,
+    /// The target.
+    pub target: Target,
+    /// Replications per roster tried (the same seeds every round).
+    pub replications: u32,
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+    /// Groups whose headcount is searched (others keep the profile's).
+    pub groups: Vec<usize>,
+    /// Rounds before giving up.
+    pub max_rounds: u32,
+}
+
+/// One interval of one group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// Conversations that needed the group's agents, per hour (measured on
+    /// the profile as written).
+    pub demand_per_h: f64,
+    /// Agents on shift in the profile as written.
+    pub profile: u32,
+    /// Erlang C's answer for the demand (no abandonment, one chat at a time).
+    pub erlang_c: Option<u32>,
+    /// Erlang A's answer (the profile's patience).
+    pub erlang_a: Option<u32>,
+    /// The simulation's answer.
+    pub staff: u32,
+    /// Share answered by an agent within the target time, at `staff`.
+    pub service_level: Option<f64>,
+    /// Share who gave up waiting for an agent, at `staff`.
+    pub abandonment: Option<f64>,
+}
+
+/// One group's roster.
+#[derive(Debug, Clone)]
+pub struct GroupRoster {
+    /// Index into the scenario's groups.
+    pub group: usize,
+    /// Mean agent time per conversation, seconds (what Erlang is given).
+    pub mean_handle_s: f64,
+    /// One cell per interval of the day that the horizon reaches.
+    pub cells: Vec<Cell>,
+}
+
+/// The search's result.
+#[derive(Debug, Clone)]
+pub struct Staffing {
+    /// Interval length.
+    pub interval: SimTime,
+    /// Every group searched.
+    pub groups: Vec<GroupRoster>,
+    /// Simulation rounds run (the demand measurement included).
+    pub rounds: u32,
+    /// Whether every interval met the target with the final roster.
+    pub converged: bool,
+}
+
+/// Measured per cell over every day of the horizon and every replication.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    demand: u64,
+    within: u64,
+    abandoned: u64,
+}
+
+impl Seen {
+    fn meets(self, t: Target) -> bool {
+        self.demand == 0
+            || (self.within as f64 >= t.share * self.demand as f64
+                && t.max_abandon
+                    .is_none_or(|m| self.abandoned as f64 <= m * self.demand as f64))
+    }
+}
+
+/// Sums the interval rows of `agg` into cells of the day for group `g`.
+fn seen(agg: &Aggregate, g: usize, cells: usize, k: usize) -> Vec<Seen> {
+    let mut out = vec![Seen::default(); cells];
+    for (i, row) in agg.intervals.iter().enumerate() {
+        if let Some(t) = row.groups.get(g) {
+            let c = &mut out[i % cells];
+            c.demand += t.taken + t.abandoned;
+            c.within += t.human_within.get(k).copied().unwrap_or(0);
+            c.abandoned += t.abandoned;
+        }
+    }
+    out
+}
+
+/// A bracket: the largest count seen failing, the smallest seen meeting.
+#[derive(Clone, Copy, Default)]
+struct Bracket {
+    fail: Option<u32>,
+    meet: Option<u32>,
+    step: u32,
+}
+
+impl Bracket {
+    /// Takes in one round's outcome at `cur` and says what to try next.
+    fn next(&mut self, cur: u32, meets: bool) -> u32 {
+        if meets {
+            self.meet = Some(self.meet.map_or(cur, |m| m.min(cur)));
+            if self.fail.is_some_and(|f| f >= cur) {
+                // Another interval moved and the old failure is stale.
+                (self.fail, self.step) = (None, 1);
+            }
+        } else {
+            self.fail = Some(self.fail.map_or(cur, |f| f.max(cur)));
+            if self.meet.is_some_and(|m| m <= cur) {
+                (self.meet, self.step) = (None, 1);
+            }
+        }
+        self.step = self.step.max(1);
+        match (self.fail, self.meet) {
+            (Some(f), Some(m)) if m > f + 1 => f + (m - f) / 2,
+            (Some(_), Some(m)) | (None, Some(m @ 0)) => m,
+            (None, Some(m)) => {
+                let s = self.step;
+                self.step = s.saturating_mul(2);
+                m.saturating_sub(s)
+            }
+            (Some(f), None) => {
+                let s = self.step;
+                self.step = s.saturating_mul(2);
+                f.saturating_add(s).min(MOST_AGENTS)
+            }
+            (None, None) => cur,
+        }
+    }
+
+    fn settled(&self) -> bool {
+        match (self.fail, self.meet) {
+            (_, Some(0)) => true,
+            (Some(f), Some(m)) => m == f + 1,
+            _ => false,
+        }
+    }
+}
+
+/// The scenario with a group's headcount replaced by one value per cell.
+fn with_roster(sc: &Scenario, interval: SimTime, rosters: &[(usize, Vec<u32>)]) -> Scenario {
+    let mut sc = sc.clone();
+    for (g, cells) in rosters {
+        let plan = &mut sc.groups[*g];
+        let day_cells = (DAY / interval) as usize;
+        plan.staff = (0..day_cells)
+            .map(|c| {
+                let at = c as SimTime * interval;
+                (
+                    at,
+                    cells.get(c).copied().unwrap_or_else(|| plan.staff_at(at)),
+                )
+            })
+            .collect();
+    }
+    sc
+}
+
+fn run(sc: &Scenario, o: &Options) -> Result<Aggregate, String> {
+    engine::run_range(sc, 0..o.replications, o.threads)
+}
+
+/// The agents Erlang asks for: C without patience, A with it.
+fn erlang_answer(rate: f64, handle: f64, patience: Option<f64>, t: Target) -> Option<u32> {
+    if rate <= 0.0 {
+        return Some(0);
+    }
+    let pool = Pool {
+        arrival_rate: rate,
+        mean_handle: handle,
+        mean_patience: patience,
+        agents: 1,
+    };
+    let max_abandon = patience.and(t.max_abandon);
+    erlang::fewest_agents(pool, to_secs(t.within), t.share, max_abandon)
+        .ok()
+        .map(|(c, _)| c)
+}
+
+/// The profile's mean patience: segments weighted by share, those who never
+/// give up left out (`None` when nobody gives up: Erlang A is Erlang C).
+fn mean_patience(sc: &Scenario) -> Option<f64> {
+    let (sum, weight) = sc
+        .segments
+        .iter()
+        .filter_map(|s| s.patience.as_ref().map(|p| (s.share, p.mean_secs())))
+        .fold((0.0, 0.0), |(a, w), (share, m)| (a + share * m, w + share));
+    (weight > 0.0).then(|| sum / weight)
+}
+
+/// Searches the roster. `sc` must count waits against the target time
+/// (see [`prepare`]); `k` is that threshold's index.
+pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> {
+    let interval = o.interval;
+    let cells = (DAY / interval) as usize;
+    let reached = sc.horizon.div_ceil(interval).min(cells as u64) as usize;
+    let days_covered = |c: usize| {
+        // How many times cell `c` occurs within the horizon.
+        let start = c as u64 * interval;
+        (sc.horizon.saturating_sub(start)).div_ceil(DAY).max(1) as f64
+    };
+    // Round 0: the demand, on the profile as written.
+    let base = run(sc, o)?;
+    let patience = mean_patience(sc);
+    let hours = to_secs(interval) / 3600.0;
+    let mut groups: Vec<GroupRoster> = Vec::new();
+    for &g in &o.groups {
+        let handle = base.breakdowns.group[g].handle.mean() / 1e6;
+        let handle = if handle > 0.0 { handle } else { 1.0 };
+        let concurrency = sc.groups[g].concurrency.max(1);
+        let measured = seen(&base, g, cells, k);
+        let cells_out = (0..reached)
+            .map(|c| {
+                let demand =
+                    measured[c].demand as f64 / f64::from(o.replications) / days_covered(c);
+                let rate = demand / to_secs(interval);
+                let erlang_c = erlang_answer(rate, handle, None, o.target);
+                let erlang_a = erlang_answer(rate, handle, patience, o.target);
+                let start = erlang_a.or(erlang_c).map_or(1, |a| a.div_ceil(concurrency));
+                Cell {
+                    demand_per_h: demand / hours,
+                    profile: sc.groups[g].staff_at(c as u64 * interval),
+                    erlang_c,
+                    erlang_a,
+                    staff: start,
+                    ..Cell::default()
+                }
+            })
+            .collect();
+        groups.push(GroupRoster {
+            group: g,
+            mean_handle_s: handle,
+            cells: cells_out,
+        });
+    }
+    let mut brackets = vec![vec![Bracket::default(); reached]; groups.len()];
+    let mut rounds = 1;
+    let mut converged = false;
+    while rounds < o.max_rounds {
+        let rosters: Vec<(usize, Vec<u32>)> = groups
+            .iter()
+            .map(|gr| (gr.group, gr.cells.iter().map(|c| c.staff).collect()))
+            .collect();
+        let agg = run(&with_roster(sc, interval, &rosters), o)?;
+        rounds += 1;
+        let mut all_meet = true;
+        let mut all_settled = true;
+        for (gr, br) in groups.iter_mut().zip(&mut brackets) {
+            let measured = seen(&agg, gr.group, cells, k);
+            for (c, cell) in gr.cells.iter_mut().enumerate() {
+                let m = measured[c];
+                let meets = m.meets(o.target);
+                cell.service_level = (m.demand > 0).then(|| m.within as f64 / m.demand as f64);
+                cell.abandonment = (m.demand > 0).then(|| m.abandoned as f64 / m.demand as f64);
+                all_meet &= meets;
+                let cur = cell.staff;
+                let next = br[c].next(cur, meets);
+                all_settled &= br[c].settled() && next == cur && meets;
+                cell.staff = next;
+            }
+        }
+        if all_meet && all_settled {
+            converged = true;
+            break;
+        }
+    }
+    Ok(Staffing {
+        interval,
+        groups,
+        rounds,
+        converged,
+    })
+}
+
+/// The scenario the search runs: intervals of the staffing length, and the
+/// target time among the thresholds counted. Returns the threshold's index.
+pub fn prepare(sc: &Scenario, interval: SimTime, within: SimTime) -> (Scenario, usize) {
+    let mut sc = sc.clone();
+    sc.interval = interval;
+    let k = match sc.answered_within.iter().position(|&t| t == within) {
+        Some(k) => k,
+        None => {
+            sc.answered_within.push(within);
+            sc.answered_within.len() - 1
+        }
+    };
+    (sc, k)
+}
+
+/// The scenario with the roster found (for a check of it).
+pub fn apply(sc: &Scenario, s: &Staffing) -> Scenario {
+    let rosters: Vec<(usize, Vec<u32>)> = s
+        .groups
+        .iter()
+        .map(|g| (g.group, g.cells.iter().map(|c| c.staff).collect()))
+        .collect();
+    with_roster(sc, s.interval, &rosters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bracket_closes_on_the_smallest_meeting_count() {
+        // Whatever the start, the bracket ends one apart around the answer.
+        for start in [1u32, 7, 12, 13, 40, 200] {
+            let answer = 13;
+            let mut b = Bracket::default();
+            let mut cur = start;
+            for _ in 0..40 {
+                let next = b.next(cur, cur >= answer);
+                if b.settled() && next == cur && cur >= answer {
+                    break;
+                }
+                cur = next;
+            }
+            assert_eq!(cur, answer, "from {start}");
+            assert!(b.settled());
+        }
+    }
+}
