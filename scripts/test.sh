@@ -2,7 +2,8 @@
 # Runs every test peakdesk has: formatting, lints, unit and integration tests
 # (including the statistical agreement with Erlang C / Erlang A), and the
 # shipped profiles through the real binary with their exit codes asserted.
-# Installs nothing beyond the Rust toolchain: the crates come from Cargo.lock.
+# Installs what the tests need: the crates from Cargo.lock, junitparser in
+# a virtual environment (.venv-test), GNU parallel from Debian if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,8 @@ set -e
 "$venv/bin/python" scripts/check_junit.py "$junit" 2 2 0
 "$venv/bin/python" scripts/check_junit.py "$junit.skip" 1 0 1
 rm -f "$junit" "$junit.skip"
+echo "== splitting across machines: the shipped Slurm, GNU parallel and Kubernetes examples"
+bash scripts/check_examples.sh
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 2)) passed, $failed failed"
+echo "tests: $((passed + profiles + 2 + 3)) passed, $failed failed"
