@@ -37,8 +37,10 @@ pub enum Timer {
     Abandon(u32, u32),
     /// The shopper in `slot` may now go to overflow groups.
     Overflow(u32, u32),
-    /// A reply (bot or agent) to the shopper in `slot` is ready.
+    /// An agent's reply to the shopper in `slot` is ready.
     Reply(u32, u32),
+    /// The bot hands the shopper in `slot` to a human.
+    Handoff(u32, u32),
     /// The shopper in `slot` sends the next message.
     Message(u32, u32),
     /// The shopper in `slot` tries again after giving up.
@@ -292,9 +294,7 @@ impl<'a> Desk<'a> {
             let hand_over = bot.handoff_questions[sh.question as usize]
                 || bot.handoff_segments[sh.segment as usize];
             if !hand_over && bot.covers[sh.question as usize] {
-                s.state = State::Bot;
-                let at = now + bot.reply.sample(s.rng());
-                sink.schedule(at, Timer::Reply(slot, s.generation));
+                self.bot_conversation(now, slot, sink);
                 return;
             }
             if hand_over {
@@ -326,17 +326,14 @@ impl<'a> Desk<'a> {
                     self.take(now, slot, g, sink);
                 }
             }
-            Timer::Reply(slot, g) if live(self, slot, g, State::Bot) => {
-                self.bot_replied(now, slot, sink)
+            Timer::Handoff(slot, g) if live(self, slot, g, State::Bot) => {
+                let s = &mut self.slots[slot as usize];
+                s.handed_off = true;
+                sink.handed_off(&s.shopper);
+                self.queue_for_human(now, slot, sink);
             }
             Timer::Reply(slot, g) if live(self, slot, g, State::Agent) => {
                 self.agent_replied(now, slot, sink)
-            }
-            Timer::Message(slot, g) if live(self, slot, g, State::Bot) => {
-                let s = &mut self.slots[slot as usize];
-                s.message_at = now;
-                let bot = self.sc.bot.as_ref().expect("a bot conversation has a bot");
-                sink.schedule(now + bot.reply.sample(s.rng()), Timer::Reply(slot, g));
             }
             Timer::Message(slot, g) if live(self, slot, g, State::Agent) => {
                 let s = &mut self.slots[slot as usize];
@@ -405,37 +402,56 @@ impl<'a> Desk<'a> {
         self.release(slot);
     }
 
-    fn bot_replied(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+    /// The bot takes the conversation. Its turns touch nothing the other
+    /// shoppers share (the bot has no capacity limit and the shopper does
+    /// not give up on it), so they are played out here, in the order and
+    /// with the draws the event-by-event version made, and only what others
+    /// can see becomes an event: the handoff to a human. What would happen
+    /// at or after the horizon is not recorded, as the engine would never
+    /// have fired it; such a shopper stays with the bot, unanswered if the
+    /// first reply had not come.
+    fn bot_conversation(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
         let sc = self.sc;
         let bot = sc.bot.as_ref().expect("a bot conversation has a bot");
         let s = &mut self.slots[slot as usize];
+        s.state = State::Bot;
         let sh = s.shopper;
-        let response = now - s.message_at;
-        s.response_sum += response;
-        s.responses += 1;
-        s.bot_turns += 1;
-        sink.message(&sh, response);
-        if !s.responded {
-            s.responded = true;
-            sink.first_response(&sh, now, true);
-        }
         let q = &sc.questions[sh.question as usize];
         let bot_turns = q.turns.min(bot.max_turns);
-        if sh.asks_human && s.bot_turns == 1 || s.bot_turns >= bot_turns && !sh.bot_resolves {
-            s.handed_off = true;
-            sink.handed_off(&sh);
-            self.queue_for_human(now, slot, sink);
-        } else if s.bot_turns >= bot_turns {
-            let ending = Ending {
-                by_bot: true,
-                mean_response: s.response_sum / u64::from(s.responses),
-                handle: 0,
-            };
-            sink.resolved(&sh, now, None, ending);
-            self.release(slot);
-        } else {
-            let at = now + q.think.sample(s.rng());
-            sink.schedule(at, Timer::Message(slot, s.generation));
+        let mut sent = now;
+        loop {
+            let at = sent + bot.reply.sample(s.rng());
+            if at >= sc.horizon {
+                return;
+            }
+            let response = at - sent;
+            s.response_sum += response;
+            s.responses += 1;
+            s.bot_turns += 1;
+            sink.message(&sh, response);
+            if !s.responded {
+                s.responded = true;
+                sink.first_response(&sh, at, true);
+            }
+            if sh.asks_human && s.bot_turns == 1 || s.bot_turns >= bot_turns && !sh.bot_resolves {
+                s.message_at = at;
+                sink.schedule(at, Timer::Handoff(slot, s.generation));
+                return;
+            }
+            if s.bot_turns >= bot_turns {
+                let ending = Ending {
+                    by_bot: true,
+                    mean_response: s.response_sum / u64::from(s.responses),
+                    handle: 0,
+                };
+                sink.resolved(&sh, at, None, ending);
+                self.release(slot);
+                return;
+            }
+            sent = at + q.think.sample(s.rng());
+            if sent >= sc.horizon {
+                return;
+            }
         }
     }
 

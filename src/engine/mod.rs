@@ -100,7 +100,7 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
         }
     }
     if let Some(t) = arrivals.next_arrival() {
-        calendar.schedule(t, Event::Arrival);
+        calendar.schedule_side(t, Event::Arrival);
     }
     if let Some(t) = invitations.as_mut().and_then(|g| g.next_arrival()) {
         calendar.schedule(t, Event::Invitation);
@@ -134,8 +134,10 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
                 } else {
                     arrivals.next_arrival()
                 };
-                if let Some(t) = next {
-                    calendar.schedule(t, event);
+                match next {
+                    Some(t) if invited => calendar.schedule(t, event),
+                    Some(t) => calendar.schedule_side(t, event),
+                    None => {}
                 }
             }
             Event::Desk(timer) => desk.fire(now, timer, &mut sink),
