@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Performance figures quoted in the README:
-#  1. engine throughput (criterion, one thread, erlang-a-bigsale);
+#  1. engine throughput (criterion, one thread, erlang-a-bigsale, double11);
+#  1b. sweeps: 40 points on 1 and 2 threads; 40 Double 11 points x 5 replications;
 #  2. peak memory of `simulate` at the 6-day horizon, at 60 days (10x, with
 #     10x the interval rows), and at 60 days with the same number of rows
 #     (wider intervals), measured by /usr/bin/time as the process's max RSS.
@@ -13,6 +14,12 @@ echo "== a 40-point sweep (marketplace-day, 2 replications a point) on 1 and 2 t
 for t in 1 2; do
     /usr/bin/time -f "  --threads $t: %e s wall" target/release/peakdesk sweep profiles/marketplace-day.toml \
         --vary 'agents.groups[0].concurrency=1:4:1' --scale-staff 0.55:1.0:0.05 --replications 2 --threads $t --quiet --json /dev/null
+done
+echo "== a 40-point Double 11 sweep, 5 replications a point, all cores (three runs)"
+for run in 1 2 3; do
+    /usr/bin/time -f "  run $run: %e s wall, %U s user" target/release/peakdesk sweep profiles/double11.toml \
+        --vary questions.order_status.bot=0.8,0.9 --vary questions.promotion.bot=0.75,0.85 \
+        --scale-staff 1.0:1.9:0.1 --replications 5 --quiet --json /dev/null
 done
 echo "== peak memory (max RSS) and wall time, erlang-a-bigsale"
 p=profiles/reference/erlang-a-bigsale.toml
