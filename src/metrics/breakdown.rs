@@ -225,6 +225,70 @@ impl Breakdowns {
     }
 }
 
+/// The most (segment, question, channel) combinations kept as cells; a
+/// profile with more credits the parts directly.
+const MOST_CELLS: usize = 4096;
+
+/// A replication's per-shopper breakdown figures, one cell per (segment,
+/// question, channel) combination met: an event credits one cell instead of
+/// four parts, and the cells are added into the segment, question, channel
+/// and tier parts when the replication ends. The tier is a function of
+/// segment and question, so a cell has one. The sums are the same integers.
+pub struct Cells {
+    cells: Vec<Option<Box<Part>>>,
+    questions: usize,
+    channels: usize,
+    thresholds: usize,
+}
+
+impl Cells {
+    /// Cells for a scenario whose breakdowns track at least one dimension
+    /// (`None` otherwise, or past [`MOST_CELLS`]).
+    pub fn new(sc: &Scenario, by: &Breakdowns) -> Option<Cells> {
+        let n = sc.segments.len() * sc.questions.len() * sc.channels.len();
+        let tracked = [&by.segment, &by.question, &by.channel, &by.tier]
+            .iter()
+            .any(|p| !p.is_empty());
+        (tracked && n <= MOST_CELLS).then(|| Cells {
+            cells: (0..n).map(|_| None).collect(),
+            questions: sc.questions.len(),
+            channels: sc.channels.len(),
+            thresholds: sc.answered_within.len(),
+        })
+    }
+
+    /// The shopper's cell.
+    #[inline]
+    pub fn get(&mut self, s: &Shopper) -> &mut Part {
+        let i = (s.segment as usize * self.questions + s.question as usize) * self.channels
+            + s.channel as usize;
+        let k = self.thresholds;
+        self.cells[i].get_or_insert_with(|| Box::new(Part::new(k)))
+    }
+
+    /// Adds every cell into the parts it belongs to.
+    pub fn fold_into(self, by: &mut Breakdowns, sc: &Scenario) {
+        let (q_n, c_n) = (self.questions, self.channels);
+        for (i, cell) in self.cells.into_iter().enumerate() {
+            let Some(cell) = cell else { continue };
+            let (segment, question, channel) = (i / (q_n * c_n), (i / c_n) % q_n, i % c_n);
+            let tier = sc.segments[segment]
+                .tier
+                .unwrap_or(sc.questions[question].tier) as usize;
+            for (parts, key) in [
+                (&mut by.segment, segment),
+                (&mut by.question, question),
+                (&mut by.channel, channel),
+                (&mut by.tier, tier),
+            ] {
+                if let Some(p) = parts.get_mut(key) {
+                    p.add(&cell);
+                }
+            }
+        }
+    }
+}
+
 /// Records into a part histogram, clamped.
 #[inline]
 pub fn record(h: &mut Histogram<u64>, v: SimTime) {

@@ -9,7 +9,7 @@
 //! taken and the histogram is dropped, so a long horizon costs a few hundred
 //! bytes per interval.
 
-use super::breakdown::{self, Breakdowns, GroupTally, part_histogram};
+use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part, part_histogram};
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
 use crate::demand::Shopper;
@@ -152,6 +152,7 @@ pub struct Recorder<'a> {
     total: Tally,
     hists: RunHistograms,
     by: Breakdowns,
+    cells: Option<Cells>,
     rows: Vec<Row>,
     first_open: usize,
     owner: Vec<usize>,
@@ -183,12 +184,15 @@ impl<'a> Recorder<'a> {
     /// A recorder for one replication of `sc`.
     pub fn new(sc: &'a Scenario) -> Recorder<'a> {
         let k = sc.answered_within.len();
+        let by = Breakdowns::new(sc);
+        let cells = Cells::new(sc, &by);
         let mut r = Recorder {
             sc,
             last: 0,
             total: Tally::new(k),
             hists: RunHistograms::new(),
-            by: Breakdowns::new(sc),
+            by,
+            cells,
             rows: Vec::new(),
             first_open: 0,
             owner: sc
@@ -271,6 +275,16 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Applies `f` to what the shopper's segment, question, channel and tier
+    /// parts will hold: its cell, or the parts themselves.
+    #[inline]
+    fn each_part(&mut self, s: &Shopper, mut f: impl FnMut(&mut Part)) {
+        match &mut self.cells {
+            Some(cells) => f(cells.get(s)),
+            None => self.by.parts_mut(s).for_each(f),
+        }
+    }
+
     /// Applies `f` to the shopper's interval, and when counted to the run
     /// total and the shopper's segment, question, channel and tier.
     #[inline]
@@ -278,9 +292,7 @@ impl<'a> Recorder<'a> {
         f(&mut self.rows[s.row as usize].tally);
         if s.counted {
             f(&mut self.total);
-            for part in self.by.parts_mut(s) {
-                f(&mut part.tally);
-            }
+            self.each_part(s, |p| f(&mut p.tally));
         }
     }
 
@@ -305,7 +317,7 @@ impl<'a> Recorder<'a> {
     #[inline]
     pub fn first_response(&mut self, s: &Shopper, now: SimTime) {
         let wait = now - s.arrival;
-        let thresholds = &self.sc.answered_within;
+        let thresholds = self.sc.answered_within.as_slice();
         let row = &mut self.rows[s.row as usize];
         credit_answer(&mut row.tally, wait, thresholds);
         if let Some(h) = &mut row.hist {
@@ -314,10 +326,10 @@ impl<'a> Recorder<'a> {
         if s.counted {
             credit_answer(&mut self.total, wait, thresholds);
             hist::record(&mut self.hists.first_response, wait);
-            for part in self.by.parts_mut(s) {
-                credit_answer(&mut part.tally, wait, thresholds);
-                breakdown::record(&mut part.first_response, wait);
-            }
+            self.each_part(s, |p| {
+                credit_answer(&mut p.tally, wait, thresholds);
+                breakdown::record(&mut p.first_response, wait);
+            });
         }
         self.resolve(s.row as usize);
     }
@@ -444,21 +456,20 @@ impl<'a> Recorder<'a> {
             self.rows[s.row as usize].tally.in_system_at_end += 1;
             if s.counted {
                 self.total.in_system_at_end += 1;
-                for part in self.by.parts_mut(s) {
-                    part.tally.in_system_at_end += 1;
-                }
+                self.each_part(s, |p| p.tally.in_system_at_end += 1);
             }
             for (k, limit) in self.sc.answered_within.iter().enumerate() {
                 let undecided = u64::from(waited <= *limit);
                 self.rows[s.row as usize].tally.undecided[k] += undecided;
                 if s.counted {
                     self.total.undecided[k] += undecided;
-                    for part in self.by.parts_mut(s) {
-                        part.tally.undecided[k] += undecided;
-                    }
+                    self.each_part(s, |p| p.tally.undecided[k] += undecided);
                 }
             }
             in_system_at_end += u64::from(s.counted);
+        }
+        if let Some(cells) = self.cells.take() {
+            cells.fold_into(&mut self.by, self.sc);
         }
         self.fill_lean();
         let intervals = self
