@@ -266,11 +266,13 @@ impl Cells {
         self.cells[i].get_or_insert_with(|| Box::new(Part::new(k)))
     }
 
-    /// Adds every cell into the parts it belongs to.
-    pub fn fold_into(self, by: &mut Breakdowns, sc: &Scenario) {
+    /// Adds every cell into the run total's shopper counters and into the
+    /// parts it belongs to.
+    pub fn fold_into(self, total: &mut Tally, by: &mut Breakdowns, sc: &Scenario) {
         let (q_n, c_n) = (self.questions, self.channels);
         for (i, cell) in self.cells.into_iter().enumerate() {
             let Some(cell) = cell else { continue };
+            total.add(&cell.tally);
             let (segment, question, channel) = (i / (q_n * c_n), (i / c_n) % q_n, i % c_n);
             let tier = sc.segments[segment]
                 .tier

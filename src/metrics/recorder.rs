@@ -285,14 +285,25 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Applies `f` to the run total's shopper counters and to the shopper's
+    /// parts. With cells, only the cell: the total's counters are then the
+    /// sum of the cells, added at the end (its time integrals are credited
+    /// directly).
+    #[inline]
+    fn counted(&mut self, s: &Shopper, f: impl Fn(&mut Tally)) {
+        if self.cells.is_none() {
+            f(&mut self.total);
+        }
+        self.each_part(s, |p| f(&mut p.tally));
+    }
+
     /// Applies `f` to the shopper's interval, and when counted to the run
     /// total and the shopper's segment, question, channel and tier.
     #[inline]
     fn credit(&mut self, s: &Shopper, f: impl Fn(&mut Tally)) {
         f(&mut self.rows[s.row as usize].tally);
         if s.counted {
-            f(&mut self.total);
-            self.each_part(s, |p| f(&mut p.tally));
+            self.counted(s, f);
         }
     }
 
@@ -324,8 +335,10 @@ impl<'a> Recorder<'a> {
             hist::record(h, wait);
         }
         if s.counted {
-            credit_answer(&mut self.total, wait, thresholds);
             hist::record(&mut self.hists.first_response, wait);
+            if self.cells.is_none() {
+                credit_answer(&mut self.total, wait, thresholds);
+            }
             self.each_part(s, |p| {
                 credit_answer(&mut p.tally, wait, thresholds);
                 breakdown::record(&mut p.first_response, wait);
@@ -455,21 +468,19 @@ impl<'a> Recorder<'a> {
             let waited = horizon - s.arrival;
             self.rows[s.row as usize].tally.in_system_at_end += 1;
             if s.counted {
-                self.total.in_system_at_end += 1;
-                self.each_part(s, |p| p.tally.in_system_at_end += 1);
+                self.counted(s, |t| t.in_system_at_end += 1);
             }
             for (k, limit) in self.sc.answered_within.iter().enumerate() {
                 let undecided = u64::from(waited <= *limit);
                 self.rows[s.row as usize].tally.undecided[k] += undecided;
                 if s.counted {
-                    self.total.undecided[k] += undecided;
-                    self.each_part(s, |p| p.tally.undecided[k] += undecided);
+                    self.counted(s, |t| t.undecided[k] += undecided);
                 }
             }
             in_system_at_end += u64::from(s.counted);
         }
         if let Some(cells) = self.cells.take() {
-            cells.fold_into(&mut self.by, self.sc);
+            cells.fold_into(&mut self.total, &mut self.by, self.sc);
         }
         self.fill_lean();
         let intervals = self
