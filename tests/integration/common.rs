@@ -94,3 +94,16 @@ pub fn scenario_with(toml: &str, sets: &[&str]) -> Scenario {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     profile::parse("test.toml", toml, false, &sets).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// Runs `peakdesk ARGS...` (which must write its JSON to stdout with
+/// `--json -`), expects success, and parses what it printed.
+pub fn stdout_json(args: &[&str]) -> serde_json::Value {
+    let out = peakdesk()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap_or_else(|e| panic!("peakdesk {args:?}: not JSON: {e}"))
+}

@@ -2,42 +2,28 @@
 //! A holds, a roster it writes back passes the profile's rules with seeds
 //! the search never saw, and bad requests exit 2.
 
-use crate::common::peakdesk;
+use crate::common::{peakdesk, stdout_json};
 use predicates::prelude::*;
 
 fn json(args: &[&str]) -> serde_json::Value {
-    let out = peakdesk()
-        .arg("staff")
-        .args(args)
-        .args(["--json", "-"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    stdout_json(&[&["staff"], args, &["--json", "-"]].concat())
 }
 
 #[test]
 fn on_an_erlang_a_desk_staff_agrees_with_erlang_within_one_agent() {
-    let erlang: serde_json::Value = serde_json::from_slice(
-        &peakdesk()
-            .args([
-                "erlang",
-                "--rate",
-                "0.5/s",
-                "--handle",
-                "120s",
-                "--patience",
-                "5m",
-            ])
-            .args(["--target", "80/20s", "--json", "-"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let erlang = stdout_json(&[
+        "erlang",
+        "--rate",
+        "0.5/s",
+        "--handle",
+        "120s",
+        "--patience",
+        "5m",
+        "--target",
+        "80/20s",
+        "--json",
+        "-",
+    ]);
     let want = erlang["agents"].as_i64().unwrap();
     assert_eq!(want, 62);
     let v = json(&[

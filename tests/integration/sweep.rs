@@ -1,21 +1,13 @@
 //! `peakdesk sweep`: points in grid order with the same seeds, monotone
 //! where they must be, identical on any thread count, and clear errors.
 
-use crate::common::peakdesk;
+use crate::common::{peakdesk, stdout_json};
 use predicates::prelude::*;
 
 const DESK: &str = "tests/integration/sla-desk.toml";
 
 fn sweep_json(args: &[&str]) -> serde_json::Value {
-    let out = peakdesk()
-        .args(["sweep", DESK, "--json", "-"])
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    stdout_json(&[&["sweep", DESK, "--json", "-"], args].concat())
 }
 
 #[test]
@@ -155,16 +147,16 @@ fn costs_give_the_cheapest_passing_point_and_the_frontier() {
 fn more_bot_coverage_never_worsens_the_mean_wait_across_a_sweep() {
     // The same shoppers at every point: those the bot resolves at a lower
     // rate it also resolves at a higher one, so humans see a subset.
-    let out = peakdesk()
-        .args(["sweep", "tests/integration/bot-desk.toml", "--json", "-"])
-        .args(["--vary", "questions.routine.bot=0.2:1.0:0.2"])
-        .args(["--replications", "2"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = stdout_json(&[
+        "sweep",
+        "tests/integration/bot-desk.toml",
+        "--json",
+        "-",
+        "--vary",
+        "questions.routine.bot=0.2:1.0:0.2",
+        "--replications",
+        "2",
+    ]);
     let waits: Vec<f64> = v["points"]
         .as_array()
         .unwrap()
