@@ -83,6 +83,7 @@ struct CellJson {
     staff: u32,
     service_level: Option<f64>,
     abandonment: Option<f64>,
+    reachable: bool,
 }
 
 #[derive(Serialize)]
@@ -177,6 +178,7 @@ fn json(
                         staff: c.staff,
                         service_level: c.service_level,
                         abandonment: c.abandonment,
+                        reachable: c.reachable,
                     })
                     .collect(),
             })
@@ -212,7 +214,7 @@ fn table(j: &StaffJson) -> String {
         for c in &g.intervals {
             let _ = writeln!(
                 out,
-                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>16}  {:>7}",
+                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>16}  {:>7}{}",
                 c.from,
                 c.demand_per_h,
                 c.profile,
@@ -220,7 +222,8 @@ fn table(j: &StaffJson) -> String {
                 n(c.erlang_a),
                 c.staff,
                 pct(c.service_level),
-                pct(c.abandonment)
+                pct(c.abandonment),
+                if c.reachable { "" } else { "  unreachable" }
             );
         }
         let ah = &g.agent_hours;
@@ -231,6 +234,20 @@ fn table(j: &StaffJson) -> String {
             h(ah.erlang_c),
             h(ah.erlang_a),
             ah.simulated
+        );
+    }
+    let unreachable = j
+        .groups
+        .iter()
+        .flat_map(|g| &g.intervals)
+        .filter(|c| !c.reachable)
+        .count();
+    if unreachable > 0 {
+        let _ = writeln!(
+            out,
+            "\n{unreachable} intervals miss the target even with four times Erlang C's headcount: \
+             staffing cannot reach it (the first agent reply itself takes longer than the target, or \
+             shoppers give up faster). Loosen the target or check the reply times."
         );
     }
     let _ = writeln!(

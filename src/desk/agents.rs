@@ -92,10 +92,18 @@ impl Agents {
     /// Sets the number of agents on shift. Idle agents leave at once; busy
     /// ones finish their conversations first and take no new ones.
     pub fn set_headcount(&mut self, n: u32) {
+        // Agents on their way out come back first, lowest id first (one scan,
+        // not one per agent added: headcounts reach the thousands).
+        let mut returning: Vec<u32> = if self.active < n {
+            (0..self.chats.len() as u32)
+                .rev()
+                .filter(|&a| self.present[a as usize] && self.leaving[a as usize])
+                .collect()
+        } else {
+            Vec::new()
+        };
         while self.active < n {
-            if let Some(a) = (0..self.chats.len() as u32)
-                .find(|&a| self.present[a as usize] && self.leaving[a as usize])
-            {
+            if let Some(a) = returning.pop() {
                 self.leaving[a as usize] = false;
                 if self.available(a) {
                     self.bucket_insert(a);

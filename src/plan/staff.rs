@@ -20,9 +20,12 @@ use crate::metrics::Aggregate;
 use crate::profile::Scenario;
 use crate::time::{DAY, SimTime, to_secs};
 
-/// The most agents tried for one group in one interval: a target that
-/// needs more is out of reach (the search then reports it as unmet).
-const MOST_AGENTS: u32 = 100_000;
+/// The most agents tried for one group in one interval, as a multiple of
+/// Erlang C's answer (and at least [`FEWEST_CAP`]): a target still missed
+/// there is out of reach by staffing (the reply itself takes longer than
+/// the target, say), and the interval is reported as such.
+const CAP_FACTOR: u32 = 4;
+const FEWEST_CAP: u32 = 16;
 
 /// What every interval must meet, on the human side of the desk.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +74,8 @@ pub struct Cell {
     pub service_level: Option<f64>,
     /// Share who gave up waiting for an agent, at `staff`.
     pub abandonment: Option<f64>,
+    /// False when even the search's cap missed the target.
+    pub reachable: bool,
 }
 
 /// One group's roster.
@@ -134,6 +139,7 @@ struct Bracket {
     fail: Option<u32>,
     meet: Option<u32>,
     step: u32,
+    cap: u32,
 }
 
 impl Bracket {
@@ -163,13 +169,21 @@ impl Bracket {
             (Some(f), None) => {
                 let s = self.step;
                 self.step = s.saturating_mul(2);
-                f.saturating_add(s).min(MOST_AGENTS)
+                f.saturating_add(s).min(self.cap)
             }
             (None, None) => cur,
         }
     }
 
+    /// Missed the target at the cap.
+    fn unreachable(&self) -> bool {
+        self.meet.is_none() && self.fail.is_some_and(|f| f >= self.cap)
+    }
+
     fn settled(&self) -> bool {
+        if self.unreachable() {
+            return true;
+        }
         match (self.fail, self.meet) {
             (_, Some(0)) => true,
             (Some(f), Some(m)) => m == f + 1,
@@ -264,6 +278,7 @@ pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> 
                     erlang_c,
                     erlang_a,
                     staff: start,
+                    reachable: true,
                     ..Cell::default()
                 }
             })
@@ -274,7 +289,18 @@ pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> 
             cells: cells_out,
         });
     }
-    let mut brackets = vec![vec![Bracket::default(); reached]; groups.len()];
+    let mut brackets: Vec<Vec<Bracket>> = groups
+        .iter()
+        .map(|gr| {
+            gr.cells
+                .iter()
+                .map(|c| Bracket {
+                    cap: (c.erlang_c.unwrap_or(0).max(c.staff) * CAP_FACTOR).max(FEWEST_CAP),
+                    ..Bracket::default()
+                })
+                .collect()
+        })
+        .collect();
     let mut rounds = 1;
     let mut converged = false;
     while rounds < o.max_rounds {
@@ -293,15 +319,16 @@ pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> 
                 let meets = m.meets(o.target);
                 cell.service_level = (m.demand > 0).then(|| m.within as f64 / m.demand as f64);
                 cell.abandonment = (m.demand > 0).then(|| m.abandoned as f64 / m.demand as f64);
-                all_meet &= meets;
                 let cur = cell.staff;
                 let next = br[c].next(cur, meets);
-                all_settled &= br[c].settled() && next == cur && meets;
+                cell.reachable = !br[c].unreachable();
+                all_meet &= meets || !cell.reachable;
+                all_settled &= br[c].settled() && next == cur && (meets || !cell.reachable);
                 cell.staff = next;
             }
         }
         if all_meet && all_settled {
-            converged = true;
+            converged = groups.iter().all(|g| g.cells.iter().all(|c| c.reachable));
             break;
         }
     }
@@ -347,7 +374,10 @@ mod tests {
         // Whatever the start, the bracket ends one apart around the answer.
         for start in [1u32, 7, 12, 13, 40, 200] {
             let answer = 13;
-            let mut b = Bracket::default();
+            let mut b = Bracket {
+                cap: 1000,
+                ..Bracket::default()
+            };
             let mut cur = start;
             for _ in 0..40 {
                 let next = b.next(cur, cur >= answer);
@@ -359,5 +389,19 @@ mod tests {
             assert_eq!(cur, answer, "from {start}");
             assert!(b.settled());
         }
+    }
+
+    #[test]
+    fn a_target_missed_at_the_cap_is_unreachable() {
+        let mut b = Bracket {
+            cap: 16,
+            ..Bracket::default()
+        };
+        let mut cur = 2;
+        for _ in 0..10 {
+            cur = b.next(cur, false);
+        }
+        assert_eq!(cur, 16);
+        assert!(b.unreachable() && b.settled());
     }
 }
