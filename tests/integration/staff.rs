@@ -120,3 +120,18 @@ fn bad_staffing_requests_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_target_shorter_than_the_reply_itself_is_reported_unreachable() {
+    // The night shift's agents answer after their reply time (40-80 s on
+    // average): 80% within a minute cannot be staffed for.
+    peakdesk()
+        .args(["staff", "profiles/night-shift.toml", "--target", "80/60s"])
+        .args(["--replications", "2"])
+        .assert()
+        .code(4)
+        .stdout(
+            predicate::str::contains("unreachable")
+                .and(predicate::str::contains("staffing cannot reach it")),
+        );
+}
