@@ -7,6 +7,7 @@ use crate::cli::{CheckArgs, Replications};
 use crate::metrics::{Aggregate, Replication, summary};
 use crate::profile::raw::RawSla;
 use crate::profile::{ProfileError, Scenario};
+use crate::report::progress::Progress;
 use crate::report::{self, verdicts};
 use crate::sla::{self, Verdict};
 use crate::{Error, ExitCode, engine};
@@ -36,14 +37,16 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
 }
 
 /// Runs the replications numbered `range`, each evaluated against `rules`
-/// before it is merged away.
+/// before it is merged away and counted on `progress`.
 pub fn run_range(
     sc: &Scenario,
     rules: &[sla::Rule],
     range: std::ops::Range<u32>,
     threads: usize,
+    progress: &Progress,
 ) -> Result<Aggregate, String> {
     let evaluate = |rep: &Replication| -> Vec<f64> {
+        progress.inc(1);
         rules
             .iter()
             .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
@@ -63,7 +66,8 @@ pub fn run(
     cap: u32,
     threads: usize,
 ) -> Result<Aggregate, String> {
-    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads);
+    let hidden = Progress::hidden();
+    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads, &hidden);
     if let Some(n) = fixed {
         return run(0..n);
     }

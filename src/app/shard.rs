@@ -9,6 +9,7 @@
 use super::check;
 use crate::metrics::Aggregate;
 use crate::profile::Scenario;
+use crate::report::progress::Progress;
 use crate::{Error, report};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -123,7 +124,9 @@ pub fn run_block(
     replications: u32,
     block: Range<u64>,
     threads: usize,
+    quiet: bool,
 ) -> Result<Vec<(usize, Aggregate)>, String> {
+    let progress = Progress::new(block.end - block.start, "replications", quiet);
     let r = u64::from(replications);
     let work: Vec<(usize, Range<u32>)> = (0..scenarios.len())
         .filter_map(|i| {
@@ -138,12 +141,14 @@ pub fn run_block(
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let one = |(i, range): &(usize, Range<u32>), threads| {
         let sc = &scenarios[*i];
-        check::run_range(sc, &sc.rules, range.clone(), threads).map(|a| (*i, a))
+        check::run_range(sc, &sc.rules, range.clone(), threads, &progress).map(|a| (*i, a))
     };
-    pool.install(|| match work.as_slice() {
+    let done = pool.install(|| match work.as_slice() {
         [single] => one(single, 0).map(|a| vec![a]),
         _ => work.par_iter().map(|w| one(w, 1)).collect(),
-    })
+    });
+    progress.finish();
+    done
 }
 
 /// Writes a shard file.

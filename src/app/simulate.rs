@@ -62,6 +62,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         a.replications,
         block.clone(),
         a.threads,
+        a.quiet,
     )
     .map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();

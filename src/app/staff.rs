@@ -8,6 +8,7 @@ use crate::cli::StaffArgs;
 use crate::plan::staff::{self, Staffing, Target};
 use crate::profile::Scenario;
 use crate::profile::units::Duration;
+use crate::report::progress::Progress;
 use crate::sla::rules::{Bound, Metric, Stat};
 use crate::sla::{self, Severity, Verdict};
 use crate::time::{DAY, MINUTE, to_secs};
@@ -320,7 +321,10 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         groups,
         max_rounds: a.max_rounds.max(2),
     };
-    let found = staff::search(&prepared, k, &options).map_err(Error::Runtime)?;
+    let progress = Progress::new(u64::from(options.max_rounds), "rounds at most", a.quiet);
+    let found = staff::search(&prepared, k, &options, &progress);
+    progress.finish();
+    let found = found.map_err(Error::Runtime)?;
     // The roster against the profile's own rules, with seeds the search never saw.
     let verdict = if sc.rules.is_empty() {
         None

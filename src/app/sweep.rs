@@ -251,8 +251,14 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let units = points.len() as u64 * u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();
-    let aggs = shard::run_block(&scenarios, a.replications, block.clone(), a.threads)
-        .map_err(Error::Runtime)?;
+    let aggs = shard::run_block(
+        &scenarios,
+        a.replications,
+        block.clone(),
+        a.threads,
+        a.quiet,
+    )
+    .map_err(Error::Runtime)?;
     if let (Some(s), Some(path)) = (a.shard, &a.json) {
         let wall = started.elapsed().as_secs_f64();
         shard::write(path, job(&a, &scenarios), s, block.clone(), wall, aggs, out)?;

@@ -18,6 +18,7 @@ use crate::engine;
 use crate::erlang::{self, Pool};
 use crate::metrics::Aggregate;
 use crate::profile::Scenario;
+use crate::report::progress::Progress;
 use crate::time::{DAY, SimTime, to_secs};
 
 /// The most agents tried for one group in one interval, as a multiple of
@@ -245,7 +246,12 @@ fn mean_patience(sc: &Scenario) -> Option<f64> {
 
 /// Searches the roster. `sc` must count waits against the target time
 /// (see [`prepare`]); `k` is that threshold's index.
-pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> {
+pub fn search(
+    sc: &Scenario,
+    k: usize,
+    o: &Options,
+    progress: &Progress,
+) -> Result<Staffing, String> {
     let interval = o.interval;
     let cells = (DAY / interval) as usize;
     let reached = sc.horizon.div_ceil(interval).min(cells as u64) as usize;
@@ -256,6 +262,7 @@ pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> 
     };
     // Round 0: the demand, on the profile as written.
     let base = run(sc, o)?;
+    progress.inc(1);
     let patience = mean_patience(sc);
     let hours = to_secs(interval) / 3600.0;
     let mut groups: Vec<GroupRoster> = Vec::new();
@@ -310,6 +317,7 @@ pub fn search(sc: &Scenario, k: usize, o: &Options) -> Result<Staffing, String> 
             .collect();
         let agg = run(&with_roster(sc, interval, &rosters), o)?;
         rounds += 1;
+        progress.inc(1);
         let mut all_meet = true;
         let mut all_settled = true;
         for (gr, br) in groups.iter_mut().zip(&mut brackets) {

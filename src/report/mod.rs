@@ -3,6 +3,7 @@
 //! through a temporary file and a rename, so a crash never leaves half a
 //! file; `-` means standard output.
 
+pub mod progress;
 pub mod terminal;
 pub mod verdicts;
 

@@ -170,3 +170,37 @@ fn more_bot_coverage_never_worsens_the_mean_wait_across_a_sweep() {
     );
     assert!(waits.windows(2).all(|w| w[1] <= w[0]), "{waits:?}");
 }
+
+#[test]
+fn progress_shows_on_a_terminal_and_nowhere_else() {
+    let args = [
+        "sweep",
+        "profiles/double11.toml",
+        "--scale-staff",
+        "1.0,1.2",
+        "--replications",
+        "3",
+        "--json",
+        "/dev/null",
+    ];
+    // Not a terminal (a pipe): nothing on stderr.
+    peakdesk()
+        .args(args)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    // A terminal, through util-linux `script`: the bar with its ETA.
+    let bin = assert_cmd::cargo::cargo_bin("peakdesk");
+    let line = format!("{} {}", bin.display(), args.join(" "));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("util-linux `script` runs (it gives the command a terminal)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("6/6 replications") && text.contains("ETA"),
+        "{text}"
+    );
+}

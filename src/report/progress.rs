@@ -1,0 +1,59 @@
+//! The one progress-bar factory: a bar with ETA on stderr for work that
+//! lasts more than a second, hidden when stderr is not a terminal or with
+//! `--quiet`, so that logs, pipes and CI output stay clean.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// How long work runs before its bar appears.
+const QUIET_FOR: Duration = Duration::from_secs(1);
+
+/// Progress over a known number of steps; cheap to tick from any thread.
+pub struct Progress {
+    bar: ProgressBar,
+    wanted: bool,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    /// A bar over `len` steps of `what` (e.g. "replications"); hidden when
+    /// `quiet` or when stderr is not a terminal.
+    pub fn new(len: u64, what: &str, quiet: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{bar:32}} {{pos}}/{{len}} {what} · {{elapsed}} elapsed · ETA {{eta}}"
+            ))
+            .expect("a valid template"),
+        );
+        Progress {
+            bar,
+            wanted: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    /// A bar that never shows.
+    pub fn hidden() -> Progress {
+        Progress::new(0, "", true)
+    }
+
+    /// `n` more steps done.
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+        if self.wanted
+            && self.bar.elapsed() >= QUIET_FOR
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+        }
+    }
+
+    /// Done: the bar leaves the screen.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
