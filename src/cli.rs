@@ -42,6 +42,8 @@ pub enum Command {
     /// Find the fewest agents per interval and group that meet a target:
     /// Erlang C and A for each interval's demand, corrected by simulation.
     Staff(StaffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
     /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
     Merge(MergeArgs),
 }
@@ -132,6 +134,14 @@ pub struct StaffArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `peakdesk completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `peakdesk merge`.

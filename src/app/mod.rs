@@ -15,6 +15,7 @@ use crate::erlang::{self, Pool};
 use crate::metrics::summary;
 use crate::report::{self, terminal};
 use crate::{Error, ExitCode, profile};
+use clap::CommandFactory;
 use serde::Serialize;
 use std::io::Write;
 
@@ -29,6 +30,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Sweep(a) => sweep::sweep(a, out),
         Command::Merge(a) => merge::merge(a, out),
         Command::Staff(a) => staff::staff(a, out),
+        Command::Completions(a) => {
+            let mut text = Vec::new();
+            clap_complete::generate(a.shell, &mut Cli::command(), "peakdesk", &mut text);
+            print(out, &String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::Pass)
+        }
     }
 }
 

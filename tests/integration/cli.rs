@@ -401,3 +401,31 @@ fn bad_desks_get_one_clear_message_and_exit_2() {
     let profile = write(&dir, "desk.toml", DESK);
     peakdesk().args(["validate", &profile]).assert().success();
 }
+
+#[test]
+fn bash_completion_completes_commands_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("peakdesk.bash");
+    let out = peakdesk()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(&script, out).unwrap();
+    let complete = |words: &str, cword: usize| {
+        let line = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; _peakdesk peakdesk \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let o = std::process::Command::new("bash")
+            .args(["-c", &line])
+            .output()
+            .unwrap();
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(complete("peakdesk sw", 1), "sweep");
+    assert_eq!(complete("peakdesk staff --int", 2), "--interval");
+    peakdesk().args(["completions", "tcsh"]).assert().code(2);
+}
