@@ -58,16 +58,16 @@ pub fn run_range(
 /// Runs the replications of a check: `fixed` of them, or (`None`) 10 at a
 /// time until every rule is conclusive or `cap` is reached. Replications
 /// are numbered from 0, so a larger run extends a smaller one (common random
-/// numbers).
+/// numbers). `progress` counts replications.
 pub fn run(
     sc: &Scenario,
     rules: &[sla::Rule],
     fixed: Option<u32>,
     cap: u32,
     threads: usize,
+    progress: &Progress,
 ) -> Result<Aggregate, String> {
-    let hidden = Progress::hidden();
-    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads, &hidden);
+    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads, progress);
     if let Some(n) = fixed {
         return run(0..n);
     }
@@ -128,7 +128,17 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Replications::Fixed(n) => Some(n),
         Replications::Auto => None,
     };
-    let agg = run(&sc, &rules, fixed, a.max_replications, a.threads).map_err(Error::Runtime)?;
+    let progress = match fixed {
+        Some(n) => Progress::new(u64::from(n), "replications", a.quiet),
+        None => Progress::new(
+            u64::from(a.max_replications.max(2)),
+            "replications (at most; auto stops when every rule is conclusive)",
+            a.quiet,
+        ),
+    };
+    let agg = run(&sc, &rules, fixed, a.max_replications, a.threads, &progress);
+    progress.finish();
+    let agg = agg.map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
     let threads = if a.threads == 0 {
         rayon::current_num_threads()

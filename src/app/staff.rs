@@ -337,6 +337,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             Some(a.replications.max(2)),
             0,
             a.threads,
+            &Progress::hidden(),
         )
         .map_err(Error::Runtime)?;
         Some(sla::report::sla(&fresh.rules, &agg).1)
