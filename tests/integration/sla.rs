@@ -6,6 +6,7 @@ use crate::common::{peakdesk, root};
 use peakdesk::app::check;
 use peakdesk::metrics::summary;
 use peakdesk::profile;
+use peakdesk::report::progress::Progress;
 use peakdesk::sla::{Verdict, rules};
 use predicates::prelude::*;
 use std::fs;
@@ -113,7 +114,7 @@ fn false_alarms_are_rare_both_ways() {
         rules::rule(&sc, "sla.rules[0]", "test", &raw).unwrap()
     };
     let probe = vec![p90(1.0)];
-    let big = check::run(&sc, &probe, Some(200), 200, 0).unwrap();
+    let big = check::run(&sc, &probe, Some(200), 200, 0, &Progress::hidden()).unwrap();
     let truth = summary::build_with(&sc, &big, 0.0, 1, &probe).sla[0]
         .value
         .unwrap();
@@ -124,7 +125,7 @@ fn false_alarms_are_rare_both_ways() {
         for seed in 1..=100 {
             let mut s = sc.clone();
             s.seed = 1000 + seed;
-            let agg = check::run(&s, &rule, None, 200, 0).unwrap();
+            let agg = check::run(&s, &rule, None, 200, 0, &Progress::hidden()).unwrap();
             let (results, _) = peakdesk::sla::report::sla(&rule, &agg);
             right += u32::from(results[0].verdict == want);
         }
