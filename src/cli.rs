@@ -65,12 +65,9 @@ pub struct SweepArgs {
     /// Replications per point (the same seeds at every point).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replications: u32,
-    /// Seed (overrides the profile's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (0: one per core); points run in parallel.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Seed and worker threads.
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Write the points as CSV (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -118,12 +115,9 @@ pub struct StaffArgs {
     /// Rounds of simulation before giving up (exit 4).
     #[arg(long, default_value_t = 40)]
     pub max_rounds: u32,
-    /// Seed (overrides the profile's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Seed and worker threads.
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Write the rosters, Erlang's answers and agent-hours as JSON (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -237,12 +231,9 @@ pub struct CheckArgs {
     /// The cap for `--replications auto`.
     #[arg(long, default_value_t = 200)]
     pub max_replications: u32,
-    /// Seed (overrides the profile's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Seed and worker threads.
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Write the summary JSON, verdicts included (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -255,6 +246,34 @@ pub struct CheckArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The seed and the worker threads of a command that simulates.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl RunArgs {
+    /// Sets the scenario's seed when `--seed` was given.
+    pub fn seed(&self, sc: &mut crate::profile::Scenario) {
+        if let Some(seed) = self.seed {
+            sc.seed = seed;
+        }
+    }
+
+    /// The threads that will run: `--threads`, or every core for 0.
+    pub fn threads_used(&self) -> usize {
+        match self.threads {
+            0 => rayon::current_num_threads(),
+            n => n,
+        }
+    }
 }
 
 /// A profile and the overrides applied to it.
@@ -274,16 +293,13 @@ pub struct SimulateArgs {
     /// The profile and overrides.
     #[command(flatten)]
     pub profile: ProfileArgs,
-    /// Seed (overrides the profile's).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    /// Seed and worker threads.
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Independent replications, run in parallel; results do not depend on
     /// the thread count.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replications: u32,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
     /// Write the summary JSON here (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,

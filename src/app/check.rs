@@ -88,9 +88,7 @@ pub fn run(
 /// Runs `peakdesk check`.
 pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = load(&a.profile)?;
-    if let Some(seed) = a.seed {
-        sc.seed = seed;
-    }
+    a.run.seed(&mut sc);
     for path in [&a.json, &a.junit, &a.markdown].into_iter().flatten() {
         report::check_writable(path)?;
     }
@@ -136,16 +134,18 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             a.quiet,
         ),
     };
-    let agg = run(&sc, &rules, fixed, a.max_replications, a.threads, &progress);
+    let agg = run(
+        &sc,
+        &rules,
+        fixed,
+        a.max_replications,
+        a.run.threads,
+        &progress,
+    );
     progress.finish();
     let agg = agg.map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    let threads = if a.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        a.threads
-    };
-    let s = summary::build_with(&sc, &agg, wall, threads, &rules);
+    let s = summary::build_with(&sc, &agg, wall, a.run.threads_used(), &rules);
     if let Some(p) = &a.json {
         report::write_json(p, &s, out)?;
     }

@@ -32,7 +32,7 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
         command: "simulate".into(),
         profile: a.profile.profile.clone(),
         set: a.profile.set.clone(),
-        seed: a.seed,
+        seed: a.run.seed,
         replications: a.replications,
         vary: Vec::new(),
         scale_staff: None,
@@ -43,7 +43,7 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
 
 /// Runs `peakdesk simulate`.
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let sc = scenario(&a.profile.profile, &a.profile.set, a.seed)?;
+    let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
     if let Some(s) = a.shard
         && a.json.is_none()
     {
@@ -61,7 +61,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         std::slice::from_ref(&sc),
         a.replications,
         block.clone(),
-        a.threads,
+        a.run.threads,
         a.quiet,
     )
     .map_err(Error::Runtime)?;
@@ -80,12 +80,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         return Ok(ExitCode::Pass);
     }
     let agg = aggs.pop().map(|(_, agg)| agg).unwrap_or_default();
-    let threads = if a.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        a.threads
-    };
-    let threads = threads.min(a.replications as usize);
+    let threads = a.run.threads_used().min(a.replications as usize);
     report_run(&sc, &agg, wall, threads, a.json.as_ref(), a.quiet, out)
 }
 

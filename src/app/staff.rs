@@ -272,9 +272,7 @@ fn table(j: &StaffJson) -> String {
 /// Runs `peakdesk staff`.
 pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
-    if let Some(seed) = a.seed {
-        sc.seed = seed;
-    }
+    a.run.seed(&mut sc);
     for path in [&a.json, &a.write_profile].into_iter().flatten() {
         report::check_writable(path)?;
     }
@@ -317,7 +315,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         interval,
         target,
         replications: a.replications,
-        threads: a.threads,
+        threads: a.run.threads,
         groups,
         max_rounds: a.max_rounds.max(2),
     };
@@ -336,7 +334,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             &fresh.rules,
             Some(a.replications.max(2)),
             0,
-            a.threads,
+            a.run.threads,
             &Progress::hidden(),
         )
         .map_err(Error::Runtime)?;

@@ -182,9 +182,7 @@ pub(super) fn plan(a: &SweepArgs) -> Result<(Vec<Vec<String>>, Vec<Scenario>), E
             let mut sets = a.profile.set.clone();
             sets.extend(set.iter().cloned());
             let mut sc = profile::load(&a.profile.profile, &sets)?;
-            if let Some(seed) = a.seed {
-                sc.seed = seed;
-            }
+            a.run.seed(&mut sc);
             Ok(sc)
         })
         .collect::<Result<_, profile::ProfileError>>()?;
@@ -197,7 +195,7 @@ fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
         command: "sweep".into(),
         profile: a.profile.profile.clone(),
         set: a.profile.set.clone(),
-        seed: a.seed,
+        seed: a.run.seed,
         replications: a.replications,
         vary: a.vary.clone(),
         scale_staff: a.scale_staff.clone(),
@@ -216,8 +214,10 @@ pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
         vary: job.vary.clone(),
         scale_staff: job.scale_staff.clone(),
         replications: job.replications,
-        seed: job.seed,
-        threads: 0,
+        run: crate::cli::RunArgs {
+            seed: job.seed,
+            threads: 0,
+        },
         csv: outputs.csv.clone(),
         json: outputs.json.clone(),
         markdown: outputs.markdown.clone(),
@@ -255,7 +255,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         &scenarios,
         a.replications,
         block.clone(),
-        a.threads,
+        a.run.threads,
         a.quiet,
     )
     .map_err(Error::Runtime)?;
