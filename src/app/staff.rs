@@ -21,20 +21,17 @@ use std::io::Write;
 /// answered_within, then first_response; abandonment from its rule.
 fn target_from_rules(rules: &[sla::Rule]) -> Option<(Target, String)> {
     let errors = || rules.iter().filter(|r| r.severity == Severity::Error);
+    // A time percentile "pNN <= X" is the share NN answered within X.
     let pick = |metric: Metric| {
-        errors().find_map(|r| match (r.metric, r.stat, r.bound, r.within) {
-            (m, Stat::Quantile(q), Bound::Max(x), _)
-                if m == metric && m != Metric::AnsweredWithin =>
-            {
-                Some((q, crate::time::from_secs_f64(x), r.name.clone()))
-            }
-            (Metric::AnsweredWithin, _, Bound::Min(s), Some(t))
-                if metric == Metric::AnsweredWithin =>
-            {
-                Some((s, t, r.name.clone()))
-            }
-            _ => None,
-        })
+        errors()
+            .filter(|r| r.metric == metric)
+            .find_map(|r| match (r.stat, r.bound, r.within) {
+                (Stat::Quantile(q), Bound::Max(x), None) => {
+                    Some((q, crate::time::from_secs_f64(x), r.name.clone()))
+                }
+                (Stat::Share, Bound::Min(s), Some(t)) => Some((s, t, r.name.clone())),
+                _ => None,
+            })
     };
     let (share, within, name) = pick(Metric::HumanResponse)
         .or_else(|| pick(Metric::AnsweredWithin))
