@@ -46,6 +46,109 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
     Merge(MergeArgs),
+    /// Send a profile's shoppers to a real helpdesk in real time and measure
+    /// what they see (exit 3 if the target fails or the runner falls behind).
+    Drive(DriveArgs),
+    /// Serve the built-in desk model as an HTTP helpdesk (for `drive`, demos,
+    /// and as a stand-in while the real one is built).
+    Serve(ServeArgs),
+}
+
+/// A point in a profile's time: `HH:MM[:SS]` on its first day, or an
+/// offset from its start (`2d`, `36h30m`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At(pub crate::time::SimTime);
+
+impl std::str::FromStr for At {
+    type Err = String;
+    fn from_str(s: &str) -> Result<At, String> {
+        if s.contains(':') {
+            crate::profile::units::TimeOfDay::parse(s).map(|t| At(t.0))
+        } else {
+            Duration::parse(s)
+                .map(|d| At(d.0))
+                .map_err(|_| format!("'{s}': expected HH:MM on the first day, or an offset like 2d or 36h30m"))
+        }
+    }
+}
+
+/// `peakdesk drive`.
+#[derive(Debug, Args)]
+pub struct DriveArgs {
+    /// The profile and overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// The target file: which helpdesk, and how to talk to it.
+    #[arg(long, value_name = "FILE")]
+    pub target: PathBuf,
+    /// Run the scenario X times faster than real time (patience, think
+    /// times and virtual agents' work scale; the target's latency does not).
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Start of the window (default: the profile's start).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<At>,
+    /// End of the window (default: the profile's horizon).
+    #[arg(long, value_name = "TIME", conflicts_with = "duration")]
+    pub to: Option<At>,
+    /// Length of the window, scenario time (instead of --to).
+    #[arg(long, value_parser = Duration::parse)]
+    pub duration: Option<Duration>,
+    /// Safety cap on shoppers per wall second (arrivals above it are thinned).
+    #[arg(long, value_parser = Rate::parse)]
+    pub max_rate: Option<Rate>,
+    /// The p99 lateness of the runner beyond which the run is invalid (exit 3).
+    #[arg(long, default_value = "50ms", value_parser = Duration::parse)]
+    pub max_lateness: Duration,
+    /// End the run early (exit 3) when more than this share of requests fail (e.g. 5%).
+    #[arg(long, value_parser = parse_tolerance)]
+    pub max_error_rate: Option<f64>,
+    /// Wall time to wait after the window for conversations still waiting.
+    #[arg(long, default_value = "30s", value_parser = Duration::parse)]
+    pub drain: Duration,
+    /// Wall time to wait for conversations in flight after Ctrl-C or SIGTERM.
+    #[arg(long, default_value = "5s", value_parser = Duration::parse)]
+    pub grace: Duration,
+    /// Send only every N-th shopper from the K-th (1-based); `peakdesk merge`
+    /// combines the N results.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Seed and worker threads.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Write the summary as JSON (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `peakdesk serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The profile and overrides.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Run the desk X times faster than real time.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// The profile time the desk starts at (shifts follow from it).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<At>,
+    /// Seed (overrides the profile's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('x').parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.001..=10_000.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}': expected a factor between 0.001 and 10000 (e.g. 1, 10, 0.5)")),
+    }
 }
 
 /// `peakdesk sweep`.

@@ -44,6 +44,9 @@ pub enum Error {
     /// The machine could not run the work (threads, memory).
     #[error("{0}")]
     Runtime(String),
+    /// The target of a drive is down or failed.
+    #[error("{0}")]
+    Target(String),
 }
 
 impl Error {
@@ -53,7 +56,7 @@ impl Error {
             Error::Profile(_) | Error::Usage(_) | Error::Output { .. } | Error::Erlang(_) => {
                 ExitCode::BadInput
             }
-            Error::Runtime(_) => ExitCode::TargetFailed,
+            Error::Runtime(_) | Error::Target(_) => ExitCode::TargetFailed,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod demand;
 pub mod desk;
 pub mod dist;
+pub mod drive;
 pub mod engine;
 pub mod erlang;
 pub mod metrics;

@@ -7,6 +7,8 @@
 /// A point in simulated time, or a span, in microseconds.
 pub type SimTime = u64;
 
+/// Microseconds in one millisecond.
+pub const MILLI: SimTime = 1_000;
 /// Microseconds in one second.
 pub const SECOND: SimTime = 1_000_000;
 /// Microseconds in one minute.

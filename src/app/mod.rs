@@ -3,6 +3,7 @@
 
 pub mod check;
 mod compare;
+mod drive;
 mod merge;
 pub mod shard;
 mod simulate;
@@ -30,6 +31,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Sweep(a) => sweep::sweep(a, out),
         Command::Merge(a) => merge::merge(a, out),
         Command::Staff(a) => staff::staff(a, out),
+        Command::Drive(a) => drive::drive(a, out),
+        Command::Serve(a) => drive::serve(a, out),
         Command::Completions(a) => {
             let mut text = Vec::new();
             clap_complete::generate(a.shell, &mut Cli::command(), "peakdesk", &mut text);

@@ -153,6 +153,30 @@ impl<'a> ShopperSampler<'a> {
                 )
             }
         };
+        let deflected = sc.questions[question].deflect > 0.0
+            && proactive.is_none()
+            && self.deflect.random::<f64>() < sc.questions[question].deflect;
+        let shopper = self.build(now, segment, question, channel, proactive.is_some());
+        if deflected {
+            Arrival::Deflected(shopper)
+        } else {
+            Arrival::Desk(shopper)
+        }
+    }
+
+    /// The shopper arriving at `now` with a given segment, question and
+    /// channel: patience, the bot's outcome and the first reply time drawn
+    /// as [`Self::next`] draws them (`serve` builds its callers' shoppers
+    /// with this).
+    pub fn build(
+        &mut self,
+        now: SimTime,
+        segment: usize,
+        question: usize,
+        channel: usize,
+        proactive: bool,
+    ) -> Shopper {
+        let sc = self.sc;
         let seg = &sc.segments[segment];
         let q = &sc.questions[question];
         let (bot_resolves, asks_human) = if sc.bot.is_some() {
@@ -161,9 +185,7 @@ impl<'a> ShopperSampler<'a> {
         } else {
             (false, false)
         };
-        let deflected =
-            q.deflect > 0.0 && proactive.is_none() && self.deflect.random::<f64>() < q.deflect;
-        let shopper = Shopper {
+        Shopper {
             arrival: now,
             patience: patience(sc, segment, channel, &mut self.patience),
             seed: self.conversation.next_u64(),
@@ -176,14 +198,9 @@ impl<'a> ShopperSampler<'a> {
             bot_resolves,
             asks_human,
             attempt: 1,
-            proactive: proactive.is_some(),
+            proactive,
             counted: now >= sc.warmup,
             row: (now / sc.interval) as u32,
-        };
-        if deflected {
-            Arrival::Deflected(shopper)
-        } else {
-            Arrival::Desk(shopper)
         }
     }
 }

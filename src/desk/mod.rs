@@ -243,8 +243,10 @@ impl<'a> Desk<'a> {
         !self.sc.channels[self.slots[slot as usize].shopper.channel as usize].concurrent
     }
 
-    /// A shopper arrives.
-    pub fn arrive(&mut self, now: SimTime, shopper: Shopper, sink: &mut impl Sink) {
+    /// A shopper arrives. Returns the shopper's slot and generation: a
+    /// caller that lets its own shoppers leave (`serve`) fires
+    /// `Timer::Abandon(slot, generation)` when one does.
+    pub fn arrive(&mut self, now: SimTime, shopper: Shopper, sink: &mut impl Sink) -> (u32, u32) {
         let slot = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -274,7 +276,9 @@ impl<'a> Desk<'a> {
         let s = &mut self.slots[slot as usize];
         s.shopper = shopper;
         (s.seeded, s.first_reply_used) = (false, false);
+        let generation = s.generation;
         self.start(now, slot, sink);
+        (slot, generation)
     }
 
     /// Starts (or restarts, for a retrial) a conversation in `slot`.

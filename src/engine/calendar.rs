@@ -94,6 +94,17 @@ impl<E> Calendar<E> {
         Some(((e.key >> 64) as SimTime, e.event))
     }
 
+    /// The time of the earliest event, if any.
+    pub fn peek_time(&self) -> Option<SimTime> {
+        let side = self.side.as_ref().map(|e| e.key);
+        let heap = self.heap.peek().map(|e| e.key);
+        let key = match (side, heap) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some((key >> 64) as SimTime)
+    }
+
     /// Events popped so far (stale timers included).
     pub fn popped(&self) -> u64 {
         self.popped

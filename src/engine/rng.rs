@@ -43,6 +43,8 @@ pub enum Stream {
     /// Seeds of each conversation's own stream (later replies, think
     /// times, bot latency, retrials).
     Conversation = 10,
+    /// Which arrivals `drive --max-rate` keeps.
+    RateCap = 11,
 }
 
 fn splitmix64(mut x: u64) -> u64 {

@@ -271,6 +271,10 @@ pub struct Summary {
     pub replication_tallies: Vec<Tally>,
     /// Run facts.
     pub run: RunInfo,
+    /// What a drive against a real target measured besides the shoppers'
+    /// view (absent for the model's runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drive: Option<crate::drive::report::DriveReport>,
 }
 
 /// A threshold's label: `"10s"`, `"180s"`, `"0.5s"`.
@@ -286,7 +290,8 @@ pub(super) fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-pub(super) fn percentiles<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Percentiles {
+/// Order statistics of a histogram of microseconds, in seconds.
+pub fn percentiles<T: hdrhistogram::Counter>(h: &Histogram<T>) -> Percentiles {
     let q = |p: f64| (!h.is_empty()).then(|| to_secs(h.value_at_quantile(p)));
     Percentiles {
         count: h.len(),
@@ -431,6 +436,7 @@ pub fn build_with(
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         },
+        drive: None,
     }
 }
 

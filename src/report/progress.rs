@@ -21,13 +21,14 @@ impl Progress {
     /// A bar over `len` steps of `what` (e.g. "replications"); hidden when
     /// `quiet` or when stderr is not a terminal.
     pub fn new(len: u64, what: &str, quiet: bool) -> Progress {
+        Progress::styled(len, &format!("{{bar:32}} {{pos}}/{{len}} {what} · {{elapsed}} elapsed · ETA {{eta}}"), quiet)
+    }
+
+    /// A bar drawn with an indicatif template (`{msg}` shows the status
+    /// given to [`Self::set`]).
+    pub fn styled(len: u64, template: &str, quiet: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(&format!(
-                "{{bar:32}} {{pos}}/{{len}} {what} · {{elapsed}} elapsed · ETA {{eta}}"
-            ))
-            .expect("a valid template"),
-        );
+        bar.set_style(ProgressStyle::with_template(template).expect("a valid template"));
         Progress {
             bar,
             wanted: !quiet && std::io::stderr().is_terminal(),
@@ -43,6 +44,17 @@ impl Progress {
     /// `n` more steps done.
     pub fn inc(&self, n: u64) {
         self.bar.inc(n);
+        self.show_when_due();
+    }
+
+    /// `pos` steps done, and a status line beside the bar.
+    pub fn set(&self, pos: u64, status: String) {
+        self.bar.set_position(pos);
+        self.bar.set_message(status);
+        self.show_when_due();
+    }
+
+    fn show_when_due(&self) {
         if self.wanted
             && self.bar.elapsed() >= QUIET_FOR
             && !self.shown.swap(true, Ordering::Relaxed)

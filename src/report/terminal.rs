@@ -61,18 +61,30 @@ pub fn summary(s: &Summary) -> String {
     } else {
         format!("{} replications", s.replications)
     };
-    let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
-    let _ = writeln!(
-        out,
-        "  seed {} · {reps} · horizon {} · warm-up {} · {} events in {:.2} s ({:.2} M shoppers/s on {} thread(s))",
-        s.seed,
-        Duration(from_secs_f64(s.horizon_s)),
-        Duration(from_secs_f64(s.warmup_s)),
-        thousands(s.run.events),
-        s.run.wall_s,
-        s.run.shoppers_per_s / 1e6,
-        s.run.threads
-    );
+    if s.drive.is_some() {
+        let _ = writeln!(out, "peakdesk drive: {} ({})", s.profile, s.source);
+        let _ = writeln!(
+            out,
+            "  seed {} · up to {} · counted from {} · {:.1} s of wall time",
+            s.seed,
+            Duration(from_secs_f64(s.horizon_s)),
+            Duration(from_secs_f64(s.warmup_s)),
+            s.run.wall_s,
+        );
+    } else {
+        let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
+        let _ = writeln!(
+            out,
+            "  seed {} · {reps} · horizon {} · warm-up {} · {} events in {:.2} s ({:.2} M shoppers/s on {} thread(s))",
+            s.seed,
+            Duration(from_secs_f64(s.horizon_s)),
+            Duration(from_secs_f64(s.warmup_s)),
+            thousands(s.run.events),
+            s.run.wall_s,
+            s.run.shoppers_per_s / 1e6,
+            s.run.threads
+        );
+    }
     if let Some(mib) = s.run.peak_rss_mib {
         let _ = writeln!(out, "  peak memory {mib:.1} MiB");
     }
@@ -290,4 +302,83 @@ mod tests {
         assert_eq!(super::thousands(1234567), "1,234,567");
         assert_eq!(super::thousands(100), "100");
     }
+}
+
+fn ms(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1} ms", v * 1000.0))
+}
+
+fn ms_line(out: &mut String, name: &str, p: &Percentiles) {
+    let _ = writeln!(
+        out,
+        "  {name:<18} p50 {}  p90 {}  p99 {}  max {}  ({} measured)",
+        ms(p.p50),
+        ms(p.p90),
+        ms(p.p99),
+        ms(p.max),
+        thousands(p.count)
+    );
+}
+
+/// Renders the `drive` section: the runner's lateness, rates, errors and
+/// the target's own times (wall clock).
+pub fn drive(d: &crate::drive::report::DriveReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nDrive: {} ({} adapter)", d.target, d.adapter);
+    let _ = writeln!(
+        out,
+        "  shoppers           {} due, {} opened, {} failed to open, {} deflected (FAQ)",
+        thousands(d.intended),
+        thousands(d.opened),
+        thousands(d.failed),
+        thousands(d.deflected)
+    );
+    let _ = writeln!(
+        out,
+        "  rate               intended {:.1}/s, achieved {:.1}/s over {:.1} s of wall time",
+        d.intended_rate_per_s, d.achieved_rate_per_s, d.wall_s
+    );
+    let errors: Vec<String> = d
+        .errors
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{k} {}", thousands(*n)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  requests           {} made, {:.2}% failed{}",
+        thousands(d.requests),
+        d.error_rate * 100.0,
+        if errors.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", errors.join(", "))
+        }
+    );
+    for e in &d.first_errors {
+        let _ = writeln!(out, "    first: {e}");
+    }
+    ms_line(&mut out, "lateness", &d.lateness_s);
+    ms_line(&mut out, "open request", &d.open_latency_s);
+    ms_line(&mut out, "end to end", &d.end_to_end_s);
+    ms_line(&mut out, "server side", &d.server_response_s);
+    ms_line(&mut out, "detection lag", &d.detection_lag_s);
+    if let Some(note) = &d.speed_note {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    if !d.valid {
+        let _ = writeln!(
+            out,
+            "  INVALID: the runner's p99 lateness {} is over --max-lateness {}: these numbers describe the load generator, not the target",
+            ms(d.lateness_s.p99),
+            ms(Some(d.max_lateness_s))
+        );
+    }
+    if let Some(why) = &d.stopped {
+        let _ = writeln!(out, "  STOPPED EARLY: {why}");
+    }
+    if d.interrupted {
+        let _ = writeln!(out, "  INTERRUPTED: a partial run");
+    }
+    out
 }

@@ -253,6 +253,31 @@ pub fn verdicts(rules: &[Rule], values: &[Vec<f64>]) -> Vec<RuleResult> {
         .collect()
 }
 
+/// Verdicts on values measured once, on a real system (`drive`): a fact,
+/// not an estimate, so the value itself is held against the bound; a
+/// value the run could not measure is inconclusive.
+pub fn measured_verdicts(rules: &[Rule], values: &[f64]) -> Vec<RuleResult> {
+    rules
+        .iter()
+        .zip(values)
+        .map(|(rule, &v)| {
+            let verdict = match (v.is_finite(), rule.bound) {
+                (false, _) => Verdict::Inconclusive,
+                (true, Bound::Max(m)) if v <= m => Verdict::Pass,
+                (true, Bound::Min(m)) if v >= m => Verdict::Pass,
+                _ => Verdict::Fail,
+            };
+            RuleResult {
+                rule: rule.clone(),
+                value: v.is_finite().then_some(v),
+                ci95: None,
+                verdict,
+                replications: 1,
+            }
+        })
+        .collect()
+}
+
 /// The exit outcome of a set of verdicts: a failed error rule fails; an
 /// inconclusive error rule without a failure is inconclusive.
 pub fn outcome(results: &[RuleResult]) -> Verdict {

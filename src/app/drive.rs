@@ -1,0 +1,215 @@
+//! `peakdesk drive` and `peakdesk serve`: the wall-clock modes, from flags
+//! to a summary. The window, the target file and the runtime are set up
+//! here; `drive::runner` does the work, and the summary is built as
+//! `simulate` builds it, with verdicts on the measured values.
+
+use super::print;
+use crate::cli::{At, DriveArgs, ServeArgs};
+use crate::drive::adapter::Adapter;
+use crate::drive::{self, Options, http::HttpAdapter, report::RunFacts, runner, target};
+use crate::metrics::{Aggregate, summary};
+use crate::profile::Scenario;
+use crate::profile::units::Duration as Span;
+use crate::report::progress::Progress;
+use crate::report::{self, terminal};
+use crate::sla;
+use crate::time::{SimTime, clock_label};
+use crate::{Error, ExitCode};
+use std::io::Write;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// The window `[from, to)` of `sc` a run covers.
+fn window(sc: &Scenario, from: Option<At>, to: Option<At>, duration: Option<Span>) -> Result<(SimTime, SimTime), Error> {
+    let from = from.map_or(0, |a| a.0);
+    let to = match (to, duration) {
+        (Some(t), _) => t.0,
+        (None, Some(d)) => from.saturating_add(d.0),
+        (None, None) => sc.horizon,
+    };
+    if from >= sc.horizon {
+        return Err(Error::Usage(format!(
+            "--from {}: the profile ends at {}",
+            Span(from),
+            Span(sc.horizon)
+        )));
+    }
+    if to <= from {
+        return Err(Error::Usage(format!(
+            "the window is empty: --from {} is not before its end {}",
+            Span(from),
+            Span(to)
+        )));
+    }
+    Ok((from, to.min(sc.horizon)))
+}
+
+fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, Error> {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    if threads > 0 {
+        b.worker_threads(threads);
+    }
+    b.enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start the runtime: {e}")))
+}
+
+/// Runs `peakdesk drive`.
+pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let mut sc = super::load(&a.profile)?;
+    a.run.seed(&mut sc);
+    let (from, to) = window(&sc, a.from, a.to, a.duration)?;
+    sc.horizon = to;
+    sc.warmup = sc.warmup.max(from);
+    if sc.warmup >= to {
+        return Err(Error::Usage(format!(
+            "the profile's warm-up ({}) covers the whole window: drive a later window or set warmup",
+            Span(sc.warmup)
+        )));
+    }
+    let tgt = target::load(&a.target)?;
+    if let Some(path) = &a.json {
+        report::check_writable(path)?;
+    }
+    let opts = Options {
+        speed: a.speed,
+        from,
+        to,
+        max_rate: a.max_rate.map(|r| r.0),
+        max_lateness: a.max_lateness.0,
+        max_error_rate: a.max_error_rate,
+        drain: std::time::Duration::from_micros(a.drain.0),
+        grace: std::time::Duration::from_micros(a.grace.0),
+        shard: a.shard,
+        threads: a.run.threads,
+    };
+    let rt = runtime(opts.threads)?;
+    let sc = Arc::new(sc);
+    match &tgt.adapter {
+        target::Adapter::Http { .. } => {
+            let adapter = rt
+                .block_on(HttpAdapter::new(&tgt, &sc))
+                .map_err(Error::Runtime)?;
+            run_drive(&rt, sc, opts, &tgt, adapter, &a, out)
+        }
+        target::Adapter::Django(_) => Err(Error::Usage("TODO".into())),
+    }
+}
+
+fn run_drive<A: Adapter>(
+    rt: &tokio::runtime::Runtime,
+    sc: Arc<Scenario>,
+    opts: Options,
+    tgt: &target::Target,
+    adapter: A,
+    a: &DriveArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    if let Err(why) = rt.block_on(adapter.probe()) {
+        return Err(Error::Target(format!(
+            "{} ({}) is not answering: {why}; nothing was sent",
+            tgt.name, tgt.base_url
+        )));
+    }
+    let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
+    let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
+    if !a.quiet {
+        let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
+        let extra = adapter.describe().map_or(String::new(), |d| format!("\n  {d}"));
+        eprintln!(
+            "peakdesk drive: {} ({} adapter) · scenario {} to {} at {}x = {:.0} s of wall time · {:.1} to {:.1} shoppers/s{shard}{extra}",
+            tgt.name,
+            tgt.kind(),
+            clock_label(opts.from),
+            clock_label(opts.to),
+            opts.speed,
+            window_wall_s,
+            lo,
+            hi
+        );
+    }
+    let interrupt = CancellationToken::new();
+    rt.spawn(drive::signals::watch(interrupt.clone()));
+    let opts = Arc::new(opts);
+    let bar = Progress::styled(
+        window_wall_s.ceil() as u64,
+        "{bar:32} {pos}/{len} s · {msg}",
+        a.quiet,
+    );
+    let from = opts.from;
+    let progress = |t: SimTime, status: &runner::Status| {
+        let pos = (crate::time::to_secs(t.saturating_sub(from)) / opts.speed) as u64;
+        bar.set(pos, format!("scenario {} · {status}", clock_label(t)));
+    };
+    let outcome = runner::run(rt, sc.clone(), opts.clone(), Arc::new(adapter), interrupt, &progress);
+    bar.finish();
+    let rep = outcome.replication;
+    let values: Vec<f64> = sc
+        .rules
+        .iter()
+        .map(|r| sla::eval::value(&sc, &sc.bands, r, &rep))
+        .collect();
+    let agg = Aggregate::default().absorb(0, rep, values.clone());
+    let mut s = summary::build(&sc, &agg, outcome.wall_s, opts.threads);
+    s.sla = sla::eval::measured_verdicts(&sc.rules, &values);
+    s.sla_outcome = (!s.sla.is_empty()).then(|| sla::eval::outcome(&s.sla));
+    let d = drive::report::build(
+        &outcome.tally,
+        RunFacts {
+            target: tgt.name.clone(),
+            adapter: tgt.kind().into(),
+            opts: (*opts).clone(),
+            wall_s: outcome.wall_s,
+            window_wall_s,
+            interrupted: outcome.interrupted,
+            stopped: outcome.stopped,
+        },
+    );
+    s.drive = Some(d);
+    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if let Some(path) = &a.json {
+        report::write_json(path, &s, out)?;
+    }
+    if !a.quiet && !json_to_stdout {
+        print(out, &terminal::summary(&s))?;
+        print(out, &terminal::drive(s.drive.as_ref().expect("set above")))?;
+        if !s.sla.is_empty() {
+            print(out, &report::verdicts::table(&s, report::verdicts::plain_output()))?;
+        }
+    }
+    let d = s.drive.as_ref().expect("set above");
+    Ok(if d.interrupted {
+        ExitCode::Interrupted
+    } else if !d.valid || d.stopped.is_some() {
+        ExitCode::TargetFailed
+    } else {
+        match s.sla_outcome {
+            Some(sla::Verdict::Fail) => ExitCode::SlaFailed,
+            Some(sla::Verdict::Inconclusive) => ExitCode::Inconclusive,
+            _ => ExitCode::Pass,
+        }
+    })
+}
+
+/// Runs `peakdesk serve` until Ctrl-C or SIGTERM.
+pub fn serve(a: ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let mut sc = super::load(&a.profile)?;
+    if let Some(seed) = a.seed {
+        sc.seed = seed;
+    }
+    // The callers are the shoppers: their patience and their retrials.
+    sc.retrials = None;
+    let from = a.from.map_or(0, |t| t.0);
+    let name = sc.name.clone();
+    let mut ready = |addr: std::net::SocketAddr| {
+        let _ = writeln!(
+            out,
+            "peakdesk serve: {name} on http://{addr} (desk from {} at {}x); Ctrl-C stops",
+            clock_label(from),
+            a.speed
+        );
+        let _ = out.flush();
+    };
+    drive::serve::run(sc, &a.listen, from, a.speed, &mut ready).map_err(Error::Runtime)?;
+    Ok(ExitCode::Pass)
+}

@@ -1,0 +1,185 @@
+//! What the runner needs from a helpdesk, whatever its API: open a
+//! conversation, notice the first reply, let the shopper leave. The runner
+//! owns the clock (when shoppers are due, how long they wait); an adapter
+//! only speaks the target's protocol.
+
+use crate::demand::Shopper;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// The kinds of errors a drive counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The connection could not be made or broke.
+    Connect,
+    /// No answer within the target's timeout.
+    Timeout,
+    /// A 4xx status.
+    Status4xx,
+    /// A 5xx status.
+    Status5xx,
+    /// An answer the target file's pointers cannot read.
+    BadResponse,
+}
+
+impl ErrorKind {
+    /// Every kind, in report order.
+    pub const ALL: [ErrorKind; 5] = [
+        ErrorKind::Connect,
+        ErrorKind::Timeout,
+        ErrorKind::Status4xx,
+        ErrorKind::Status5xx,
+        ErrorKind::BadResponse,
+    ];
+
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Connect => "connect",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Status4xx => "4xx",
+            ErrorKind::Status5xx => "5xx",
+            ErrorKind::BadResponse => "bad_response",
+        }
+    }
+}
+
+/// A failed request: its kind and a one-line reason (never a header).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// In words, for the report's first-error list.
+    pub detail: String,
+}
+
+impl Failure {
+    /// A failure from a reqwest error.
+    pub fn from_reqwest(what: &str, e: &reqwest::Error) -> Failure {
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else if e.is_decode() || e.is_body() {
+            ErrorKind::BadResponse
+        } else {
+            ErrorKind::Connect
+        };
+        // Without the URL's query, and reqwest never prints headers.
+        let mut source = std::error::Error::source(e);
+        let mut cause = String::new();
+        while let Some(s) = source {
+            cause = s.to_string();
+            source = s.source();
+        }
+        Failure {
+            kind,
+            detail: format!("{what}: {}{}", kind_words(kind), if cause.is_empty() { String::new() } else { format!(" ({cause})") }),
+        }
+    }
+
+    /// A failure for an HTTP status.
+    pub fn status(what: &str, status: reqwest::StatusCode) -> Failure {
+        Failure {
+            kind: if status.is_server_error() {
+                ErrorKind::Status5xx
+            } else {
+                ErrorKind::Status4xx
+            },
+            detail: format!("{what}: HTTP {status}"),
+        }
+    }
+
+    /// An answer that does not hold what the target file says it holds.
+    pub fn bad(what: &str, why: impl std::fmt::Display) -> Failure {
+        Failure {
+            kind: ErrorKind::BadResponse,
+            detail: format!("{what}: {why}"),
+        }
+    }
+}
+
+fn kind_words(k: ErrorKind) -> &'static str {
+    match k {
+        ErrorKind::Connect => "cannot connect",
+        ErrorKind::Timeout => "timed out",
+        _ => "bad answer",
+    }
+}
+
+/// One shopper's conversation as an adapter sees it.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    /// peakdesk's id for it (`pd-<seed>-<number>`).
+    pub key: String,
+    /// The shopper.
+    pub shopper: Shopper,
+}
+
+/// What the target answered when the conversation was opened.
+#[derive(Debug, Clone, Default)]
+pub struct Opened {
+    /// The target's id for the conversation.
+    pub id: String,
+    /// The server's creation time, seconds since the epoch.
+    pub server_at: Option<f64>,
+    /// A reply already in the open answer.
+    pub reply: Option<Reply>,
+}
+
+/// A reply as noticed.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    /// The server's time of the reply, seconds since the epoch.
+    pub server_at: Option<f64>,
+    /// Whether the bot replied (`None`: the target does not say).
+    pub by_bot: Option<bool>,
+    /// The agents' group, by name, when the target says.
+    pub group: Option<String>,
+}
+
+/// Counts a request's outcome (every request an adapter makes, including
+/// polls and virtual agents' requests).
+pub trait Tally: Send + Sync {
+    /// A request succeeded.
+    fn ok(&self);
+    /// A request failed.
+    fn failed(&self, f: &Failure);
+    /// A request already counted as good brought an answer the target
+    /// file's pointers cannot read.
+    fn unreadable(&self, f: &Failure);
+}
+
+/// A helpdesk protocol.
+pub trait Adapter: Send + Sync + 'static {
+    /// Whether the target is up; an error message when it is not.
+    fn probe(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// Opens the conversation with the shopper's first message.
+    fn open(
+        &self,
+        c: &Conversation,
+        tally: &dyn Tally,
+    ) -> impl Future<Output = Result<Opened, Failure>> + Send;
+    /// Waits for the first reply (the runner stops waiting when the
+    /// shopper's patience runs out).
+    fn reply(
+        &self,
+        c: &Conversation,
+        o: &Opened,
+        tally: &dyn Tally,
+    ) -> impl Future<Output = Result<Reply, Failure>> + Send;
+    /// The shopper gives up.
+    fn leave(
+        &self,
+        c: &Conversation,
+        o: &Opened,
+        tally: &dyn Tally,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+    /// The conversation is over for the runner (replied, left or cut):
+    /// forget whatever is kept for it.
+    fn forget(&self, _o: &Opened) {}
+    /// A line for the plan about what the adapter does besides the
+    /// shoppers' requests (virtual agents), if anything.
+    fn describe(&self) -> Option<String> {
+        None
+    }
+}

@@ -1,0 +1,108 @@
+//! The webhook listener: a target that pushes replies posts them here, and
+//! each waiting shopper's task gets its reply by the target's conversation
+//! id. A webhook can beat the answer to the request that opened the
+//! conversation; it is then kept until the task asks, for at most a minute.
+
+use super::adapter::Reply;
+use axum::extract::State;
+use axum::http::StatusCode;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// How to read a webhook: where the conversation id is, and the reply.
+pub type Parse = dyn Fn(&serde_json::Value) -> Option<(String, Reply)> + Send + Sync;
+
+/// Replies on their way to the tasks waiting for them.
+pub struct Hooks {
+    waiting: Mutex<HashMap<String, oneshot::Sender<Reply>>>,
+    early: Mutex<HashMap<String, (Instant, Reply)>>,
+    parse: Box<Parse>,
+    /// Webhooks received.
+    pub received: std::sync::atomic::AtomicU64,
+}
+
+const KEEP_EARLY: Duration = Duration::from_secs(60);
+
+impl Hooks {
+    /// Waits for the reply to conversation `id`.
+    pub async fn wait(&self, id: &str) -> Option<Reply> {
+        let rx = {
+            if let Some((_, r)) = self.early.lock().expect("not poisoned").remove(id) {
+                return Some(r);
+            }
+            let (tx, rx) = oneshot::channel();
+            self.waiting
+                .lock()
+                .expect("not poisoned")
+                .insert(id.to_string(), tx);
+            rx
+        };
+        rx.await.ok()
+    }
+
+    /// Stops waiting for conversation `id`.
+    pub fn forget(&self, id: &str) {
+        self.waiting.lock().expect("not poisoned").remove(id);
+    }
+
+    /// Hands a reply to its waiting task, or keeps it for a while. Only
+    /// the first reply of a conversation is wanted; later ones to a
+    /// conversation nobody waits for are kept briefly, then dropped.
+    pub fn deliver(&self, id: String, reply: Reply) {
+        self.received
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let waiter = self.waiting.lock().expect("not poisoned").remove(&id);
+        match waiter {
+            Some(tx) => {
+                let _ = tx.send(reply);
+            }
+            None => {
+                let now = Instant::now();
+                let mut early = self.early.lock().expect("not poisoned");
+                if early.len() > 10_000 {
+                    early.retain(|_, (at, _)| now.duration_since(*at) < KEEP_EARLY);
+                }
+                early.entry(id).or_insert((now, reply));
+            }
+        }
+    }
+}
+
+async fn hook(State(hooks): State<Arc<Hooks>>, body: axum::body::Bytes) -> StatusCode {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    match (hooks.parse)(&v) {
+        Some((id, reply)) => {
+            hooks.deliver(id, reply);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NO_CONTENT,
+    }
+}
+
+/// Starts a listener on `listen` (on the current runtime); returns the
+/// hooks and the URL to give the target.
+pub async fn listen(listen: &str, parse: Box<Parse>) -> Result<(Arc<Hooks>, String), String> {
+    let socket = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen for webhooks on {listen}: {e}"))?;
+    let addr = socket
+        .local_addr()
+        .map_err(|e| format!("cannot listen for webhooks on {listen}: {e}"))?;
+    let hooks = Arc::new(Hooks {
+        waiting: Mutex::new(HashMap::new()),
+        early: Mutex::new(HashMap::new()),
+        parse,
+        received: Default::default(),
+    });
+    let app = axum::Router::new()
+        .fallback(axum::routing::post(hook))
+        .with_state(hooks.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(socket, app).await;
+    });
+    Ok((hooks, format!("http://{addr}/hook")))
+}

@@ -1,0 +1,325 @@
+//! The generic HTTP adapter: a chat API described by request templates in
+//! the target file. It opens a conversation with one request, and notices
+//! the first reply in the answer to it (sync), by asking at an interval
+//! (poll) or by webhook (callback); JSON pointers say where ids, texts,
+//! times and authors are. Every request is counted, and an error never
+//! stops the run: a failed poll is counted and the next one goes out.
+
+use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
+use super::callback::{self, Hooks};
+use super::target::{self, ReplyMode, ReplyPointers, Request, Secret, Target};
+use crate::profile::Scenario;
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// The names of a profile's segments, questions and channels, for
+/// templates and texts.
+#[derive(Debug, Clone)]
+pub struct Names {
+    segments: Vec<String>,
+    questions: Vec<String>,
+    channels: Vec<String>,
+}
+
+impl Names {
+    /// The names of `sc`'s parts.
+    pub fn of(sc: &Scenario) -> Names {
+        Names {
+            segments: sc.segments.iter().map(|s| s.name.clone()).collect(),
+            questions: sc.questions.iter().map(|q| q.name.clone()).collect(),
+            channels: sc.channels.iter().map(|c| c.name.clone()).collect(),
+        }
+    }
+
+    /// The value of a placeholder for conversation `c` (`id`: the
+    /// target's id once known).
+    pub fn value(&self, name: &str, c: &Conversation, id: &str, token: &Secret, callback: &str) -> String {
+        let s = &c.shopper;
+        match name {
+            "conversation" | "shopper" => c.key.clone(),
+            "segment" => self.segments[s.segment as usize].clone(),
+            "question" => self.questions[s.question as usize].clone(),
+            "channel" => self.channels[s.channel as usize].clone(),
+            "text" => format!(
+                "A {} question from a {} shopper on {} ({})",
+                self.questions[s.question as usize],
+                self.segments[s.segment as usize],
+                self.channels[s.channel as usize],
+                c.key
+            ),
+            "id" => id.to_string(),
+            "token" => token.expose().to_string(),
+            "callback" => callback.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Sends requests to one base URL, bounded in flight, and counts them.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    permits: Semaphore,
+}
+
+impl Client {
+    /// A client for `target`.
+    pub fn new(target: &Target) -> Result<Client, String> {
+        let http = reqwest::Client::builder()
+            .timeout(target.timeout)
+            .connect_timeout(target.timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        Ok(Client {
+            http,
+            base: target.base_url.clone(),
+            permits: Semaphore::new(target.max_in_flight as usize),
+        })
+    }
+
+    /// Sends `req` with placeholders from `vars`; the answer's JSON
+    /// (`null` for an empty body).
+    pub async fn send(
+        &self,
+        what: &str,
+        req: &Request,
+        vars: &(dyn Fn(&str) -> String + Sync),
+        tally: &dyn Tally,
+    ) -> Result<Value, Failure> {
+        let r = self.send_inner(what, req, vars).await;
+        match &r {
+            Ok(_) => tally.ok(),
+            Err(f) => tally.failed(f),
+        }
+        r
+    }
+
+    async fn send_inner(
+        &self,
+        what: &str,
+        req: &Request,
+        vars: &(dyn Fn(&str) -> String + Sync),
+    ) -> Result<Value, Failure> {
+        let _permit = self.permits.acquire().await.expect("never closed");
+        let url = format!("{}{}", self.base, target::fill(&req.path, vars));
+        let mut b = self.http.request(req.method.clone(), url);
+        for (k, v) in &req.headers {
+            b = b.header(k.as_str(), target::fill(v, vars));
+        }
+        if let Some(body) = &req.body {
+            b = b.json(&target::fill_json(body, vars));
+        }
+        let resp = b.send().await.map_err(|e| Failure::from_reqwest(what, &e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(Failure::status(what, status));
+        }
+        let bytes = resp.bytes().await.map_err(|e| Failure::from_reqwest(what, &e))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| Failure::bad(what, format!("not JSON: {e}")))
+    }
+
+    /// Whether the target answers: the health request if there is one,
+    /// else a TCP connection to the base URL's host and port.
+    pub async fn probe(&self, health: Option<&Request>, token: &Secret) -> Result<(), String> {
+        if let Some(h) = health {
+            let vars = |n: &str| if n == "token" { token.expose().to_string() } else { String::new() };
+            return self
+                .send_inner("health check", h, &vars)
+                .await
+                .map(|_| ())
+                .map_err(|f| f.detail);
+        }
+        let url = reqwest::Url::parse(&self.base).map_err(|e| format!("{}: {e}", self.base))?;
+        let host = url.host_str().unwrap_or("127.0.0.1").to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))
+    }
+}
+
+/// A JSON value as an id (a string, or a number written out).
+pub fn id_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads one reply object with the pointers (`None`: no text there yet).
+pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
+    let text = m.pointer(&p.text)?;
+    if text.is_null() {
+        return None;
+    }
+    Some(Reply {
+        server_at: p.at.as_deref().and_then(|a| m.pointer(a)).and_then(target::epoch_seconds),
+        by_bot: p
+            .by
+            .as_deref()
+            .and_then(|b| m.pointer(b))
+            .and_then(Value::as_str)
+            .map(|b| b.eq_ignore_ascii_case("bot")),
+        group: p
+            .group
+            .as_deref()
+            .and_then(|g| m.pointer(g))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    })
+}
+
+/// The first reply in a document: `messages` points at an array (its
+/// first readable element) or at one reply.
+fn first_reply(doc: &Value, p: &ReplyPointers) -> Option<Reply> {
+    match doc.pointer(&p.messages)? {
+        Value::Array(items) => items.iter().find_map(|m| read_reply(m, p)),
+        m => read_reply(m, p),
+    }
+}
+
+/// The generic adapter.
+pub struct HttpAdapter {
+    client: Client,
+    token: Secret,
+    health: Option<Request>,
+    open: Request,
+    mode: ReplyMode,
+    pointers: ReplyPointers,
+    leave: Option<Request>,
+    names: Names,
+    hooks: Option<Arc<Hooks>>,
+    callback_url: String,
+}
+
+impl HttpAdapter {
+    /// The adapter for an `http` target; starts the webhook listener when
+    /// replies come by callback (call inside the runtime).
+    pub async fn new(target: &Target, sc: &Scenario) -> Result<HttpAdapter, String> {
+        let target::Adapter::Http {
+            open,
+            reply,
+            pointers,
+            leave,
+        } = &target.adapter
+        else {
+            return Err("not an http target".into());
+        };
+        let (hooks, callback_url) = match reply {
+            ReplyMode::Callback {
+                listen,
+                conversation,
+            } => {
+                let (conv, p) = (conversation.clone(), pointers.clone());
+                let parse = Box::new(move |v: &Value| {
+                    let id = id_of(v.pointer(&conv)?)?;
+                    Some((id, read_reply(v, &p)?))
+                });
+                let (h, url) = callback::listen(listen, parse).await?;
+                (Some(h), url)
+            }
+            _ => (None, String::new()),
+        };
+        Ok(HttpAdapter {
+            client: Client::new(target)?,
+            token: target.token.clone(),
+            health: target.health.clone(),
+            open: open.clone(),
+            mode: reply.clone(),
+            pointers: pointers.clone(),
+            leave: leave.clone(),
+            names: Names::of(sc),
+            hooks,
+            callback_url,
+        })
+    }
+
+    /// Reads the answer to the open request.
+    fn parse_open(&self, c: &Conversation, doc: &Value) -> Result<Opened, Failure> {
+        let id = match &self.open.id {
+            Some(p) => doc
+                .pointer(p)
+                .and_then(id_of)
+                .ok_or_else(|| Failure::bad("open", format!("no conversation id at {p:?}")))?,
+            None => c.key.clone(),
+        };
+        let server_at = self
+            .open
+            .at
+            .as_deref()
+            .and_then(|p| doc.pointer(p))
+            .and_then(target::epoch_seconds);
+        let reply = match self.mode {
+            ReplyMode::Sync => Some(
+                first_reply(doc, &self.pointers)
+                    .ok_or_else(|| Failure::bad("open", "no reply in the answer (sync mode)"))?,
+            ),
+            _ => None,
+        };
+        Ok(Opened {
+            id,
+            server_at,
+            reply,
+        })
+    }
+
+    fn vars<'a>(&'a self, c: &'a Conversation, id: &'a str) -> impl Fn(&str) -> String + Sync + 'a {
+        move |n: &str| self.names.value(n, c, id, &self.token, &self.callback_url)
+    }
+}
+
+impl adapter::Adapter for HttpAdapter {
+    async fn probe(&self) -> Result<(), String> {
+        self.client.probe(self.health.as_ref(), &self.token).await
+    }
+
+    async fn open(&self, c: &Conversation, tally: &dyn Tally) -> Result<Opened, Failure> {
+        let doc = self.client.send("open", &self.open, &self.vars(c, ""), tally).await?;
+        // The request itself was counted as good; an answer the pointers
+        // cannot read is a bad response too.
+        self.parse_open(c, &doc).inspect_err(|f| tally.unreadable(f))
+    }
+
+    async fn reply(&self, c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<Reply, Failure> {
+        match &self.mode {
+            ReplyMode::Sync => Err(Failure::bad("reply", "sync mode has no later reply")),
+            ReplyMode::Callback { .. } => {
+                let hooks = self.hooks.as_ref().expect("callback mode listens");
+                hooks
+                    .wait(&o.id)
+                    .await
+                    .ok_or_else(|| Failure::bad("webhook", "the listener stopped"))
+            }
+            ReplyMode::Poll { request, interval } => loop {
+                tokio::time::sleep(*interval).await;
+                let vars = self.vars(c, &o.id);
+                if let Ok(doc) = self.client.send("poll", request, &vars, tally).await
+                    && let Some(r) = first_reply(&doc, &self.pointers)
+                {
+                    return Ok(r);
+                }
+            },
+        }
+    }
+
+    async fn leave(&self, c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {
+        match &self.leave {
+            Some(req) => self.client.send("leave", req, &self.vars(c, &o.id), tally).await.map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    fn forget(&self, o: &Opened) {
+        if let Some(h) = &self.hooks {
+            h.forget(&o.id);
+        }
+    }
+}

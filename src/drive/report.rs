@@ -1,0 +1,265 @@
+//! The `drive` section of a summary: what only a run against a real target
+//! has. The runner's own lateness (whether the numbers describe the
+//! helpdesk or the load generator), achieved against intended rate, errors
+//! by kind, and the server's own times beside the shopper's. Times here are
+//! wall-clock seconds (the target's clock); the summary's shopper-side
+//! metrics are scenario time (wall time x `--speed`).
+//!
+//! Histograms are kept encoded (HDR V2) so shards of a drive merge exactly.
+
+use super::adapter::ErrorKind;
+use crate::metrics::hist;
+use crate::metrics::summary::{Percentiles, percentiles};
+use hdrhistogram::Histogram;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// The raw measurements of one drive, before summarising.
+#[derive(Debug, Clone)]
+pub struct DriveTally {
+    /// Scheduling lateness of each shopper, wall µs.
+    pub lateness: Histogram<u64>,
+    /// Round trip of each open request, wall µs.
+    pub open_latency: Histogram<u64>,
+    /// Due to reply noticed, wall µs.
+    pub end_to_end: Histogram<u64>,
+    /// Server's reply time minus server's creation time, µs.
+    pub server_response: Histogram<u64>,
+    /// Reply noticed minus the server's reply time, µs.
+    pub detection_lag: Histogram<u64>,
+    /// Shoppers due (this shard, window, after the cap).
+    pub intended: u64,
+    /// Conversations opened.
+    pub opened: u64,
+    /// Conversations whose open failed.
+    pub failed: u64,
+    /// Deflected by FAQ self-service (nothing sent).
+    pub deflected: u64,
+    /// Requests made.
+    pub requests: u64,
+    /// Failed requests by kind.
+    pub errors: IndexMap<ErrorKind, u64>,
+    /// The first error of each kind, in words.
+    pub first_errors: IndexMap<ErrorKind, String>,
+}
+
+impl Default for DriveTally {
+    fn default() -> Self {
+        DriveTally {
+            lateness: hist::run_histogram(),
+            open_latency: hist::run_histogram(),
+            end_to_end: hist::run_histogram(),
+            server_response: hist::run_histogram(),
+            detection_lag: hist::run_histogram(),
+            intended: 0,
+            opened: 0,
+            failed: 0,
+            deflected: 0,
+            requests: 0,
+            errors: ErrorKind::ALL.iter().map(|k| (*k, 0)).collect(),
+            first_errors: IndexMap::new(),
+        }
+    }
+}
+
+impl DriveTally {
+    fn named(&self) -> [(&'static str, &Histogram<u64>); 5] {
+        [
+            ("lateness_us", &self.lateness),
+            ("open_latency_us", &self.open_latency),
+            ("end_to_end_us", &self.end_to_end),
+            ("server_response_us", &self.server_response),
+            ("detection_lag_us", &self.detection_lag),
+        ]
+    }
+
+    /// Errors over requests.
+    pub fn error_rate(&self) -> f64 {
+        let e: u64 = self.errors.values().sum();
+        if self.requests == 0 {
+            0.0
+        } else {
+            e as f64 / self.requests as f64
+        }
+    }
+}
+
+/// How the run went, as written in the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriveReport {
+    /// The target's name.
+    pub target: String,
+    /// The adapter.
+    pub adapter: String,
+    /// Scenario seconds per wall second.
+    pub speed: f64,
+    /// What `--speed` does to the numbers, when it is not 1.
+    pub speed_note: Option<String>,
+    /// The window, scenario seconds from the start of the profile.
+    pub from_s: f64,
+    /// Its end.
+    pub to_s: f64,
+    /// `K/N` when this is one load generator of several.
+    pub shard: Option<String>,
+    /// Wall time the window took, seconds.
+    pub wall_s: f64,
+    /// Shoppers due.
+    pub intended: u64,
+    /// Conversations opened.
+    pub opened: u64,
+    /// Conversations whose open failed.
+    pub failed: u64,
+    /// Shoppers FAQ self-service answered (nothing sent).
+    pub deflected: u64,
+    /// Shoppers due per wall second over the window.
+    pub intended_rate_per_s: f64,
+    /// Conversations opened per wall second over the window.
+    pub achieved_rate_per_s: f64,
+    /// How late the runner started shoppers, wall seconds.
+    pub lateness_s: Percentiles,
+    /// The p99 lateness bound (`--max-lateness`), seconds.
+    pub max_lateness_s: f64,
+    /// Whether the runner kept its schedule: false means the numbers
+    /// describe the load generator, not the target.
+    pub valid: bool,
+    /// Requests made.
+    pub requests: u64,
+    /// Failed requests by kind.
+    pub errors: IndexMap<String, u64>,
+    /// Failed over made requests.
+    pub error_rate: f64,
+    /// The first error of each kind.
+    pub first_errors: Vec<String>,
+    /// Round trip of the request that opens a conversation, seconds.
+    pub open_latency_s: Percentiles,
+    /// First response as the shopper saw it (due to noticed), wall seconds.
+    pub end_to_end_s: Percentiles,
+    /// First response by the server's own clock (created to replied).
+    pub server_response_s: Percentiles,
+    /// Reply noticed after the server's reply time.
+    pub detection_lag_s: Percentiles,
+    /// Ctrl-C or SIGTERM stopped the run.
+    pub interrupted: bool,
+    /// Why the run stopped early, if it did.
+    pub stopped: Option<String>,
+    /// The histograms, HDR V2 base64, for `peakdesk merge`.
+    pub histograms: IndexMap<String, String>,
+}
+
+/// What the report needs beside the tally.
+pub struct RunFacts {
+    /// Target name.
+    pub target: String,
+    /// Adapter name.
+    pub adapter: String,
+    /// The options.
+    pub opts: super::Options,
+    /// Wall seconds the run took.
+    pub wall_s: f64,
+    /// Wall seconds the window takes at the run's speed.
+    pub window_wall_s: f64,
+    /// Interrupted by a signal.
+    pub interrupted: bool,
+    /// Why it stopped early.
+    pub stopped: Option<String>,
+}
+
+/// Builds the report.
+pub fn build(t: &DriveTally, f: RunFacts) -> DriveReport {
+    let lateness = percentiles(&t.lateness);
+    let p99 = if t.lateness.is_empty() {
+        0
+    } else {
+        t.lateness.value_at_quantile(0.99)
+    };
+    let speed = f.opts.speed;
+    DriveReport {
+        target: f.target,
+        adapter: f.adapter,
+        speed,
+        speed_note: (speed != 1.0).then(|| {
+            format!(
+                "at --speed {speed} the shoppers' patience and think times and the virtual agents' work run {speed}x faster; the target's own latency does not, and shopper-side times (scenario time) count it {speed}x"
+            )
+        }),
+        from_s: crate::time::to_secs(f.opts.from),
+        to_s: crate::time::to_secs(f.opts.to),
+        shard: f.opts.shard.map(|s| s.to_string()),
+        wall_s: f.wall_s,
+        intended: t.intended,
+        opened: t.opened,
+        failed: t.failed,
+        deflected: t.deflected,
+        intended_rate_per_s: rate(t.intended, f.window_wall_s),
+        achieved_rate_per_s: rate(t.opened, f.window_wall_s.min(f.wall_s).max(1e-9)),
+        lateness_s: lateness,
+        max_lateness_s: crate::time::to_secs(f.opts.max_lateness),
+        valid: p99 <= f.opts.max_lateness,
+        requests: t.requests,
+        errors: t.errors.iter().map(|(k, v)| (k.name().to_string(), *v)).collect(),
+        error_rate: t.error_rate(),
+        first_errors: t.first_errors.values().cloned().collect(),
+        open_latency_s: percentiles(&t.open_latency),
+        end_to_end_s: percentiles(&t.end_to_end),
+        server_response_s: percentiles(&t.server_response),
+        detection_lag_s: percentiles(&t.detection_lag),
+        interrupted: f.interrupted,
+        stopped: f.stopped,
+        histograms: t
+            .named()
+            .iter()
+            .map(|(n, h)| (n.to_string(), hist::encode(*h)))
+            .collect(),
+    }
+}
+
+fn rate(n: u64, secs: f64) -> f64 {
+    if secs > 0.0 { n as f64 / secs } else { 0.0 }
+}
+
+/// Merges the reports of a drive's shards (same window and target): counts
+/// and histograms add; the run is valid only if every shard was.
+pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
+    let first = parts.first().ok_or("no drive reports to merge")?;
+    let mut out = first.clone();
+    let mut hists: IndexMap<String, Histogram<u64>> = IndexMap::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.intended += p.intended;
+            out.opened += p.opened;
+            out.failed += p.failed;
+            out.deflected += p.deflected;
+            out.requests += p.requests;
+            out.intended_rate_per_s += p.intended_rate_per_s;
+            out.achieved_rate_per_s += p.achieved_rate_per_s;
+            out.wall_s = out.wall_s.max(p.wall_s);
+            out.valid &= p.valid;
+            out.interrupted |= p.interrupted;
+            out.stopped = out.stopped.take().or_else(|| p.stopped.clone());
+            for (k, v) in &p.errors {
+                *out.errors.entry(k.clone()).or_default() += v;
+            }
+            out.first_errors.extend(p.first_errors.iter().cloned());
+        }
+        for (name, text) in &p.histograms {
+            let h = hist::decode(text)?;
+            match hists.get_mut(name) {
+                Some(acc) => hist::add_into(acc, &h),
+                None => {
+                    hists.insert(name.clone(), h);
+                }
+            }
+        }
+    }
+    let get = |n: &str| hists.get(n).cloned().unwrap_or_else(hist::run_histogram);
+    out.lateness_s = percentiles(&get("lateness_us"));
+    out.open_latency_s = percentiles(&get("open_latency_us"));
+    out.end_to_end_s = percentiles(&get("end_to_end_us"));
+    out.server_response_s = percentiles(&get("server_response_us"));
+    out.detection_lag_s = percentiles(&get("detection_lag_us"));
+    let errors: u64 = out.errors.values().sum();
+    out.error_rate = if out.requests == 0 { 0.0 } else { errors as f64 / out.requests as f64 };
+    out.shard = None;
+    out.histograms = hists.iter().map(|(n, h)| (n.clone(), hist::encode(h))).collect();
+    Ok(out)
+}

@@ -1,0 +1,437 @@
+//! The wall-clock runner: an open model on tokio. One task walks the
+//! schedule and starts each shopper when due (`sleep_until`, so drift never
+//! adds up), whatever the target does; each shopper is a task of its own,
+//! and every response time counts from the moment the shopper was due, not
+//! from when a request went out (no coordinated omission). The runner
+//! measures how late it started each shopper: past `--max-lateness` at p99
+//! the run is invalid, since it measured the load generator.
+//!
+//! Observations go down a channel to one collector on the calling thread,
+//! which feeds the same `Recorder` the simulator uses.
+
+use super::Options;
+use super::adapter::{Adapter, Conversation, Failure, Reply, Tally};
+use super::plan::Schedule;
+use super::report::DriveTally;
+use crate::demand::Shopper;
+use crate::desk::{Ending, Levels};
+use crate::metrics::{Recorder, Replication, hist};
+use crate::profile::Scenario;
+use crate::time::SimTime;
+use indexmap::IndexMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::mpsc;
+use tokio::time::sleep_until;
+use tokio_util::sync::CancellationToken;
+
+/// Maps wall instants to scenario time and back.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    /// The wall instant of scenario time `from`.
+    pub start: Instant,
+    /// Scenario time at `start`.
+    pub from: SimTime,
+    /// Scenario seconds per wall second.
+    pub speed: f64,
+}
+
+impl Clock {
+    /// The wall instant of scenario time `t` (not before `from`).
+    pub fn wall(&self, t: SimTime) -> Instant {
+        let dt = t.saturating_sub(self.from) as f64 / self.speed;
+        self.start + Duration::from_micros(dt as u64)
+    }
+
+    /// The scenario time of a wall instant.
+    pub fn sim(&self, at: Instant) -> SimTime {
+        let dt = at.saturating_duration_since(self.start).as_micros() as f64;
+        self.from + (dt * self.speed) as SimTime
+    }
+}
+
+/// What a shopper's task reports.
+enum Obs {
+    Opened(Shopper, u64),
+    Failed,
+    Deflected(Shopper),
+    Replied {
+        s: Shopper,
+        at: SimTime,
+        reply: Reply,
+        end_to_end: u64,
+        server: Option<u64>,
+        lag: Option<u64>,
+    },
+    Abandoned(Shopper, SimTime),
+    Cut(Shopper),
+}
+
+/// Request counters shared by every task.
+#[derive(Default)]
+pub struct Counters {
+    requests: AtomicU64,
+    errors: [AtomicU64; 5],
+    first: Mutex<IndexMap<super::adapter::ErrorKind, String>>,
+}
+
+impl Counters {
+    fn totals(&self) -> (u64, u64) {
+        let e = self.errors.iter().map(|a| a.load(Ordering::Relaxed)).sum();
+        (self.requests.load(Ordering::Relaxed), e)
+    }
+}
+
+impl Tally for Counters {
+    fn ok(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+    fn failed(&self, f: &Failure) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.unreadable(f);
+    }
+    fn unreadable(&self, f: &Failure) {
+        let i = super::adapter::ErrorKind::ALL
+            .iter()
+            .position(|k| *k == f.kind)
+            .expect("every kind is listed");
+        self.errors[i].fetch_add(1, Ordering::Relaxed);
+        let mut first = self.first.lock().expect("not poisoned");
+        first.entry(f.kind).or_insert_with(|| f.detail.clone());
+    }
+}
+
+/// A finished drive, before summarising.
+pub struct Outcome {
+    /// What the shoppers saw, as one replication.
+    pub replication: Replication,
+    /// Lateness, errors, server-side times.
+    pub tally: DriveTally,
+    /// Wall seconds from the first shopper's due time to the end.
+    pub wall_s: f64,
+    /// A signal stopped it.
+    pub interrupted: bool,
+    /// Why it stopped early.
+    pub stopped: Option<String>,
+}
+
+/// The live counts a status line shows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Status {
+    /// Conversations opened.
+    pub opened: u64,
+    /// First replies noticed.
+    pub answered: u64,
+    /// Shoppers who gave up.
+    pub abandoned: u64,
+    /// Failed requests.
+    pub errors: u64,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let waiting = self.opened.saturating_sub(self.answered + self.abandoned);
+        write!(
+            f,
+            "{} opened · {} answered · {} waiting · {} gave up · {} errors",
+            self.opened, self.answered, waiting, self.abandoned, self.errors
+        )
+    }
+}
+
+/// How the scheduler ended.
+struct Scheduled {
+    lateness: hdrhistogram::Histogram<u64>,
+    intended: u64,
+    stopped: Option<String>,
+}
+
+/// Runs the drive of `sc` (its horizon the window's end) against `adapter`.
+/// `interrupt` is cancelled by the caller's signal handler.
+pub fn run<A: Adapter>(
+    rt: &tokio::runtime::Runtime,
+    sc: Arc<Scenario>,
+    opts: Arc<Options>,
+    adapter: Arc<A>,
+    interrupt: CancellationToken,
+    on_progress: &dyn Fn(SimTime, &Status),
+) -> Outcome {
+    let counters = Arc::new(Counters::default());
+    let (tx, mut rx) = mpsc::unbounded_channel::<Obs>();
+    let stop = CancellationToken::new();
+    let hard = CancellationToken::new();
+    let clock = Clock {
+        start: Instant::now() + Duration::from_millis(50),
+        from: opts.from,
+        speed: opts.speed,
+    };
+    let scheduler = rt.spawn(schedule(
+        sc.clone(),
+        opts.clone(),
+        adapter,
+        tx,
+        counters.clone(),
+        stop.clone(),
+        hard.clone(),
+        clock,
+    ));
+    // Ctrl-C: stop arrivals, give those in flight `grace`, then cut them.
+    // The window's end: give them `drain`.
+    let watcher = {
+        let (stop, hard, interrupt) = (stop.clone(), hard.clone(), interrupt.clone());
+        let (grace, drain, end) = (opts.grace, opts.drain, clock.wall(sc.horizon));
+        rt.spawn(async move {
+            tokio::select! {
+                _ = interrupt.cancelled() => {
+                    stop.cancel();
+                    tokio::time::sleep(grace).await;
+                }
+                _ = stop.cancelled() => tokio::time::sleep(grace).await,
+                _ = sleep_until((end + drain).into()) => {}
+            }
+            hard.cancel();
+        })
+    };
+
+    let zero = Levels::default();
+    let mut rec = Recorder::new(&sc);
+    let mut t = DriveTally::default();
+    let mut cut = Vec::new();
+    let mut last_progress = Instant::now();
+    let mut status = Status::default();
+    while let Some(o) = rx.blocking_recv() {
+        match o {
+            Obs::Opened(s, latency) => {
+                rec.advance(s.arrival, zero, |_| zero);
+                rec.arrived(&s);
+                t.opened += 1;
+                status.opened += 1;
+                hist::record(&mut t.open_latency, latency);
+            }
+            Obs::Failed => t.failed += 1,
+            Obs::Deflected(s) => {
+                rec.advance(s.arrival, zero, |_| zero);
+                rec.deflected(&s);
+                t.deflected += 1;
+            }
+            Obs::Replied {
+                s,
+                at,
+                reply,
+                end_to_end,
+                server,
+                lag,
+            } => {
+                rec.advance(at, zero, |_| zero);
+                status.answered += 1;
+                let wait = at.saturating_sub(s.arrival);
+                let by_bot = reply.by_bot.unwrap_or(false);
+                let group = reply
+                    .group
+                    .as_deref()
+                    .and_then(|g| sc.groups.iter().position(|p| p.name == g));
+                rec.message(&s, wait);
+                if let (false, Some(g)) = (by_bot, group) {
+                    rec.human_response(&s, g, wait);
+                }
+                rec.first_response(&s, s.arrival + wait);
+                let ending = Ending {
+                    by_bot,
+                    mean_response: wait,
+                    handle: 0,
+                };
+                rec.resolved(&s, s.arrival + wait, None, ending);
+                hist::record(&mut t.end_to_end, end_to_end);
+                if let Some(x) = server {
+                    hist::record(&mut t.server_response, x);
+                }
+                if let Some(x) = lag {
+                    hist::record(&mut t.detection_lag, x);
+                }
+            }
+            Obs::Abandoned(s, at) => {
+                rec.advance(at, zero, |_| zero);
+                rec.abandoned(&s, at, false);
+                status.abandoned += 1;
+            }
+            Obs::Cut(s) => cut.push(s),
+        }
+        if last_progress.elapsed() > Duration::from_millis(200) {
+            last_progress = Instant::now();
+            status.errors = counters.totals().1;
+            on_progress(clock.sim(last_progress), &status);
+        }
+    }
+    let sched = rt
+        .block_on(scheduler)
+        .expect("the scheduler does not panic");
+    watcher.abort();
+    let wall_s = clock.start.elapsed().as_secs_f64();
+    t.lateness = sched.lateness;
+    t.intended = sched.intended;
+    let (requests, _) = counters.totals();
+    t.requests = requests;
+    for (i, k) in super::adapter::ErrorKind::ALL.iter().enumerate() {
+        t.errors.insert(*k, counters.errors[i].load(Ordering::Relaxed));
+    }
+    t.first_errors = counters.first.lock().expect("not poisoned").clone();
+    let replication = rec.finish(zero, |_| zero, cut.iter(), 0);
+    Outcome {
+        replication,
+        tally: t,
+        wall_s,
+        interrupted: interrupt.is_cancelled(),
+        stopped: sched.stopped,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn schedule<A: Adapter>(
+    sc: Arc<Scenario>,
+    opts: Arc<Options>,
+    adapter: Arc<A>,
+    tx: mpsc::UnboundedSender<Obs>,
+    counters: Arc<Counters>,
+    stop: CancellationToken,
+    hard: CancellationToken,
+    clock: Clock,
+) -> Scheduled {
+    let mut lateness = hist::run_histogram();
+    let mut intended = 0;
+    let mut stopped = None;
+    for p in Schedule::new(&sc, &opts) {
+        let due = clock.wall(p.shopper.arrival);
+        if stop.is_cancelled() {
+            break;
+        }
+        if due > Instant::now() {
+            tokio::select! {
+                _ = sleep_until(due.into()) => {}
+                _ = stop.cancelled() => break,
+            }
+        }
+        let late = Instant::now().saturating_duration_since(due);
+        hist::record(&mut lateness, late.as_micros() as u64);
+        intended += 1;
+        if p.deflected {
+            let _ = tx.send(Obs::Deflected(p.shopper));
+            continue;
+        }
+        if let Some(max) = opts.max_error_rate {
+            let (requests, errors) = counters.totals();
+            if requests >= 20 && errors as f64 > max * requests as f64 {
+                stopped = Some(format!(
+                    "the error budget ran out: {errors} of {requests} requests failed ({:.1}%, --max-error-rate {:.1}%)",
+                    100.0 * errors as f64 / requests as f64,
+                    100.0 * max
+                ));
+                stop.cancel();
+                break;
+            }
+        }
+        let c = Conversation {
+            key: format!("pd-{}-{}", sc.seed, p.number),
+            shopper: p.shopper,
+        };
+        tokio::spawn(converse(
+            adapter.clone(),
+            c,
+            tx.clone(),
+            counters.clone(),
+            hard.clone(),
+            clock,
+        ));
+    }
+    Scheduled {
+        lateness,
+        intended,
+        stopped,
+    }
+}
+
+fn epoch_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn micros(secs: f64) -> u64 {
+    (secs.max(0.0) * 1e6) as u64
+}
+
+async fn converse<A: Adapter>(
+    adapter: Arc<A>,
+    c: Conversation,
+    tx: mpsc::UnboundedSender<Obs>,
+    counters: Arc<Counters>,
+    hard: CancellationToken,
+    clock: Clock,
+) {
+    let s = c.shopper;
+    let due = clock.wall(s.arrival);
+    let sent = Instant::now();
+    let opened = tokio::select! {
+        o = adapter.open(&c, &*counters) => o,
+        _ = hard.cancelled() => return,
+    };
+    let opened = match opened {
+        Ok(o) => o,
+        Err(_) => {
+            // The adapter counted the failed request.
+            let _ = tx.send(Obs::Failed);
+            return;
+        }
+    };
+    let _ = tx.send(Obs::Opened(s, sent.elapsed().as_micros() as u64));
+    let deadline = (s.patience != SimTime::MAX)
+        .then(|| clock.wall(s.arrival.saturating_add(s.patience)));
+    let patience = async {
+        match deadline {
+            Some(d) => sleep_until(d.into()).await,
+            None => std::future::pending().await,
+        }
+    };
+    let reply = match opened.reply.clone() {
+        Some(r) => Some(Ok(r)),
+        None => tokio::select! {
+            r = adapter.reply(&c, &opened, &*counters) => Some(r),
+            _ = patience => None,
+            _ = hard.cancelled() => {
+                let _ = tx.send(Obs::Cut(s));
+                adapter.forget(&opened);
+                return;
+            }
+        },
+    };
+    match reply {
+        Some(Ok(reply)) => {
+            let noticed = Instant::now();
+            let server = match (opened.server_at, reply.server_at) {
+                (Some(a), Some(b)) => Some(micros(b - a)),
+                _ => None,
+            };
+            let lag = reply.server_at.map(|b| micros(epoch_now() - b));
+            let _ = tx.send(Obs::Replied {
+                s,
+                at: clock.sim(noticed).max(s.arrival),
+                reply,
+                end_to_end: noticed.saturating_duration_since(due).as_micros() as u64,
+                server,
+                lag,
+            });
+        }
+        Some(Err(_)) => {
+            let _ = tx.send(Obs::Cut(s));
+        }
+        None => {
+            let at = deadline.map_or(SimTime::MAX, |d| clock.sim(d));
+            let _ = tx.send(Obs::Abandoned(s, at.max(s.arrival)));
+            tokio::select! {
+                r = adapter.leave(&c, &opened, &*counters) => { let _ = r; }
+                _ = hard.cancelled() => {}
+            }
+        }
+    }
+    adapter.forget(&opened);
+}

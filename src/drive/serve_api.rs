@@ -1,0 +1,144 @@
+//! The HTTP face of `peakdesk serve`: a small chat API that the shipped
+//! target file `targets/serve.toml` describes for the generic adapter.
+//!
+//! - `GET /health`
+//! - `POST /conversations` `{segment?, question?, channel?, text?, callback?, wait?}`:
+//!   201 with `{id, created_at, messages}`; with `wait` (seconds) the
+//!   answer waits up to that long for the first reply.
+//! - `GET /conversations/{id}`: `{id, created_at, closed, messages}`.
+//! - `DELETE /conversations/{id}`: the shopper leaves (204).
+//!
+//! With `callback`, each reply is also posted there as
+//! `{conversation, text, at, by, group}`.
+
+use super::serve::{Cmd, Conv, Shared};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Deserialize)]
+struct OpenBody {
+    segment: Option<String>,
+    question: Option<String>,
+    channel: Option<String>,
+    #[allow(dead_code)]
+    text: Option<String>,
+    callback: Option<String>,
+    wait: Option<f64>,
+}
+
+fn view(id: u64, c: &Conv) -> serde_json::Value {
+    json!({
+        "id": id.to_string(),
+        "created_at": c.created_at,
+        "closed": c.closed,
+        "messages": c.messages,
+    })
+}
+
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn index(names: impl Iterator<Item = String>, what: &str, v: &Option<String>) -> Result<Option<usize>, String> {
+    let Some(v) = v.as_deref().filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let names: Vec<String> = names.collect();
+    names
+        .iter()
+        .position(|n| n == v)
+        .map(Some)
+        .ok_or_else(|| format!("unknown {what} {v:?} (expected one of {})", names.join(", ")))
+}
+
+async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Response {
+    let Some(Json(b)) = body else {
+        return error(StatusCode::BAD_REQUEST, "expected a JSON object".into());
+    };
+    let sc = &sh.scenario;
+    let parts = (|| -> Result<[Option<usize>; 3], String> {
+        Ok([
+            index(sc.segments.iter().map(|s| s.name.clone()), "segment", &b.segment)?,
+            index(sc.questions.iter().map(|q| q.name.clone()), "question", &b.question)?,
+            index(sc.channels.iter().map(|c| c.name.clone()), "channel", &b.channel)?,
+        ])
+    })();
+    let parts = match parts {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    };
+    let (tx, rx) = oneshot::channel();
+    let cmd = Cmd::Open {
+        parts,
+        callback: b.callback.filter(|c| !c.is_empty()),
+        reply: tx,
+    };
+    if sh.tx.send(cmd).is_err() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the desk has stopped".into());
+    }
+    let Ok(id) = rx.await else {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the desk has stopped".into());
+    };
+    if let Some(wait) = b.wait.filter(|w| *w > 0.0) {
+        let (wtx, wrx) = oneshot::channel();
+        let pending = {
+            let mut convs = sh.convs.lock().expect("not poisoned");
+            match convs.get_mut(&id) {
+                Some(c) if c.messages.is_empty() && !c.closed => {
+                    c.waiters.push(wtx);
+                    true
+                }
+                _ => false,
+            }
+        };
+        if pending {
+            let _ = tokio::time::timeout(Duration::from_secs_f64(wait.min(3600.0)), wrx).await;
+        }
+    }
+    let convs = sh.convs.lock().expect("not poisoned");
+    match convs.get(&id) {
+        Some(c) => (StatusCode::CREATED, Json(view(id, c))).into_response(),
+        None => error(StatusCode::GONE, "the conversation is gone".into()),
+    }
+}
+
+async fn get(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let convs = sh.convs.lock().expect("not poisoned");
+    match id.parse::<u64>().ok().and_then(|n| convs.get(&n).map(|c| (n, c))) {
+        Some((n, c)) => Json(view(n, c)).into_response(),
+        None => error(StatusCode::NOT_FOUND, format!("no conversation {id}")),
+    }
+}
+
+async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let known = id
+        .parse::<u64>()
+        .ok()
+        .filter(|n| sh.convs.lock().expect("not poisoned").contains_key(n));
+    match known {
+        Some(n) => {
+            let _ = sh.tx.send(Cmd::Leave(n));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => error(StatusCode::NOT_FOUND, format!("no conversation {id}")),
+    }
+}
+
+/// The API's routes.
+pub fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new()
+        .route("/health", axum::routing::get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/conversations", axum::routing::post(open))
+        .route(
+            "/conversations/{id}",
+            axum::routing::get(get).delete(leave),
+        )
+        .with_state(shared)
+}

@@ -1,0 +1,550 @@
+//! The target file: which helpdesk `drive` talks to and how. TOML read with
+//! serde (`deny_unknown_fields`, the key path of every bad value), then
+//! checked into a [`Target`] whose templates are ready to fill.
+//!
+//! The secret (a token) is read here from the environment variable or file
+//! the target file names, and lives only inside [`Secret`], whose `Debug`
+//! and `Display` print a mask: it reaches request headers and nothing else.
+
+use crate::profile::ProfileError;
+use crate::profile::units::Duration;
+use crate::time::{MILLI, SECOND};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The target file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    name: Option<String>,
+    adapter: String,
+    base_url: String,
+    timeout: Option<Duration>,
+    max_in_flight: Option<u32>,
+    auth: Option<RawAuth>,
+    health: Option<RawRequest>,
+    open: Option<RawRequest>,
+    reply: Option<RawReply>,
+    leave: Option<RawRequest>,
+    django: Option<RawDjango>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    token_env: Option<String>,
+    token_file: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawRequest {
+    method: Option<String>,
+    path: String,
+    #[serde(default)]
+    headers: IndexMap<String, String>,
+    body: Option<toml::Value>,
+    id: Option<String>,
+    at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReply {
+    mode: String,
+    method: Option<String>,
+    path: Option<String>,
+    #[serde(default)]
+    headers: IndexMap<String, String>,
+    interval: Option<Duration>,
+    listen: Option<String>,
+    messages: Option<String>,
+    conversation: Option<String>,
+    text: Option<String>,
+    at: Option<String>,
+    by: Option<String>,
+    group: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDjango {
+    prefix: Option<String>,
+    queue: u32,
+    intake_token_env: Option<String>,
+    intake_token_file: Option<String>,
+    agents_file: String,
+    listen: Option<String>,
+}
+
+/// A token, masked in every printout.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The token itself, for a request header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<token>")
+    }
+}
+
+/// One request: method, path and headers with `{placeholders}`, an
+/// optional JSON body template, and where ids and times are in the answer.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: reqwest::Method,
+    /// Path under the base URL, with placeholders.
+    pub path: String,
+    /// Headers, with placeholders.
+    pub headers: Vec<(String, String)>,
+    /// JSON body template.
+    pub body: Option<serde_json::Value>,
+    /// JSON pointer to the conversation id in the answer.
+    pub id: Option<String>,
+    /// JSON pointer to the server's creation time in the answer.
+    pub at: Option<String>,
+}
+
+/// How a reply is noticed.
+#[derive(Debug, Clone)]
+pub enum ReplyMode {
+    /// In the answer to the open request.
+    Sync,
+    /// By asking at an interval.
+    Poll {
+        /// The poll request.
+        request: Request,
+        /// Time between polls.
+        interval: std::time::Duration,
+    },
+    /// By a webhook to a local listener.
+    Callback {
+        /// Address to listen on (`127.0.0.1:0`: any free port).
+        listen: String,
+        /// JSON pointer to the conversation id in the webhook body.
+        conversation: String,
+    },
+}
+
+/// Where the reply's facts are, relative to one reply object.
+#[derive(Debug, Clone)]
+pub struct ReplyPointers {
+    /// Pointer to the array of replies (poll), or to the reply object
+    /// (sync); empty: the document itself.
+    pub messages: String,
+    /// Pointer to the reply text (must be present for a reply to count).
+    pub text: String,
+    /// Pointer to the server's reply time.
+    pub at: Option<String>,
+    /// Pointer to who replied (`"bot"` means the bot).
+    pub by: Option<String>,
+    /// Pointer to the agents' group name.
+    pub group: Option<String>,
+}
+
+/// The django-helpdesk adapter's settings.
+#[derive(Debug, Clone)]
+pub struct Django {
+    /// The app's URL prefix (`/helpdesk`).
+    pub prefix: String,
+    /// The queue id tickets go to.
+    pub queue: u32,
+    /// The intake staff token that opens shoppers' tickets.
+    pub intake: Secret,
+    /// Virtual agents' tokens, one per line in a file (`username token`).
+    pub agents: Vec<(String, Secret)>,
+    /// Where the webhooks arrive.
+    pub listen: String,
+}
+
+/// What a target file describes.
+#[derive(Debug, Clone)]
+pub enum Adapter {
+    /// A generic chat API.
+    Http {
+        /// The request that opens a conversation.
+        open: Request,
+        /// How the reply is noticed.
+        reply: ReplyMode,
+        /// Where its facts are.
+        pointers: ReplyPointers,
+        /// The request sent when the shopper gives up.
+        leave: Option<Request>,
+    },
+    /// django-helpdesk with virtual agents.
+    Django(Django),
+}
+
+/// A checked target file.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Its name, for output.
+    pub name: String,
+    /// The file.
+    pub file: String,
+    /// Base URL, without a trailing slash.
+    pub base_url: String,
+    /// Per-request timeout.
+    pub timeout: std::time::Duration,
+    /// Requests in flight at most.
+    pub max_in_flight: u32,
+    /// The token (`{token}` in templates).
+    pub token: Secret,
+    /// A request that tells whether the target is up.
+    pub health: Option<Request>,
+    /// The adapter.
+    pub adapter: Adapter,
+}
+
+impl Target {
+    /// The adapter's name, for output.
+    pub fn kind(&self) -> &'static str {
+        match self.adapter {
+            Adapter::Http { .. } => "http",
+            Adapter::Django(_) => "django-helpdesk",
+        }
+    }
+}
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "conversation",
+    "shopper",
+    "segment",
+    "question",
+    "channel",
+    "text",
+    "id",
+    "token",
+    "callback",
+];
+
+struct Checker<'a> {
+    file: &'a str,
+}
+
+impl Checker<'_> {
+    fn bad(&self, key: &str, message: String) -> ProfileError {
+        ProfileError::Invalid {
+            file: self.file.to_string(),
+            key: key.to_string(),
+            message,
+        }
+    }
+
+    fn template(&self, key: &str, text: &str) -> Result<(), ProfileError> {
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                return Err(self.bad(key, format!("{text:?}: a '{{' without its '}}'")));
+            };
+            let name = &after[..close];
+            if !PLACEHOLDERS.contains(&name) {
+                return Err(self.bad(
+                    key,
+                    format!(
+                        "{text:?}: unknown placeholder {{{name}}} (expected one of {})",
+                        PLACEHOLDERS
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            rest = &after[close + 1..];
+        }
+        Ok(())
+    }
+
+    fn pointer(&self, key: &str, p: &Option<String>) -> Result<Option<String>, ProfileError> {
+        match p {
+            Some(p) if !p.is_empty() && !p.starts_with('/') => Err(self.bad(
+                key,
+                format!("{p:?} is not a JSON pointer (expected \"\" or a path like \"/data/id\")"),
+            )),
+            _ => Ok(p.clone()),
+        }
+    }
+
+    fn body(&self, key: &str, v: &toml::Value) -> Result<serde_json::Value, ProfileError> {
+        if let toml::Value::String(s) = v {
+            self.template(key, s)?;
+        }
+        if let toml::Value::Table(t) = v {
+            for (k, x) in t {
+                self.body(&format!("{key}.{k}"), x)?;
+            }
+        }
+        if let toml::Value::Array(a) = v {
+            for (i, x) in a.iter().enumerate() {
+                self.body(&format!("{key}[{i}]"), x)?;
+            }
+        }
+        serde_json::to_value(v).map_err(|e| self.bad(key, format!("not representable as JSON: {e}")))
+    }
+
+    fn method(&self, key: &str, m: &Option<String>, default: &str) -> Result<reqwest::Method, ProfileError> {
+        let m = m.as_deref().unwrap_or(default);
+        match m.to_ascii_uppercase().as_str() {
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => Ok(m.to_ascii_uppercase().parse().expect("a standard method")),
+            _ => Err(self.bad(key, format!("{m:?}: expected GET, POST, PUT, PATCH or DELETE"))),
+        }
+    }
+
+    fn request(&self, key: &str, r: &RawRequest, default: &str) -> Result<Request, ProfileError> {
+        self.template(&format!("{key}.path"), &r.path)?;
+        for (h, v) in &r.headers {
+            self.template(&format!("{key}.headers.{h}"), v)?;
+            reqwest::header::HeaderName::from_bytes(h.as_bytes())
+                .map_err(|_| self.bad(&format!("{key}.headers"), format!("{h:?} is not a header name")))?;
+        }
+        Ok(Request {
+            method: self.method(&format!("{key}.method"), &r.method, default)?,
+            path: r.path.clone(),
+            headers: r.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            body: r.body.as_ref().map(|b| self.body(&format!("{key}.body"), b)).transpose()?,
+            id: self.pointer(&format!("{key}.id"), &r.id)?,
+            at: self.pointer(&format!("{key}.at"), &r.at)?,
+        })
+    }
+
+    fn secret(&self, key: &str, env: &Option<String>, file: &Option<String>, dir: &Path) -> Result<Secret, ProfileError> {
+        match (env, file) {
+            (Some(_), Some(_)) => Err(self.bad(key, "give token_env or token_file, not both".into())),
+            (Some(var), None) => match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
+                _ => Err(self.bad(key, format!("the environment variable {var} is not set (it should hold the token)"))),
+            },
+            (None, Some(f)) => {
+                let path = dir.join(f);
+                std::fs::read_to_string(&path)
+                    .map(|v| Secret(v.trim().to_string()))
+                    .map_err(|e| self.bad(key, format!("cannot read the token file {}: {e}", path.display())))
+            }
+            (None, None) => Ok(Secret::default()),
+        }
+    }
+}
+
+/// Reads and checks a target file.
+pub fn load(path: &Path) -> Result<Target, ProfileError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Invalid {
+        file: file.clone(),
+        key: "(file)".into(),
+        message: format!("cannot read the target file: {e}"),
+    })?;
+    let de = toml::Deserializer::parse(&text).map_err(|e| ProfileError::Syntax {
+        file: file.clone(),
+        message: format!("not valid TOML: {}", e.to_string().trim_end()),
+    })?;
+    let raw: RawTarget = serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Invalid {
+        file: file.clone(),
+        key: e.path().to_string(),
+        message: e.inner().message().to_string(),
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    check(&file, raw, dir)
+}
+
+fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError> {
+    let c = Checker { file };
+    let base_url = raw.base_url.trim_end_matches('/').to_string();
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(c.bad("base_url", format!("{:?}: expected an http:// URL", raw.base_url)));
+    }
+    if base_url.starts_with("https://") {
+        return Err(c.bad(
+            "base_url",
+            format!("{:?}: this build speaks plain HTTP only (no TLS); put a local TLS-terminating proxy in front", raw.base_url),
+        ));
+    }
+    let timeout = raw.timeout.map_or(10 * SECOND, |d| d.0);
+    if timeout < MILLI {
+        return Err(c.bad("timeout", "expected at least 1ms".into()));
+    }
+    let max_in_flight = raw.max_in_flight.unwrap_or(10_000);
+    if max_in_flight == 0 {
+        return Err(c.bad("max_in_flight", "0: expected at least 1".into()));
+    }
+    let token = match &raw.auth {
+        Some(a) => c.secret("auth", &a.token_env, &a.token_file, dir)?,
+        None => Secret::default(),
+    };
+    let health = raw.health.as_ref().map(|h| c.request("health", h, "GET")).transpose()?;
+    let adapter = match raw.adapter.as_str() {
+        "http" => http_adapter(&c, &raw)?,
+        "django-helpdesk" => {
+            let Some(d) = &raw.django else {
+                return Err(c.bad("django", "missing: the django-helpdesk adapter needs a [django] table".into()));
+            };
+            let agents_path = dir.join(&d.agents_file);
+            let text = std::fs::read_to_string(&agents_path).map_err(|e| {
+                c.bad("django.agents_file", format!("cannot read {}: {e}", agents_path.display()))
+            })?;
+            let agents: Vec<(String, Secret)> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .filter_map(|l| l.split_once(char::is_whitespace))
+                .map(|(u, t)| (u.to_string(), Secret(t.trim().to_string())))
+                .collect();
+            if agents.is_empty() {
+                return Err(c.bad("django.agents_file", format!("{}: no `username token` lines", agents_path.display())));
+            }
+            Adapter::Django(Django {
+                prefix: d.prefix.clone().unwrap_or_else(|| "/helpdesk".into()).trim_end_matches('/').to_string(),
+                queue: d.queue,
+                intake: c.secret("django", &d.intake_token_env, &d.intake_token_file, dir)?,
+                agents,
+                listen: d.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
+            })
+        }
+        other => {
+            return Err(c.bad("adapter", format!("{other:?}: expected \"http\" or \"django-helpdesk\"")));
+        }
+    };
+    Ok(Target {
+        name: raw.name.clone().unwrap_or_else(|| base_url.clone()),
+        file: file.to_string(),
+        base_url,
+        timeout: std::time::Duration::from_micros(timeout),
+        max_in_flight,
+        token,
+        health,
+        adapter,
+    })
+}
+
+fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
+    let Some(open) = &raw.open else {
+        return Err(c.bad("open", "missing: the http adapter needs an [open] request".into()));
+    };
+    let Some(r) = &raw.reply else {
+        return Err(c.bad("reply", "missing: say how replies are noticed ([reply] mode = \"sync\", \"poll\" or \"callback\")".into()));
+    };
+    let open = c.request("open", open, "POST")?;
+    let reply = match r.mode.as_str() {
+        "sync" => ReplyMode::Sync,
+        "poll" => {
+            let Some(path) = &r.path else {
+                return Err(c.bad("reply.path", "missing: polling needs the path to ask".into()));
+            };
+            let request = c.request(
+                "reply",
+                &RawRequest {
+                    method: r.method.clone(),
+                    path: path.clone(),
+                    headers: r.headers.clone(),
+                    body: None,
+                    id: None,
+                    at: None,
+                },
+                "GET",
+            )?;
+            let interval = r.interval.map_or(200 * MILLI, |d| d.0);
+            if interval < MILLI {
+                return Err(c.bad("reply.interval", "expected at least 1ms".into()));
+            }
+            ReplyMode::Poll { request, interval: std::time::Duration::from_micros(interval) }
+        }
+        "callback" => ReplyMode::Callback {
+            listen: r.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
+            conversation: c
+                .pointer("reply.conversation", &r.conversation)?
+                .ok_or_else(|| c.bad("reply.conversation", "missing: the pointer to the conversation id in a webhook".into()))?,
+        },
+        other => return Err(c.bad("reply.mode", format!("{other:?}: expected \"sync\", \"poll\" or \"callback\""))),
+    };
+    if open.id.is_none() && !matches!(reply, ReplyMode::Sync) {
+        return Err(c.bad("open.id", "missing: poll and callback need the pointer to the conversation id in the open answer".into()));
+    }
+    let pointers = ReplyPointers {
+        messages: c.pointer("reply.messages", &r.messages)?.unwrap_or_default(),
+        text: c
+            .pointer("reply.text", &r.text)?
+            .ok_or_else(|| c.bad("reply.text", "missing: the pointer to the reply's text".into()))?,
+        at: c.pointer("reply.at", &r.at)?,
+        by: c.pointer("reply.by", &r.by)?,
+        group: c.pointer("reply.group", &r.group)?,
+    };
+    let leave = raw.leave.as_ref().map(|l| c.request("leave", l, "DELETE")).transpose()?;
+    Ok(Adapter::Http { open, reply, pointers, leave })
+}
+
+/// Fills a template's placeholders with `value(name)`.
+pub fn fill(template: &str, value: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                out.push_str(&value(&after[..close]));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fills every string of a JSON body template.
+pub fn fill_json(v: &serde_json::Value, value: &dyn Fn(&str) -> String) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(fill(s, value)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill_json(x, value)).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill_json(x, value))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A server time found by a pointer: a number of seconds since the epoch
+/// or an RFC 3339 string; in seconds since the epoch.
+pub fn epoch_seconds(v: &serde_json::Value) -> Option<f64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => {
+            let t = humantime::parse_rfc3339_weak(s.trim_end_matches('Z').split('+').next()?).ok()?;
+            t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs_f64())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_placeholders() {
+        let v = |n: &str| match n {
+            "id" => "42".to_string(),
+            _ => format!("<{n}>"),
+        };
+        assert_eq!(fill("/c/{id}/m?x={question}", &v), "/c/42/m?x=<question>");
+        assert_eq!(fill("no braces", &v), "no braces");
+    }
+
+    #[test]
+    fn reads_times() {
+        let t = epoch_seconds(&serde_json::json!("2026-11-22T19:40:00.250000Z")).unwrap();
+        assert!((t - 1_795_376_400.25).abs() < 1e-3, "{t}");
+        assert_eq!(epoch_seconds(&serde_json::json!(12.5)), Some(12.5));
+    }
+}
