@@ -65,9 +65,9 @@ impl std::str::FromStr for At {
         if s.contains(':') {
             crate::profile::units::TimeOfDay::parse(s).map(|t| At(t.0))
         } else {
-            Duration::parse(s)
-                .map(|d| At(d.0))
-                .map_err(|_| format!("'{s}': expected HH:MM on the first day, or an offset like 2d or 36h30m"))
+            Duration::parse(s).map(|d| At(d.0)).map_err(|_| {
+                format!("'{s}': expected HH:MM on the first day, or an offset like 2d or 36h30m")
+            })
         }
     }
 }
@@ -147,7 +147,9 @@ pub struct ServeArgs {
 fn parse_speed(s: &str) -> Result<f64, String> {
     match s.trim_end_matches('x').parse::<f64>() {
         Ok(x) if x.is_finite() && (0.001..=10_000.0).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}': expected a factor between 0.001 and 10000 (e.g. 1, 10, 0.5)")),
+        _ => Err(format!(
+            "'{s}': expected a factor between 0.001 and 10000 (e.g. 1, 10, 0.5)"
+        )),
     }
 }
 

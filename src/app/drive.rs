@@ -20,7 +20,12 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// The window `[from, to)` of `sc` a run covers.
-fn window(sc: &Scenario, from: Option<At>, to: Option<At>, duration: Option<Span>) -> Result<(SimTime, SimTime), Error> {
+fn window(
+    sc: &Scenario,
+    from: Option<At>,
+    to: Option<At>,
+    duration: Option<Span>,
+) -> Result<(SimTime, SimTime), Error> {
     let from = from.map_or(0, |a| a.0);
     let to = match (to, duration) {
         (Some(t), _) => t.0,
@@ -115,7 +120,9 @@ fn run_drive<A: Adapter>(
     let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
     if !a.quiet {
         let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
-        let extra = adapter.describe().map_or(String::new(), |d| format!("\n  {d}"));
+        let extra = adapter
+            .describe()
+            .map_or(String::new(), |d| format!("\n  {d}"));
         eprintln!(
             "peakdesk drive: {} ({} adapter) · scenario {} to {} at {}x = {:.0} s of wall time · {:.1} to {:.1} shoppers/s{shard}{extra}",
             tgt.name,
@@ -141,7 +148,14 @@ fn run_drive<A: Adapter>(
         let pos = (crate::time::to_secs(t.saturating_sub(from)) / opts.speed) as u64;
         bar.set(pos, format!("scenario {} · {status}", clock_label(t)));
     };
-    let outcome = runner::run(rt, sc.clone(), opts.clone(), Arc::new(adapter), interrupt, &progress);
+    let outcome = runner::run(
+        rt,
+        sc.clone(),
+        opts.clone(),
+        Arc::new(adapter),
+        interrupt,
+        &progress,
+    );
     bar.finish();
     let rep = outcome.replication;
     let values: Vec<f64> = sc
@@ -174,7 +188,10 @@ fn run_drive<A: Adapter>(
         print(out, &terminal::summary(&s))?;
         print(out, &terminal::drive(s.drive.as_ref().expect("set above")))?;
         if !s.sla.is_empty() {
-            print(out, &report::verdicts::table(&s, report::verdicts::plain_output()))?;
+            print(
+                out,
+                &report::verdicts::table(&s, report::verdicts::plain_output()),
+            )?;
         }
     }
     let d = s.drive.as_ref().expect("set above");

@@ -73,7 +73,15 @@ impl Failure {
         }
         Failure {
             kind,
-            detail: format!("{what}: {}{}", kind_words(kind), if cause.is_empty() { String::new() } else { format!(" ({cause})") }),
+            detail: format!(
+                "{what}: {}{}",
+                kind_words(kind),
+                if cause.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({cause})")
+                }
+            ),
         }
     }
 

@@ -34,7 +34,14 @@ impl Names {
 
     /// The value of a placeholder for conversation `c` (`id`: the
     /// target's id once known).
-    pub fn value(&self, name: &str, c: &Conversation, id: &str, token: &Secret, callback: &str) -> String {
+    pub fn value(
+        &self,
+        name: &str,
+        c: &Conversation,
+        id: &str,
+        token: &Secret,
+        callback: &str,
+    ) -> String {
         let s = &c.shopper;
         match name {
             "conversation" | "shopper" => c.key.clone(),
@@ -112,12 +119,18 @@ impl Client {
         if let Some(body) = &req.body {
             b = b.json(&target::fill_json(body, vars));
         }
-        let resp = b.send().await.map_err(|e| Failure::from_reqwest(what, &e))?;
+        let resp = b
+            .send()
+            .await
+            .map_err(|e| Failure::from_reqwest(what, &e))?;
         let status = resp.status();
         if !status.is_success() {
             return Err(Failure::status(what, status));
         }
-        let bytes = resp.bytes().await.map_err(|e| Failure::from_reqwest(what, &e))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| Failure::from_reqwest(what, &e))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
@@ -128,7 +141,13 @@ impl Client {
     /// else a TCP connection to the base URL's host and port.
     pub async fn probe(&self, health: Option<&Request>, token: &Secret) -> Result<(), String> {
         if let Some(h) = health {
-            let vars = |n: &str| if n == "token" { token.expose().to_string() } else { String::new() };
+            let vars = |n: &str| {
+                if n == "token" {
+                    token.expose().to_string()
+                } else {
+                    String::new()
+                }
+            };
             return self
                 .send_inner("health check", h, &vars)
                 .await
@@ -161,7 +180,11 @@ pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
         return None;
     }
     Some(Reply {
-        server_at: p.at.as_deref().and_then(|a| m.pointer(a)).and_then(target::epoch_seconds),
+        server_at: p
+            .at
+            .as_deref()
+            .and_then(|a| m.pointer(a))
+            .and_then(target::epoch_seconds),
         by_bot: p
             .by
             .as_deref()
@@ -282,13 +305,22 @@ impl adapter::Adapter for HttpAdapter {
     }
 
     async fn open(&self, c: &Conversation, tally: &dyn Tally) -> Result<Opened, Failure> {
-        let doc = self.client.send("open", &self.open, &self.vars(c, ""), tally).await?;
+        let doc = self
+            .client
+            .send("open", &self.open, &self.vars(c, ""), tally)
+            .await?;
         // The request itself was counted as good; an answer the pointers
         // cannot read is a bad response too.
-        self.parse_open(c, &doc).inspect_err(|f| tally.unreadable(f))
+        self.parse_open(c, &doc)
+            .inspect_err(|f| tally.unreadable(f))
     }
 
-    async fn reply(&self, c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<Reply, Failure> {
+    async fn reply(
+        &self,
+        c: &Conversation,
+        o: &Opened,
+        tally: &dyn Tally,
+    ) -> Result<Reply, Failure> {
         match &self.mode {
             ReplyMode::Sync => Err(Failure::bad("reply", "sync mode has no later reply")),
             ReplyMode::Callback { .. } => {
@@ -312,7 +344,11 @@ impl adapter::Adapter for HttpAdapter {
 
     async fn leave(&self, c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {
         match &self.leave {
-            Some(req) => self.client.send("leave", req, &self.vars(c, &o.id), tally).await.map(|_| ()),
+            Some(req) => self
+                .client
+                .send("leave", req, &self.vars(c, &o.id), tally)
+                .await
+                .map(|_| ()),
             None => Ok(()),
         }
     }

@@ -83,10 +83,9 @@ impl Iterator for Schedule<'_> {
                 Arrival::Desk(s) => (s, false),
                 Arrival::Deflected(s) => (s, true),
             };
-            let keep_p = self
-                .opts
-                .max_rate
-                .map_or(1.0, |cap| (cap / (self.rate.rate_at(t) * self.opts.speed)).min(1.0));
+            let keep_p = self.opts.max_rate.map_or(1.0, |cap| {
+                (cap / (self.rate.rate_at(t) * self.opts.speed)).min(1.0)
+            });
             let kept = keep_p >= 1.0 || self.cap.random::<f64>() < keep_p;
             let mine = self
                 .opts

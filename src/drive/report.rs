@@ -258,8 +258,15 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
     out.server_response_s = percentiles(&get("server_response_us"));
     out.detection_lag_s = percentiles(&get("detection_lag_us"));
     let errors: u64 = out.errors.values().sum();
-    out.error_rate = if out.requests == 0 { 0.0 } else { errors as f64 / out.requests as f64 };
+    out.error_rate = if out.requests == 0 {
+        0.0
+    } else {
+        errors as f64 / out.requests as f64
+    };
     out.shard = None;
-    out.histograms = hists.iter().map(|(n, h)| (n.clone(), hist::encode(h))).collect();
+    out.histograms = hists
+        .iter()
+        .map(|(n, h)| (n.clone(), hist::encode(h)))
+        .collect();
     Ok(out)
 }

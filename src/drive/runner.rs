@@ -273,7 +273,8 @@ pub fn run<A: Adapter>(
     let (requests, _) = counters.totals();
     t.requests = requests;
     for (i, k) in super::adapter::ErrorKind::ALL.iter().enumerate() {
-        t.errors.insert(*k, counters.errors[i].load(Ordering::Relaxed));
+        t.errors
+            .insert(*k, counters.errors[i].load(Ordering::Relaxed));
     }
     t.first_errors = counters.first.lock().expect("not poisoned").clone();
     let replication = rec.finish(zero, |_| zero, cut.iter(), 0);
@@ -384,8 +385,8 @@ async fn converse<A: Adapter>(
         }
     };
     let _ = tx.send(Obs::Opened(s, sent.elapsed().as_micros() as u64));
-    let deadline = (s.patience != SimTime::MAX)
-        .then(|| clock.wall(s.arrival.saturating_add(s.patience)));
+    let deadline =
+        (s.patience != SimTime::MAX).then(|| clock.wall(s.arrival.saturating_add(s.patience)));
     let patience = async {
         match deadline {
             Some(d) => sleep_until(d.into()).await,

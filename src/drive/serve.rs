@@ -10,9 +10,9 @@
 //! queues, agents, shifts. Patience is the caller's, so the desk's own is
 //! off and retrials are the caller's business too.
 
+use crate::demand::Shopper;
 use crate::demand::ShopperSampler;
 use crate::desk::{Desk, Ending, Sink, Timer};
-use crate::demand::Shopper;
 use crate::engine::calendar::Calendar;
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -92,7 +92,11 @@ pub fn epoch_now() -> f64 {
 enum Ev {
     Staffing(u16),
     Desk(Timer),
-    Reply { id: u64, by_bot: bool, group: Option<usize> },
+    Reply {
+        id: u64,
+        by_bot: bool,
+        group: Option<usize>,
+    },
     Close(u64),
 }
 
@@ -107,7 +111,14 @@ impl Sink for ServeSink<'_> {
     }
     fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool) {
         let group = self.group_of.remove(&s.seed);
-        self.cal.schedule(now, Ev::Reply { id: s.seed, by_bot, group });
+        self.cal.schedule(
+            now,
+            Ev::Reply {
+                id: s.seed,
+                by_bot,
+                group,
+            },
+        );
     }
     fn human_response(&mut self, s: &Shopper, group: usize, _wait: SimTime) {
         self.group_of.insert(s.seed, group);
@@ -133,7 +144,8 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
     let sc: &Scenario = &shared.scenario;
     let start = Instant::now();
     let sim_now = || from + (start.elapsed().as_micros() as f64 * speed) as SimTime;
-    let wall = |t: SimTime| start + Duration::from_micros((t.saturating_sub(from) as f64 / speed) as u64);
+    let wall =
+        |t: SimTime| start + Duration::from_micros((t.saturating_sub(from) as f64 / speed) as u64);
     let mut desk = Desk::new(sc);
     let mut cal: Calendar<Ev> = Calendar::default();
     let mut group_of = HashMap::new();
@@ -141,7 +153,10 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
     let mut closed: VecDeque<(Instant, u64)> = VecDeque::new();
     let mut next_id: u64 = 1;
     for (g, plan) in sc.groups.iter().enumerate() {
-        let mut sink = ServeSink { cal: &mut cal, group_of: &mut group_of };
+        let mut sink = ServeSink {
+            cal: &mut cal,
+            group_of: &mut group_of,
+        };
         desk.set_staff(from, g, plan.staff_at(from), &mut sink);
         if let Some(t) = plan.next_change(from) {
             cal.schedule(t, Ev::Staffing(g as u16));
@@ -152,7 +167,10 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
         let now = sim_now();
         while cal.peek_time().is_some_and(|t| t <= now) {
             let (t, ev) = cal.pop().expect("peeked");
-            let mut sink = ServeSink { cal: &mut cal, group_of: &mut group_of };
+            let mut sink = ServeSink {
+                cal: &mut cal,
+                group_of: &mut group_of,
+            };
             match ev {
                 Ev::Staffing(g) => {
                     let plan = &sc.groups[g as usize];
@@ -171,13 +189,18 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
                 }
             }
         }
-        while closed.front().is_some_and(|(at, _)| at.elapsed() > KEEP_CLOSED) {
+        while closed
+            .front()
+            .is_some_and(|(at, _)| at.elapsed() > KEEP_CLOSED)
+        {
             let (_, id) = closed.pop_front().expect("checked");
             shared.convs.lock().expect("not poisoned").remove(&id);
         }
         let wait = cal
             .peek_time()
-            .map_or(Duration::from_millis(200), |t| wall(t).saturating_duration_since(Instant::now()))
+            .map_or(Duration::from_millis(200), |t| {
+                wall(t).saturating_duration_since(Instant::now())
+            })
             .min(Duration::from_millis(200));
         let cmd = match rx.recv_timeout(wait) {
             Ok(cmd) => cmd,
@@ -185,9 +208,16 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let now = sim_now();
-        let mut sink = ServeSink { cal: &mut cal, group_of: &mut group_of };
+        let mut sink = ServeSink {
+            cal: &mut cal,
+            group_of: &mut group_of,
+        };
         match cmd {
-            Cmd::Open { parts, callback, reply } => {
+            Cmd::Open {
+                parts,
+                callback,
+                reply,
+            } => {
                 let id = next_id;
                 next_id += 1;
                 let drawn = match sampler.next(now, None) {
@@ -223,7 +253,12 @@ pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed:
                 }
             }
             Cmd::Leave(id) => {
-                let slot = shared.convs.lock().expect("not poisoned").get(&id).map(|c| c.slot);
+                let slot = shared
+                    .convs
+                    .lock()
+                    .expect("not poisoned")
+                    .get(&id)
+                    .map(|c| c.slot);
                 if let Some((slot, generation)) = slot {
                     desk.fire(now, Timer::Abandon(slot, generation), &mut sink);
                 }
@@ -310,7 +345,9 @@ pub fn run(
             .with_graceful_shutdown(super::signals::first())
             .await;
     });
-    shared.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    shared
+        .stop
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     drop(rt);
     let _ = desk.join();
     Ok(())

@@ -46,16 +46,21 @@ fn error(status: StatusCode, message: String) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-fn index(names: impl Iterator<Item = String>, what: &str, v: &Option<String>) -> Result<Option<usize>, String> {
+fn index(
+    names: impl Iterator<Item = String>,
+    what: &str,
+    v: &Option<String>,
+) -> Result<Option<usize>, String> {
     let Some(v) = v.as_deref().filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     let names: Vec<String> = names.collect();
-    names
-        .iter()
-        .position(|n| n == v)
-        .map(Some)
-        .ok_or_else(|| format!("unknown {what} {v:?} (expected one of {})", names.join(", ")))
+    names.iter().position(|n| n == v).map(Some).ok_or_else(|| {
+        format!(
+            "unknown {what} {v:?} (expected one of {})",
+            names.join(", ")
+        )
+    })
 }
 
 async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Response {
@@ -65,9 +70,21 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
     let sc = &sh.scenario;
     let parts = (|| -> Result<[Option<usize>; 3], String> {
         Ok([
-            index(sc.segments.iter().map(|s| s.name.clone()), "segment", &b.segment)?,
-            index(sc.questions.iter().map(|q| q.name.clone()), "question", &b.question)?,
-            index(sc.channels.iter().map(|c| c.name.clone()), "channel", &b.channel)?,
+            index(
+                sc.segments.iter().map(|s| s.name.clone()),
+                "segment",
+                &b.segment,
+            )?,
+            index(
+                sc.questions.iter().map(|q| q.name.clone()),
+                "question",
+                &b.question,
+            )?,
+            index(
+                sc.channels.iter().map(|c| c.name.clone()),
+                "channel",
+                &b.channel,
+            )?,
         ])
     })();
     let parts = match parts {
@@ -81,10 +98,16 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
         reply: tx,
     };
     if sh.tx.send(cmd).is_err() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the desk has stopped".into());
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the desk has stopped".into(),
+        );
     }
     let Ok(id) = rx.await else {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the desk has stopped".into());
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the desk has stopped".into(),
+        );
     };
     if let Some(wait) = b.wait.filter(|w| *w > 0.0) {
         let (wtx, wrx) = oneshot::channel();
@@ -111,7 +134,11 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
 
 async fn get(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let convs = sh.convs.lock().expect("not poisoned");
-    match id.parse::<u64>().ok().and_then(|n| convs.get(&n).map(|c| (n, c))) {
+    match id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| convs.get(&n).map(|c| (n, c)))
+    {
         Some((n, c)) => Json(view(n, c)).into_response(),
         None => error(StatusCode::NOT_FOUND, format!("no conversation {id}")),
     }
@@ -134,11 +161,11 @@ async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Respons
 /// The API's routes.
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new()
-        .route("/health", axum::routing::get(|| async { Json(json!({"status": "ok"})) }))
-        .route("/conversations", axum::routing::post(open))
         .route(
-            "/conversations/{id}",
-            axum::routing::get(get).delete(leave),
+            "/health",
+            axum::routing::get(|| async { Json(json!({"status": "ok"})) }),
         )
+        .route("/conversations", axum::routing::post(open))
+        .route("/conversations/{id}", axum::routing::get(get).delete(leave))
         .with_state(shared)
 }

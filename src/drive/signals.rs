@@ -27,7 +27,9 @@ pub async fn first() {
 /// (spawn on the run's runtime).
 pub async fn watch(token: CancellationToken) {
     first().await;
-    eprintln!("peakdesk: interrupted: no new shoppers; waiting briefly for those in flight (Ctrl-C again to quit now)");
+    eprintln!(
+        "peakdesk: interrupted: no new shoppers; waiting briefly for those in flight (Ctrl-C again to quit now)"
+    );
     token.cancel();
     first().await;
     eprintln!("peakdesk: interrupted again: quitting without a summary");

@@ -165,8 +165,10 @@ pub struct Django {
     pub listen: String,
 }
 
-/// What a target file describes.
+/// What a target file describes. One per run, so the size difference
+/// between the variants costs nothing.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Adapter {
     /// A generic chat API.
     Http {
@@ -290,14 +292,25 @@ impl Checker<'_> {
                 self.body(&format!("{key}[{i}]"), x)?;
             }
         }
-        serde_json::to_value(v).map_err(|e| self.bad(key, format!("not representable as JSON: {e}")))
+        serde_json::to_value(v)
+            .map_err(|e| self.bad(key, format!("not representable as JSON: {e}")))
     }
 
-    fn method(&self, key: &str, m: &Option<String>, default: &str) -> Result<reqwest::Method, ProfileError> {
+    fn method(
+        &self,
+        key: &str,
+        m: &Option<String>,
+        default: &str,
+    ) -> Result<reqwest::Method, ProfileError> {
         let m = m.as_deref().unwrap_or(default);
         match m.to_ascii_uppercase().as_str() {
-            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => Ok(m.to_ascii_uppercase().parse().expect("a standard method")),
-            _ => Err(self.bad(key, format!("{m:?}: expected GET, POST, PUT, PATCH or DELETE"))),
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => {
+                Ok(m.to_ascii_uppercase().parse().expect("a standard method"))
+            }
+            _ => Err(self.bad(
+                key,
+                format!("{m:?}: expected GET, POST, PUT, PATCH or DELETE"),
+            )),
         }
     }
 
@@ -305,31 +318,59 @@ impl Checker<'_> {
         self.template(&format!("{key}.path"), &r.path)?;
         for (h, v) in &r.headers {
             self.template(&format!("{key}.headers.{h}"), v)?;
-            reqwest::header::HeaderName::from_bytes(h.as_bytes())
-                .map_err(|_| self.bad(&format!("{key}.headers"), format!("{h:?} is not a header name")))?;
+            reqwest::header::HeaderName::from_bytes(h.as_bytes()).map_err(|_| {
+                self.bad(
+                    &format!("{key}.headers"),
+                    format!("{h:?} is not a header name"),
+                )
+            })?;
         }
         Ok(Request {
             method: self.method(&format!("{key}.method"), &r.method, default)?,
             path: r.path.clone(),
-            headers: r.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            body: r.body.as_ref().map(|b| self.body(&format!("{key}.body"), b)).transpose()?,
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            body: r
+                .body
+                .as_ref()
+                .map(|b| self.body(&format!("{key}.body"), b))
+                .transpose()?,
             id: self.pointer(&format!("{key}.id"), &r.id)?,
             at: self.pointer(&format!("{key}.at"), &r.at)?,
         })
     }
 
-    fn secret(&self, key: &str, env: &Option<String>, file: &Option<String>, dir: &Path) -> Result<Secret, ProfileError> {
+    fn secret(
+        &self,
+        key: &str,
+        env: &Option<String>,
+        file: &Option<String>,
+        dir: &Path,
+    ) -> Result<Secret, ProfileError> {
         match (env, file) {
-            (Some(_), Some(_)) => Err(self.bad(key, "give token_env or token_file, not both".into())),
+            (Some(_), Some(_)) => {
+                Err(self.bad(key, "give token_env or token_file, not both".into()))
+            }
             (Some(var), None) => match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
-                _ => Err(self.bad(key, format!("the environment variable {var} is not set (it should hold the token)"))),
+                _ => Err(self.bad(
+                    key,
+                    format!("the environment variable {var} is not set (it should hold the token)"),
+                )),
             },
             (None, Some(f)) => {
                 let path = dir.join(f);
                 std::fs::read_to_string(&path)
                     .map(|v| Secret(v.trim().to_string()))
-                    .map_err(|e| self.bad(key, format!("cannot read the token file {}: {e}", path.display())))
+                    .map_err(|e| {
+                        self.bad(
+                            key,
+                            format!("cannot read the token file {}: {e}", path.display()),
+                        )
+                    })
             }
             (None, None) => Ok(Secret::default()),
         }
@@ -348,11 +389,12 @@ pub fn load(path: &Path) -> Result<Target, ProfileError> {
         file: file.clone(),
         message: format!("not valid TOML: {}", e.to_string().trim_end()),
     })?;
-    let raw: RawTarget = serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Invalid {
-        file: file.clone(),
-        key: e.path().to_string(),
-        message: e.inner().message().to_string(),
-    })?;
+    let raw: RawTarget =
+        serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Invalid {
+            file: file.clone(),
+            key: e.path().to_string(),
+            message: e.inner().message().to_string(),
+        })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     check(&file, raw, dir)
 }
@@ -361,7 +403,10 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     let c = Checker { file };
     let base_url = raw.base_url.trim_end_matches('/').to_string();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(c.bad("base_url", format!("{:?}: expected an http:// URL", raw.base_url)));
+        return Err(c.bad(
+            "base_url",
+            format!("{:?}: expected an http:// URL", raw.base_url),
+        ));
     }
     if base_url.starts_with("https://") {
         return Err(c.bad(
@@ -381,16 +426,26 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         Some(a) => c.secret("auth", &a.token_env, &a.token_file, dir)?,
         None => Secret::default(),
     };
-    let health = raw.health.as_ref().map(|h| c.request("health", h, "GET")).transpose()?;
+    let health = raw
+        .health
+        .as_ref()
+        .map(|h| c.request("health", h, "GET"))
+        .transpose()?;
     let adapter = match raw.adapter.as_str() {
         "http" => http_adapter(&c, &raw)?,
         "django-helpdesk" => {
             let Some(d) = &raw.django else {
-                return Err(c.bad("django", "missing: the django-helpdesk adapter needs a [django] table".into()));
+                return Err(c.bad(
+                    "django",
+                    "missing: the django-helpdesk adapter needs a [django] table".into(),
+                ));
             };
             let agents_path = dir.join(&d.agents_file);
             let text = std::fs::read_to_string(&agents_path).map_err(|e| {
-                c.bad("django.agents_file", format!("cannot read {}: {e}", agents_path.display()))
+                c.bad(
+                    "django.agents_file",
+                    format!("cannot read {}: {e}", agents_path.display()),
+                )
             })?;
             let agents: Vec<(String, Secret)> = text
                 .lines()
@@ -399,10 +454,18 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
                 .map(|(u, t)| (u.to_string(), Secret(t.trim().to_string())))
                 .collect();
             if agents.is_empty() {
-                return Err(c.bad("django.agents_file", format!("{}: no `username token` lines", agents_path.display())));
+                return Err(c.bad(
+                    "django.agents_file",
+                    format!("{}: no `username token` lines", agents_path.display()),
+                ));
             }
             Adapter::Django(Django {
-                prefix: d.prefix.clone().unwrap_or_else(|| "/helpdesk".into()).trim_end_matches('/').to_string(),
+                prefix: d
+                    .prefix
+                    .clone()
+                    .unwrap_or_else(|| "/helpdesk".into())
+                    .trim_end_matches('/')
+                    .to_string(),
                 queue: d.queue,
                 intake: c.secret("django", &d.intake_token_env, &d.intake_token_file, dir)?,
                 agents,
@@ -410,7 +473,10 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
             })
         }
         other => {
-            return Err(c.bad("adapter", format!("{other:?}: expected \"http\" or \"django-helpdesk\"")));
+            return Err(c.bad(
+                "adapter",
+                format!("{other:?}: expected \"http\" or \"django-helpdesk\""),
+            ));
         }
     };
     Ok(Target {
@@ -427,7 +493,10 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
 
 fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
     let Some(open) = &raw.open else {
-        return Err(c.bad("open", "missing: the http adapter needs an [open] request".into()));
+        return Err(c.bad(
+            "open",
+            "missing: the http adapter needs an [open] request".into(),
+        ));
     };
     let Some(r) = &raw.reply else {
         return Err(c.bad("reply", "missing: say how replies are noticed ([reply] mode = \"sync\", \"poll\" or \"callback\")".into()));
@@ -437,7 +506,10 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         "sync" => ReplyMode::Sync,
         "poll" => {
             let Some(path) = &r.path else {
-                return Err(c.bad("reply.path", "missing: polling needs the path to ask".into()));
+                return Err(c.bad(
+                    "reply.path",
+                    "missing: polling needs the path to ask".into(),
+                ));
             };
             let request = c.request(
                 "reply",
@@ -455,30 +527,61 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
             if interval < MILLI {
                 return Err(c.bad("reply.interval", "expected at least 1ms".into()));
             }
-            ReplyMode::Poll { request, interval: std::time::Duration::from_micros(interval) }
+            ReplyMode::Poll {
+                request,
+                interval: std::time::Duration::from_micros(interval),
+            }
         }
         "callback" => ReplyMode::Callback {
             listen: r.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
             conversation: c
                 .pointer("reply.conversation", &r.conversation)?
-                .ok_or_else(|| c.bad("reply.conversation", "missing: the pointer to the conversation id in a webhook".into()))?,
+                .ok_or_else(|| {
+                    c.bad(
+                        "reply.conversation",
+                        "missing: the pointer to the conversation id in a webhook".into(),
+                    )
+                })?,
         },
-        other => return Err(c.bad("reply.mode", format!("{other:?}: expected \"sync\", \"poll\" or \"callback\""))),
+        other => {
+            return Err(c.bad(
+                "reply.mode",
+                format!("{other:?}: expected \"sync\", \"poll\" or \"callback\""),
+            ));
+        }
     };
     if open.id.is_none() && !matches!(reply, ReplyMode::Sync) {
-        return Err(c.bad("open.id", "missing: poll and callback need the pointer to the conversation id in the open answer".into()));
+        return Err(c.bad(
+            "open.id",
+            "missing: poll and callback need the pointer to the conversation id in the open answer"
+                .into(),
+        ));
     }
     let pointers = ReplyPointers {
-        messages: c.pointer("reply.messages", &r.messages)?.unwrap_or_default(),
-        text: c
-            .pointer("reply.text", &r.text)?
-            .ok_or_else(|| c.bad("reply.text", "missing: the pointer to the reply's text".into()))?,
+        messages: c
+            .pointer("reply.messages", &r.messages)?
+            .unwrap_or_default(),
+        text: c.pointer("reply.text", &r.text)?.ok_or_else(|| {
+            c.bad(
+                "reply.text",
+                "missing: the pointer to the reply's text".into(),
+            )
+        })?,
         at: c.pointer("reply.at", &r.at)?,
         by: c.pointer("reply.by", &r.by)?,
         group: c.pointer("reply.group", &r.group)?,
     };
-    let leave = raw.leave.as_ref().map(|l| c.request("leave", l, "DELETE")).transpose()?;
-    Ok(Adapter::Http { open, reply, pointers, leave })
+    let leave = raw
+        .leave
+        .as_ref()
+        .map(|l| c.request("leave", l, "DELETE"))
+        .transpose()?;
+    Ok(Adapter::Http {
+        open,
+        reply,
+        pointers,
+        leave,
+    })
 }
 
 /// Fills a template's placeholders with `value(name)`.
@@ -509,7 +612,11 @@ pub fn fill_json(v: &serde_json::Value, value: &dyn Fn(&str) -> String) -> serde
     match v {
         Value::String(s) => Value::String(fill(s, value)),
         Value::Array(a) => Value::Array(a.iter().map(|x| fill_json(x, value)).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), fill_json(x, value))).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), fill_json(x, value)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -520,8 +627,11 @@ pub fn epoch_seconds(v: &serde_json::Value) -> Option<f64> {
     match v {
         serde_json::Value::Number(n) => n.as_f64(),
         serde_json::Value::String(s) => {
-            let t = humantime::parse_rfc3339_weak(s.trim_end_matches('Z').split('+').next()?).ok()?;
-            t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs_f64())
+            let t =
+                humantime::parse_rfc3339_weak(s.trim_end_matches('Z').split('+').next()?).ok()?;
+            t.duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs_f64())
         }
         _ => None,
     }

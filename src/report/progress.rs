@@ -21,7 +21,11 @@ impl Progress {
     /// A bar over `len` steps of `what` (e.g. "replications"); hidden when
     /// `quiet` or when stderr is not a terminal.
     pub fn new(len: u64, what: &str, quiet: bool) -> Progress {
-        Progress::styled(len, &format!("{{bar:32}} {{pos}}/{{len}} {what} · {{elapsed}} elapsed · ETA {{eta}}"), quiet)
+        Progress::styled(
+            len,
+            &format!("{{bar:32}} {{pos}}/{{len}} {what} · {{elapsed}} elapsed · ETA {{eta}}"),
+            quiet,
+        )
     }
 
     /// A bar drawn with an indicatif template (`{msg}` shows the status

@@ -294,16 +294,6 @@ pub fn erlang(m: &Measures, within: &[f64], model: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(1234567), "1,234,567");
-        assert_eq!(super::thousands(100), "100");
-    }
-}
-
 fn ms(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.1} ms", v * 1000.0))
 }
@@ -381,4 +371,14 @@ pub fn drive(d: &crate::drive::report::DriveReport) -> String {
         let _ = writeln!(out, "  INTERRUPTED: a partial run");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::thousands(100), "100");
+    }
 }

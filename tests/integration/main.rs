@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod desk;
+mod drive;
 mod properties;
 mod shard;
 mod sla;
