@@ -75,6 +75,10 @@ pub trait Sink {
     fn message(&mut self, s: &Shopper, response: SimTime);
     /// The bot handed the shopper to a human.
     fn handed_off(&mut self, s: &Shopper);
+    /// An agent of `group` took the shopper (the wall-clock modes claim
+    /// the conversation here; the simulator needs nothing).
+    #[inline]
+    fn taken(&mut self, _s: &Shopper, _group: usize, _now: SimTime) {}
     /// The shopper left while waiting for a human.
     fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool);
     /// The conversation ended (`group`: the agents' group, if any).

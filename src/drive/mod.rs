@@ -19,6 +19,7 @@ pub mod serve;
 mod serve_api;
 pub mod signals;
 pub mod target;
+pub mod wall_desk;
 
 use crate::app::shard::Shard;
 use crate::time::SimTime;

@@ -1,23 +1,20 @@
 //! `peakdesk serve`: the built-in desk model as an HTTP helpdesk, in wall
-//! time. The same `desk::Desk` state machine `simulate` runs, owned by one
-//! thread that keeps a calendar of its timers against the wall clock
-//! (scaled by `--speed`); HTTP handlers (`serve_api`) talk to it through a
-//! channel and read conversations from a shared table.
+//! time. `wall_desk` runs the same `desk::Desk` state machine `simulate`
+//! runs against the wall clock (scaled by `--speed`); this module keeps the
+//! conversations its HTTP handlers (`serve_api`) show, and posts replies to
+//! callers' webhooks.
 //!
 //! A caller is the shopper: it opens a conversation (segment, question,
 //! channel by name, else drawn from the profile) and leaves when it gives
 //! up. The model plays the rest as `simulate` does: the bot, routing,
-//! queues, agents, shifts. Patience is the caller's, so the desk's own is
-//! off and retrials are the caller's business too.
+//! queues, agents, shifts.
 
-use crate::demand::Shopper;
-use crate::demand::ShopperSampler;
-use crate::desk::{Desk, Ending, Sink, Timer};
-use crate::engine::calendar::Calendar;
+use super::wall_desk::{self, Cmd, Outlet};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use std::collections::{HashMap, VecDeque};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::oneshot;
@@ -48,22 +45,6 @@ pub struct Conv {
     pub callback: Option<String>,
     /// Handlers waiting for the first reply.
     pub waiters: Vec<oneshot::Sender<()>>,
-    slot: (u32, u32),
-}
-
-/// What handlers ask of the desk thread.
-pub enum Cmd {
-    /// Open a conversation; answers its id.
-    Open {
-        /// Segment, question and channel indices (`None`: drawn).
-        parts: [Option<usize>; 3],
-        /// Webhook URL for replies.
-        callback: Option<String>,
-        /// Where the id goes.
-        reply: oneshot::Sender<u64>,
-    },
-    /// The shopper left.
-    Leave(u64),
 }
 
 /// What the HTTP side shares with the desk thread.
@@ -79,7 +60,11 @@ pub struct Shared {
     /// The runtime the webhooks go out on.
     pub runtime: tokio::runtime::Handle,
     /// Set when the server stops: the desk thread ends.
-    pub stop: std::sync::atomic::AtomicBool,
+    pub stop: AtomicBool,
+    /// The next conversation id.
+    pub next_id: AtomicU64,
+    /// Closed conversations, oldest first, dropped after a while.
+    closed: Mutex<VecDeque<(Instant, u64)>>,
 }
 
 /// Seconds since the epoch, now.
@@ -89,180 +74,27 @@ pub fn epoch_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-enum Ev {
-    Staffing(u16),
-    Desk(Timer),
-    Reply {
-        id: u64,
-        by_bot: bool,
-        group: Option<usize>,
-    },
-    Close(u64),
-}
-
-struct ServeSink<'a> {
-    cal: &'a mut Calendar<Ev>,
-    group_of: &'a mut HashMap<u64, usize>,
-}
-
-impl Sink for ServeSink<'_> {
-    fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.cal.schedule(at, Ev::Desk(timer));
-    }
-    fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool) {
-        let group = self.group_of.remove(&s.seed);
-        self.cal.schedule(
-            now,
-            Ev::Reply {
-                id: s.seed,
-                by_bot,
-                group,
-            },
-        );
-    }
-    fn human_response(&mut self, s: &Shopper, group: usize, _wait: SimTime) {
-        self.group_of.insert(s.seed, group);
-    }
-    fn message(&mut self, _s: &Shopper, _response: SimTime) {}
-    fn handed_off(&mut self, _s: &Shopper) {}
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, _had_response: bool) {
-        self.cal.schedule(now, Ev::Close(s.seed));
-    }
-    fn resolved(&mut self, s: &Shopper, now: SimTime, _group: Option<usize>, _e: Ending) {
-        self.group_of.remove(&s.seed);
-        self.cal.schedule(now, Ev::Close(s.seed));
-    }
-    fn retried(&mut self, _s: &mut Shopper, _now: SimTime) {}
-}
-
 /// How long a closed conversation stays readable.
 const KEEP_CLOSED: Duration = Duration::from_secs(120);
 
-/// Runs the desk for `shared.scenario` until every command sender is gone;
-/// scenario time `from` is now, and runs `speed` times the wall clock.
-pub fn desk_thread(shared: Arc<Shared>, rx: Receiver<Cmd>, from: SimTime, speed: f64) {
-    let sc: &Scenario = &shared.scenario;
-    let start = Instant::now();
-    let sim_now = || from + (start.elapsed().as_micros() as f64 * speed) as SimTime;
-    let wall =
-        |t: SimTime| start + Duration::from_micros((t.saturating_sub(from) as f64 / speed) as u64);
-    let mut desk = Desk::new(sc);
-    let mut cal: Calendar<Ev> = Calendar::default();
-    let mut group_of = HashMap::new();
-    let mut sampler = ShopperSampler::new(sc, 0);
-    let mut closed: VecDeque<(Instant, u64)> = VecDeque::new();
-    let mut next_id: u64 = 1;
-    for (g, plan) in sc.groups.iter().enumerate() {
-        let mut sink = ServeSink {
-            cal: &mut cal,
-            group_of: &mut group_of,
-        };
-        desk.set_staff(from, g, plan.staff_at(from), &mut sink);
-        if let Some(t) = plan.next_change(from) {
-            cal.schedule(t, Ev::Staffing(g as u16));
-        }
+impl Outlet for Shared {
+    fn reply(&self, id: u64, by_bot: bool, group: Option<usize>) {
+        post_reply(self, id, by_bot, group);
     }
-    while !shared.stop.load(std::sync::atomic::Ordering::Relaxed) {
-        // Fire what is due, at its own scenario time.
-        let now = sim_now();
-        while cal.peek_time().is_some_and(|t| t <= now) {
-            let (t, ev) = cal.pop().expect("peeked");
-            let mut sink = ServeSink {
-                cal: &mut cal,
-                group_of: &mut group_of,
-            };
-            match ev {
-                Ev::Staffing(g) => {
-                    let plan = &sc.groups[g as usize];
-                    desk.set_staff(t, g as usize, plan.staff_at(t), &mut sink);
-                    if let Some(next) = plan.next_change(t) {
-                        sink.cal.schedule(next, Ev::Staffing(g));
-                    }
-                }
-                Ev::Desk(timer) => desk.fire(t, timer, &mut sink),
-                Ev::Reply { id, by_bot, group } => post_reply(&shared, id, by_bot, group),
-                Ev::Close(id) => {
-                    if let Some(c) = shared.convs.lock().expect("not poisoned").get_mut(&id) {
-                        c.closed = true;
-                        closed.push_back((Instant::now(), id));
-                    }
-                }
-            }
+
+    fn closed(&self, id: u64) {
+        let mut convs = self.convs.lock().expect("not poisoned");
+        if let Some(c) = convs.get_mut(&id) {
+            c.closed = true;
         }
+        let mut closed = self.closed.lock().expect("not poisoned");
+        closed.push_back((Instant::now(), id));
         while closed
             .front()
             .is_some_and(|(at, _)| at.elapsed() > KEEP_CLOSED)
         {
-            let (_, id) = closed.pop_front().expect("checked");
-            shared.convs.lock().expect("not poisoned").remove(&id);
-        }
-        let wait = cal
-            .peek_time()
-            .map_or(Duration::from_millis(200), |t| {
-                wall(t).saturating_duration_since(Instant::now())
-            })
-            .min(Duration::from_millis(200));
-        let cmd = match rx.recv_timeout(wait) {
-            Ok(cmd) => cmd,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        let now = sim_now();
-        let mut sink = ServeSink {
-            cal: &mut cal,
-            group_of: &mut group_of,
-        };
-        match cmd {
-            Cmd::Open {
-                parts,
-                callback,
-                reply,
-            } => {
-                let id = next_id;
-                next_id += 1;
-                let drawn = match sampler.next(now, None) {
-                    crate::demand::Arrival::Desk(s) | crate::demand::Arrival::Deflected(s) => s,
-                };
-                let mut s = match parts {
-                    [None, None, None] => drawn,
-                    [seg, q, ch] => sampler.build(
-                        now,
-                        seg.unwrap_or(drawn.segment as usize),
-                        q.unwrap_or(drawn.question as usize),
-                        ch.unwrap_or(drawn.channel as usize),
-                        false,
-                    ),
-                };
-                s.patience = SimTime::MAX;
-                s.seed = id;
-                shared.convs.lock().expect("not poisoned").insert(
-                    id,
-                    Conv {
-                        created_at: epoch_now(),
-                        messages: Vec::new(),
-                        closed: false,
-                        callback,
-                        waiters: Vec::new(),
-                        slot: (0, 0),
-                    },
-                );
-                let _ = reply.send(id);
-                let slot = desk.arrive(now, s, &mut sink);
-                if let Some(c) = shared.convs.lock().expect("not poisoned").get_mut(&id) {
-                    c.slot = slot;
-                }
-            }
-            Cmd::Leave(id) => {
-                let slot = shared
-                    .convs
-                    .lock()
-                    .expect("not poisoned")
-                    .get(&id)
-                    .map(|c| c.slot);
-                if let Some((slot, generation)) = slot {
-                    desk.fire(now, Timer::Abandon(slot, generation), &mut sink);
-                }
-            }
+            let (_, old) = closed.pop_front().expect("checked");
+            convs.remove(&old);
         }
     }
 }
@@ -330,12 +162,17 @@ pub fn run(
             .map_err(|e| format!("cannot start the HTTP client: {e}"))?,
         runtime: rt.handle().clone(),
         stop: Default::default(),
+        next_id: AtomicU64::new(1),
+        closed: Mutex::new(VecDeque::new()),
     });
     let desk = {
         let shared = shared.clone();
         std::thread::Builder::new()
             .name("desk".into())
-            .spawn(move || desk_thread(shared, rx, from, speed))
+            .spawn(move || {
+                let sc = shared.scenario.clone();
+                wall_desk::run(&sc, rx, from, speed, &*shared, &shared.stop)
+            })
             .map_err(|e| format!("cannot start the desk thread: {e}"))?
     };
     ready(addr);
@@ -345,9 +182,7 @@ pub fn run(
             .with_graceful_shutdown(super::signals::first())
             .await;
     });
-    shared
-        .stop
-        .store(true, std::sync::atomic::Ordering::Relaxed);
+    shared.stop.store(true, Ordering::Relaxed);
     drop(rt);
     let _ = desk.join();
     Ok(())

@@ -11,7 +11,8 @@
 //! With `callback`, each reply is also posted there as
 //! `{conversation, text, at, by, group}`.
 
-use super::serve::{Cmd, Conv, Shared};
+use super::serve::{Conv, Shared, epoch_now};
+use super::wall_desk::Cmd;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -91,24 +92,25 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
         Ok(p) => p,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
     };
-    let (tx, rx) = oneshot::channel();
-    let cmd = Cmd::Open {
-        parts,
-        callback: b.callback.filter(|c| !c.is_empty()),
-        reply: tx,
-    };
-    if sh.tx.send(cmd).is_err() {
+    let id = sh
+        .next_id
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    sh.convs.lock().expect("not poisoned").insert(
+        id,
+        Conv {
+            created_at: epoch_now(),
+            messages: Vec::new(),
+            closed: false,
+            callback: b.callback.filter(|c| !c.is_empty()),
+            waiters: Vec::new(),
+        },
+    );
+    if sh.tx.send(Cmd::Open { id, parts }).is_err() {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "the desk has stopped".into(),
         );
     }
-    let Ok(id) = rx.await else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the desk has stopped".into(),
-        );
-    };
     if let Some(wait) = b.wait.filter(|w| *w > 0.0) {
         let (wtx, wrx) = oneshot::channel();
         let pending = {
