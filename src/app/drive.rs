@@ -6,7 +6,9 @@
 use super::print;
 use crate::cli::{At, DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
-use crate::drive::{self, Options, http::HttpAdapter, report::RunFacts, runner, target};
+use crate::drive::{
+    self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, runner, target,
+};
 use crate::metrics::{Aggregate, summary};
 use crate::profile::Scenario;
 use crate::profile::units::Duration as Span;
@@ -90,23 +92,32 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     };
     let rt = runtime(opts.threads)?;
     let sc = Arc::new(sc);
+    let counters = Arc::new(runner::Counters::default());
     match &tgt.adapter {
         target::Adapter::Http { .. } => {
             let adapter = rt
                 .block_on(HttpAdapter::new(&tgt, &sc))
                 .map_err(Error::Runtime)?;
-            run_drive(&rt, sc, opts, &tgt, adapter, &a, out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, &a, out)
         }
-        target::Adapter::Django(_) => Err(Error::Usage("TODO".into())),
+        target::Adapter::Django(_) => {
+            let tally = counters.clone();
+            let adapter = rt
+                .block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))
+                .map_err(Error::Runtime)?;
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, &a, out)
+        }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_drive<A: Adapter>(
     rt: &tokio::runtime::Runtime,
     sc: Arc<Scenario>,
     opts: Options,
     tgt: &target::Target,
     adapter: A,
+    counters: Arc<runner::Counters>,
     a: &DriveArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
@@ -127,8 +138,8 @@ fn run_drive<A: Adapter>(
             "peakdesk drive: {} ({} adapter) · scenario {} to {} at {}x = {:.0} s of wall time · {:.1} to {:.1} shoppers/s{shard}{extra}",
             tgt.name,
             tgt.kind(),
-            clock_label(opts.from),
-            clock_label(opts.to),
+            Span(opts.from),
+            Span(opts.to),
             opts.speed,
             window_wall_s,
             lo,
@@ -153,6 +164,7 @@ fn run_drive<A: Adapter>(
         sc.clone(),
         opts.clone(),
         Arc::new(adapter),
+        counters,
         interrupt,
         &progress,
     );

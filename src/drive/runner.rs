@@ -154,10 +154,10 @@ pub fn run<A: Adapter>(
     sc: Arc<Scenario>,
     opts: Arc<Options>,
     adapter: Arc<A>,
+    counters: Arc<Counters>,
     interrupt: CancellationToken,
     on_progress: &dyn Fn(SimTime, &Status),
 ) -> Outcome {
-    let counters = Arc::new(Counters::default());
     let (tx, mut rx) = mpsc::unbounded_channel::<Obs>();
     let stop = CancellationToken::new();
     let hard = CancellationToken::new();

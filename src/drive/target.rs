@@ -159,8 +159,9 @@ pub struct Django {
     pub queue: u32,
     /// The intake staff token that opens shoppers' tickets.
     pub intake: Secret,
-    /// Virtual agents' tokens, one per line in a file (`username token`).
-    pub agents: Vec<(String, Secret)>,
+    /// Virtual agents' users: name, user id, token (a file of
+    /// `username user_id token` lines).
+    pub agents: Vec<(String, u64, Secret)>,
     /// Where the webhooks arrive.
     pub listen: String,
 }
@@ -447,16 +448,38 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
                     format!("cannot read {}: {e}", agents_path.display()),
                 )
             })?;
-            let agents: Vec<(String, Secret)> = text
+            let mut agents = Vec::new();
+            for (i, line) in text
                 .lines()
-                .filter(|l| !l.trim().is_empty())
-                .filter_map(|l| l.split_once(char::is_whitespace))
-                .map(|(u, t)| (u.to_string(), Secret(t.trim().to_string())))
-                .collect();
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                match f.as_slice() {
+                    [name, id, token] if id.parse::<u64>().is_ok() => agents.push((
+                        name.to_string(),
+                        id.parse().expect("checked"),
+                        Secret(token.to_string()),
+                    )),
+                    _ => {
+                        return Err(c.bad(
+                            "django.agents_file",
+                            format!(
+                                "{} line {}: expected `username user_id token`",
+                                agents_path.display(),
+                                i + 1
+                            ),
+                        ));
+                    }
+                }
+            }
             if agents.is_empty() {
                 return Err(c.bad(
                     "django.agents_file",
-                    format!("{}: no `username token` lines", agents_path.display()),
+                    format!(
+                        "{}: no `username user_id token` lines",
+                        agents_path.display()
+                    ),
                 ));
             }
             Adapter::Django(Django {

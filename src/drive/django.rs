@@ -1,0 +1,301 @@
+//! The django-helpdesk adapter. Shoppers open tickets in a queue through
+//! the REST API (with the intake staff token); peakdesk also plays the
+//! agents. The profile's desk model (`wall_desk`: groups, shifts,
+//! headcount, concurrency, handle times; no bot, django-helpdesk has none)
+//! decides when an agent takes a ticket and when the reply is ready; the
+//! virtual agent then claims the ticket (`assigned_to`) and posts a public
+//! follow-up with its own token. A shopper whose patience runs out closes
+//! the ticket (an internal note with `new_status: 4`).
+//!
+//! Replies are noticed through django-helpdesk's follow-up webhook (it
+//! posts the ticket, with its follow-ups and their dates, inside the
+//! request that added one), never by polling: reading tickets costs the
+//! server a query per ticket in the system. First response is measured as
+//! the shopper sees it and by the server's dates (ticket opened to public
+//! follow-up).
+
+use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
+use super::callback::{self, Hooks};
+use super::http::{Client, Names, id_of};
+use super::target::{self, Django, Request, Secret, Target};
+use super::wall_desk::{self, Cmd, Outlet};
+use crate::profile::Scenario;
+use crate::time::SimTime;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+
+fn request(method: reqwest::Method, path: String, token: &str) -> Request {
+    Request {
+        method,
+        path,
+        headers: vec![("Authorization".into(), format!("Token {token}"))],
+        body: None,
+        id: None,
+        at: None,
+    }
+}
+
+/// Sends one request with a fixed JSON body (no placeholders).
+async fn send(
+    client: &Client,
+    what: &str,
+    mut req: Request,
+    body: Value,
+    tally: &dyn Tally,
+) -> Result<Value, Failure> {
+    req.body = Some(body);
+    client.send(what, &req, &|_| String::new(), tally).await
+}
+
+/// The virtual agents: they claim tickets and post replies, in order per
+/// ticket, on the runtime, while the desk thread goes on.
+struct Agents {
+    client: Arc<Client>,
+    prefix: String,
+    agents: Vec<(String, u64, Secret)>,
+    next: AtomicUsize,
+    /// Per ticket taken: the agent, and the trigger of its reply.
+    working: Mutex<HashMap<u64, (usize, oneshot::Sender<()>)>>,
+    tally: Arc<dyn Tally>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl Agents {
+    fn reply_request(&self, agent: usize, id: u64) -> (Request, Value) {
+        let (name, _, token) = &self.agents[agent];
+        (
+            request(
+                reqwest::Method::POST,
+                format!("{}/api/followups/", self.prefix),
+                token.expose(),
+            ),
+            json!({ "ticket": id, "comment": format!("Hello, {name} here from customer service: let me help you."), "public": true }),
+        )
+    }
+}
+
+impl Outlet for Agents {
+    fn taken(&self, id: u64, _group: usize) {
+        let agent = self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len();
+        let (go, wait) = oneshot::channel();
+        self.working
+            .lock()
+            .expect("not poisoned")
+            .insert(id, (agent, go));
+        let (_, user, token) = &self.agents[agent];
+        let claim = request(
+            reqwest::Method::PATCH,
+            format!("{}/api/tickets/{id}/", self.prefix),
+            token.expose(),
+        );
+        let claim_body = json!({ "assigned_to": user });
+        let (reply, reply_body) = self.reply_request(agent, id);
+        let (client, tally) = (self.client.clone(), self.tally.clone());
+        self.runtime.spawn(async move {
+            let _ = send(&client, "claim", claim, claim_body, &*tally).await;
+            if wait.await.is_ok() {
+                let _ = send(&client, "agent reply", reply, reply_body, &*tally).await;
+            }
+        });
+    }
+
+    fn reply(&self, id: u64, _by_bot: bool, _group: Option<usize>) {
+        match self.working.lock().expect("not poisoned").remove(&id) {
+            Some((_, go)) => {
+                let _ = go.send(());
+            }
+            None => {
+                let agent = self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len();
+                let (req, body) = self.reply_request(agent, id);
+                let (client, tally) = (self.client.clone(), self.tally.clone());
+                self.runtime.spawn(async move {
+                    let _ = send(&client, "agent reply", req, body, &*tally).await;
+                });
+            }
+        }
+    }
+
+    fn closed(&self, id: u64) {
+        self.working.lock().expect("not poisoned").remove(&id);
+    }
+}
+
+/// The adapter.
+pub struct DjangoAdapter {
+    client: Arc<Client>,
+    d: Django,
+    names: Names,
+    hooks: Arc<Hooks>,
+    desk: Mutex<Sender<Cmd>>,
+    stop: Arc<AtomicBool>,
+    agents: usize,
+    hook_url: String,
+}
+
+impl Drop for DjangoAdapter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl DjangoAdapter {
+    /// Starts the webhook listener and the virtual agents' desk (scenario
+    /// time `from`, `speed` times the wall clock); call inside the runtime.
+    pub async fn new(
+        t: &Target,
+        sc: &Scenario,
+        from: SimTime,
+        speed: f64,
+        tally: Arc<dyn Tally>,
+    ) -> Result<DjangoAdapter, String> {
+        let target::Adapter::Django(d) = &t.adapter else {
+            return Err("not a django-helpdesk target".into());
+        };
+        let agents = d.agents.clone();
+        // A webhook: the ticket and the follow-up that triggered it; a
+        // public follow-up is an agent's reply (the shopper's closing note
+        // is internal).
+        let parse = Box::new(|v: &Value| {
+            let ticket = v.pointer("/ticket/id").and_then(id_of)?;
+            let fid = v.pointer("/followup_id")?;
+            let f = v
+                .pointer("/ticket/followup_set")?
+                .as_array()?
+                .iter()
+                .find(|f| f.get("id") == Some(fid))?;
+            if f.get("public") != Some(&Value::Bool(true)) {
+                return None;
+            }
+            Some((
+                ticket,
+                Reply {
+                    server_at: f.get("date").and_then(target::epoch_seconds),
+                    by_bot: Some(false),
+                    group: None,
+                },
+            ))
+        });
+        let (hooks, hook_url) = callback::listen(&d.listen, parse).await?;
+        let client = Arc::new(Client::new(t)?);
+        let mut desk_sc = sc.clone();
+        desk_sc.bot = None;
+        desk_sc.retrials = None;
+        let outlet = Agents {
+            client: client.clone(),
+            prefix: d.prefix.clone(),
+            agents,
+            next: AtomicUsize::new(0),
+            working: Mutex::new(HashMap::new()),
+            tally,
+            runtime: tokio::runtime::Handle::current(),
+        };
+        let n = outlet.agents.len();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::Builder::new()
+            .name("virtual-agents".into())
+            .spawn(move || wall_desk::run(&desk_sc, rx, from, speed, &outlet, &flag))
+            .map_err(|e| format!("cannot start the virtual agents: {e}"))?;
+        Ok(DjangoAdapter {
+            client,
+            d: d.clone(),
+            names: Names::of(sc),
+            hooks,
+            desk: Mutex::new(tx),
+            stop,
+            agents: n,
+            hook_url,
+        })
+    }
+
+    fn tell(&self, cmd: Cmd) {
+        let _ = self.desk.lock().expect("not poisoned").send(cmd);
+    }
+}
+
+impl adapter::Adapter for DjangoAdapter {
+    async fn probe(&self) -> Result<(), String> {
+        let req = request(
+            reqwest::Method::GET,
+            format!("{}/api/followups/?page_size=1", self.d.prefix),
+            self.d.intake.expose(),
+        );
+        self.client.probe(Some(&req), &self.d.intake).await
+    }
+
+    async fn open(&self, c: &Conversation, tally: &dyn Tally) -> Result<Opened, Failure> {
+        let v = |n: &str| self.names.value(n, c, "", &Secret::default(), "");
+        let body = json!({
+            "queue": self.d.queue,
+            "title": format!("{} question ({})", v("question"), c.key),
+            "description": v("text"),
+            "priority": 3,
+            "submitter_email": format!("{}@shoppers.peakdesk.test", c.key),
+        });
+        let req = request(
+            reqwest::Method::POST,
+            format!("{}/api/tickets/", self.d.prefix),
+            self.d.intake.expose(),
+        );
+        let doc = send(&self.client, "open ticket", req, body, tally).await?;
+        let Some(id) = doc.get("id").and_then(Value::as_u64) else {
+            let f = Failure::bad("open ticket", "no ticket id in the answer");
+            tally.unreadable(&f);
+            return Err(f);
+        };
+        let s = &c.shopper;
+        self.tell(Cmd::Open {
+            id,
+            parts: [
+                Some(s.segment as usize),
+                Some(s.question as usize),
+                Some(s.channel as usize),
+            ],
+        });
+        Ok(Opened {
+            id: id.to_string(),
+            server_at: doc
+                .pointer("/followup_set/0/date")
+                .and_then(target::epoch_seconds),
+            reply: None,
+        })
+    }
+
+    async fn reply(&self, _c: &Conversation, o: &Opened, _t: &dyn Tally) -> Result<Reply, Failure> {
+        self.hooks
+            .wait(&o.id)
+            .await
+            .ok_or_else(|| Failure::bad("webhook", "the listener stopped"))
+    }
+
+    async fn leave(&self, _c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {
+        if let Ok(id) = o.id.parse() {
+            self.tell(Cmd::Leave(id));
+        }
+        let req = request(
+            reqwest::Method::POST,
+            format!("{}/api/followups/", self.d.prefix),
+            self.d.intake.expose(),
+        );
+        let body = json!({ "ticket": o.id.parse::<u64>().unwrap_or(0), "comment": "The shopper gave up waiting.", "public": false, "new_status": 4 });
+        send(&self.client, "close ticket", req, body, tally)
+            .await
+            .map(|_| ())
+    }
+
+    fn forget(&self, o: &Opened) {
+        self.hooks.forget(&o.id);
+    }
+
+    fn describe(&self) -> Option<String> {
+        Some(format!(
+            "virtual agents: the profile's groups and shifts, replying as {} helpdesk users; follow-up webhooks to {}",
+            self.agents, self.hook_url
+        ))
+    }
+}
