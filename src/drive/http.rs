@@ -10,6 +10,7 @@ use super::callback::{self, Hooks};
 use super::target::{self, ReplyMode, ReplyPointers, Request, Secret, Target};
 use crate::profile::Scenario;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -64,27 +65,71 @@ impl Names {
 }
 
 /// Sends requests to one base URL, bounded in flight, and counts them.
+/// Each thread gets a client (and connections) of its own: the drive's
+/// workers each run a single-threaded runtime, and a connection made on
+/// one must not be driven from another.
 pub struct Client {
-    http: reqwest::Client,
+    id: u64,
+    build: Box<dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync>,
     base: String,
+    base_url: reqwest::Url,
     permits: Semaphore,
+}
+
+static CLIENT_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's reqwest clients, by [`Client`] id.
+    static CLIENTS: RefCell<Vec<(u64, reqwest::Client)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Client {
     /// A client for `target`.
     pub fn new(target: &Target) -> Result<Client, String> {
-        let http = reqwest::Client::builder()
-            .timeout(target.timeout)
-            .connect_timeout(target.timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(std::time::Duration::from_secs(30))
-            .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        let timeout = target.timeout;
+        let build = move || {
+            reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(timeout)
+                .tcp_nodelay(true)
+                .pool_idle_timeout(std::time::Duration::from_secs(30))
+                .build()
+        };
+        build().map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        let base_url = reqwest::Url::parse(&target.base_url)
+            .map_err(|e| format!("{}: not a URL: {e}", target.base_url))?;
         Ok(Client {
-            http,
+            id: CLIENT_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            build: Box::new(build),
             base: target.base_url.clone(),
+            base_url,
             permits: Semaphore::new(target.max_in_flight as usize),
         })
+    }
+
+    /// This thread's client.
+    fn http(&self) -> reqwest::Client {
+        CLIENTS.with_borrow_mut(|clients| {
+            if let Some((_, c)) = clients.iter().find(|(id, _)| *id == self.id) {
+                return c.clone();
+            }
+            let c = (self.build)().expect("built once already");
+            clients.push((self.id, c.clone()));
+            c
+        })
+    }
+
+    /// The base URL with a filled path (and query), without parsing the
+    /// host again for every request.
+    fn url(&self, path: &str) -> reqwest::Url {
+        let mut url = self.base_url.clone();
+        let (p, q) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
+        let base_path = self.base_url.path().trim_end_matches('/');
+        url.set_path(&format!("{base_path}{p}"));
+        url.set_query(q);
+        url
     }
 
     /// Sends `req` with placeholders from `vars`; the answer's JSON
@@ -111,8 +156,8 @@ impl Client {
         vars: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<Value, Failure> {
         let _permit = self.permits.acquire().await.expect("never closed");
-        let url = format!("{}{}", self.base, target::fill(&req.path, vars));
-        let mut b = self.http.request(req.method.clone(), url);
+        let url = self.url(&target::fill(&req.path, vars));
+        let mut b = self.http().request(req.method.clone(), url);
         for (k, v) in &req.headers {
             b = b.header(k.as_str(), target::fill(v, vars));
         }

@@ -1,7 +1,8 @@
 //! What a drive sends and when: the same shoppers `simulate` generates for
 //! a profile and seed (replication 0), cut to a window of the day, thinned
-//! to a safety cap, and split among load generators by shopper number.
-//! The schedule is an iterator: shoppers are drawn as they fall due, so a
+//! to a safety cap, and split among load generators by shopper number
+//! (`--shard`) and then among the worker threads of one generator. The
+//! schedule is an iterator: shoppers are drawn as they fall due, so a
 //! day of traffic never sits in memory.
 
 use super::Options;
@@ -31,11 +32,18 @@ pub struct Schedule<'a> {
     cap: StreamRng,
     opts: &'a Options,
     number: u64,
+    worker: (u64, u64),
 }
 
 impl<'a> Schedule<'a> {
-    /// The schedule of `sc` (whose horizon is the window's end) for `opts`.
+    /// The schedule of `sc` (whose horizon is the window's end) for `opts`:
+    /// every shopper of this generator's shard.
     pub fn new(sc: &'a Scenario, opts: &'a Options) -> Self {
+        Schedule::for_worker(sc, opts, 0, 1)
+    }
+
+    /// The share of worker `w` of `workers` of this generator's shoppers.
+    pub fn for_worker(sc: &'a Scenario, opts: &'a Options, w: usize, workers: usize) -> Self {
         Schedule {
             sc,
             arrivals: ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, 0),
@@ -44,6 +52,7 @@ impl<'a> Schedule<'a> {
             cap: rng::stream(sc.seed, 0, Stream::RateCap),
             opts,
             number: 0,
+            worker: (w as u64, workers.max(1) as u64),
         }
     }
 
@@ -87,10 +96,10 @@ impl Iterator for Schedule<'_> {
                 (cap / (self.rate.rate_at(t) * self.opts.speed)).min(1.0)
             });
             let kept = keep_p >= 1.0 || self.cap.random::<f64>() < keep_p;
-            let mine = self
-                .opts
-                .shard
-                .is_none_or(|s| number % u64::from(s.count) == u64::from(s.index - 1));
+            let n = u64::from(self.opts.shard.map_or(1, |s| s.count));
+            let k = u64::from(self.opts.shard.map_or(1, |s| s.index)) - 1;
+            let (w, workers) = self.worker;
+            let mine = number % n == k && (number / n) % workers == w;
             if t >= self.opts.from && kept && mine {
                 return Some(Planned {
                     number,

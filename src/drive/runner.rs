@@ -22,7 +22,7 @@ use indexmap::IndexMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
 
@@ -53,9 +53,12 @@ impl Clock {
 
 /// What a shopper's task reports.
 enum Obs {
-    Opened(Shopper, u64),
-    Failed,
-    Deflected(Shopper),
+    /// Opened: open latency and lateness, µs.
+    Opened(Shopper, u64, u64),
+    /// The open failed: lateness, µs.
+    Failed(u64),
+    /// FAQ self-service answered: lateness, µs.
+    Deflected(Shopper, u64),
     Replied {
         s: Shopper,
         at: SimTime,
@@ -140,9 +143,15 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// How the scheduler ended.
+/// A worker's share of the schedule.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    w: usize,
+    workers: usize,
+}
+
+/// How a worker's schedule ended.
 struct Scheduled {
-    lateness: hdrhistogram::Histogram<u64>,
     intended: u64,
     stopped: Option<String>,
 }
@@ -166,16 +175,42 @@ pub fn run<A: Adapter>(
         from: opts.from,
         speed: opts.speed,
     };
-    let scheduler = rt.spawn(schedule(
-        sc.clone(),
-        opts.clone(),
-        adapter,
-        tx,
-        counters.clone(),
-        stop.clone(),
-        hard.clone(),
-        clock,
-    ));
+    // Each worker thread runs its own share of the schedule on a runtime
+    // of its own: a shopper's request, its connection and its timers stay
+    // on one thread (no wake-ups across threads), and a busy worker shows
+    // as lateness (taken when a shopper's task first runs), not as a slow
+    // target.
+    let workers = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let threads: Vec<_> = (0..workers)
+        .map(|w| {
+            let (sc, opts, adapter, tx, counters, stop, hard) = (
+                sc.clone(),
+                opts.clone(),
+                adapter.clone(),
+                tx.clone(),
+                counters.clone(),
+                stop.clone(),
+                hard.clone(),
+            );
+            std::thread::Builder::new()
+                .name(format!("drive-{w}"))
+                .spawn(move || {
+                    let local = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime for a worker");
+                    let part = Part { w, workers };
+                    local.block_on(schedule(
+                        sc, opts, adapter, tx, counters, stop, hard, clock, part,
+                    ))
+                })
+                .expect("a worker thread")
+        })
+        .collect();
+    drop(tx);
     // Ctrl-C: stop arrivals, give those in flight `grace`, then cut them.
     // The window's end: give them `drain`.
     let watcher = {
@@ -200,17 +235,32 @@ pub fn run<A: Adapter>(
     let mut cut = Vec::new();
     let mut last_progress = Instant::now();
     let mut status = Status::default();
-    while let Some(o) = rx.blocking_recv() {
+    // Drained in batches with short naps: a parked receiver would make
+    // every send a wake-up (a futex call per observation).
+    loop {
+        let o = match rx.try_recv() {
+            Ok(o) => o,
+            Err(TryRecvError::Empty) => {
+                std::thread::sleep(Duration::from_millis(1));
+                continue;
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
         match o {
-            Obs::Opened(s, latency) => {
+            Obs::Opened(s, latency, late) => {
+                hist::record(&mut t.lateness, late);
                 rec.advance(s.arrival, zero, |_| zero);
                 rec.arrived(&s);
                 t.opened += 1;
                 status.opened += 1;
                 hist::record(&mut t.open_latency, latency);
             }
-            Obs::Failed => t.failed += 1,
-            Obs::Deflected(s) => {
+            Obs::Failed(late) => {
+                hist::record(&mut t.lateness, late);
+                t.failed += 1;
+            }
+            Obs::Deflected(s, late) => {
+                hist::record(&mut t.lateness, late);
                 rec.advance(s.arrival, zero, |_| zero);
                 rec.deflected(&s);
                 t.deflected += 1;
@@ -263,12 +313,17 @@ pub fn run<A: Adapter>(
             on_progress(clock.sim(last_progress), &status);
         }
     }
-    let sched = rt
-        .block_on(scheduler)
-        .expect("the scheduler does not panic");
+    let mut sched = Scheduled {
+        intended: 0,
+        stopped: None,
+    };
+    for t in threads {
+        let part = t.join().expect("a worker does not panic");
+        sched.intended += part.intended;
+        sched.stopped = sched.stopped.or(part.stopped);
+    }
     watcher.abort();
     let wall_s = clock.start.elapsed().as_secs_f64();
-    t.lateness = sched.lateness;
     t.intended = sched.intended;
     let (requests, _) = counters.totals();
     t.requests = requests;
@@ -297,11 +352,12 @@ async fn schedule<A: Adapter>(
     stop: CancellationToken,
     hard: CancellationToken,
     clock: Clock,
+    part: Part,
 ) -> Scheduled {
-    let mut lateness = hist::run_histogram();
     let mut intended = 0;
     let mut stopped = None;
-    for p in Schedule::new(&sc, &opts) {
+    let tracker = tokio_util::task::TaskTracker::new();
+    for p in Schedule::for_worker(&sc, &opts, part.w, part.workers) {
         let due = clock.wall(p.shopper.arrival);
         if stop.is_cancelled() {
             break;
@@ -312,11 +368,10 @@ async fn schedule<A: Adapter>(
                 _ = stop.cancelled() => break,
             }
         }
-        let late = Instant::now().saturating_duration_since(due);
-        hist::record(&mut lateness, late.as_micros() as u64);
         intended += 1;
         if p.deflected {
-            let _ = tx.send(Obs::Deflected(p.shopper));
+            let late = Instant::now().saturating_duration_since(due);
+            let _ = tx.send(Obs::Deflected(p.shopper, late.as_micros() as u64));
             continue;
         }
         if let Some(max) = opts.max_error_rate {
@@ -335,7 +390,7 @@ async fn schedule<A: Adapter>(
             key: format!("pd-{}-{}", sc.seed, p.number),
             shopper: p.shopper,
         };
-        tokio::spawn(converse(
+        tracker.spawn(converse(
             adapter.clone(),
             c,
             tx.clone(),
@@ -344,11 +399,11 @@ async fn schedule<A: Adapter>(
             clock,
         ));
     }
-    Scheduled {
-        lateness,
-        intended,
-        stopped,
-    }
+    // The runtime runs only while this thread waits on it: wait for the
+    // shoppers in flight (the watcher cuts them at the deadline).
+    tracker.close();
+    tracker.wait().await;
+    Scheduled { intended, stopped }
 }
 
 fn epoch_now() -> f64 {
@@ -372,6 +427,7 @@ async fn converse<A: Adapter>(
     let s = c.shopper;
     let due = clock.wall(s.arrival);
     let sent = Instant::now();
+    let late = sent.saturating_duration_since(due).as_micros() as u64;
     let opened = tokio::select! {
         o = adapter.open(&c, &*counters) => o,
         _ = hard.cancelled() => return,
@@ -380,11 +436,11 @@ async fn converse<A: Adapter>(
         Ok(o) => o,
         Err(_) => {
             // The adapter counted the failed request.
-            let _ = tx.send(Obs::Failed);
+            let _ = tx.send(Obs::Failed(late));
             return;
         }
     };
-    let _ = tx.send(Obs::Opened(s, sent.elapsed().as_micros() as u64));
+    let _ = tx.send(Obs::Opened(s, sent.elapsed().as_micros() as u64, late));
     let deadline =
         (s.patience != SimTime::MAX).then(|| clock.wall(s.arrival.saturating_add(s.patience)));
     let patience = async {

@@ -419,7 +419,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     if timeout < MILLI {
         return Err(c.bad("timeout", "expected at least 1ms".into()));
     }
-    let max_in_flight = raw.max_in_flight.unwrap_or(10_000);
+    let max_in_flight = raw.max_in_flight.unwrap_or(512);
     if max_in_flight == 0 {
         return Err(c.bad("max_in_flight", "0: expected at least 1".into()));
     }

@@ -1,0 +1,123 @@
+//! How many shoppers per second `drive` opens against a trivial local
+//! endpoint while keeping its own schedule (p99 lateness under 5 ms).
+//!
+//! The endpoint (axum, in this process, one worker thread) answers every
+//! POST with a fixed JSON reply; `peakdesk drive` (the release binary) runs
+//! a one-pool profile at each rate for 10 s of wall time (BENCH_SECONDS) with the reply in
+//! the answer (sync mode). The table gives the intended and achieved
+//! rates, the runner's lateness and the request latency; the last line is
+//! the highest rate that kept p99 lateness under 5 ms and achieved at
+//! least 99% of the intended rate.
+//!
+//!     cargo build --release && cargo bench --bench drive [-- RATE...]
+
+use std::process::Command;
+use std::time::Duration;
+
+const TARGET: &str = r#"
+name = "static endpoint"
+adapter = "http"
+base_url = "URL"
+timeout = "5s"
+max_in_flight = 64
+[open]
+path = "/c"
+body = { q = "{question}" }
+id = "/id"
+[reply]
+mode = "sync"
+text = "/text"
+"#;
+
+/// Seconds of wall time each rate runs (BENCH_SECONDS, default 10).
+fn seconds() -> u64 {
+    std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+}
+
+fn profile(rate: u64) -> String {
+    let secs = seconds();
+    format!(
+        "name = \"bench-{rate}\"\nseed = 1\nhorizon = \"{secs}s\"\nwarmup = \"0s\"\ninterval = \"{secs}s\"\n\
+         [arrivals]\nrate = \"{rate}/s\"\n[shoppers]\npatience = \"none\"\n\
+         [[agents.groups]]\nname = \"pool\"\nstaff = 1\nhandle = {{ exponential = \"1s\" }}\n"
+    )
+}
+
+fn main() {
+    let rates: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let rates = if rates.is_empty() {
+        vec![5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000]
+    } else {
+        rates
+    };
+    let server_threads = std::env::var("SERVER_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(server_threads)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/c",
+        axum::routing::post(|| async { axum::Json(serde_json::json!({"id": "1", "text": "hi"})) }),
+    );
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.toml");
+    std::fs::write(&target, TARGET.replace("URL", &url)).unwrap();
+    // More flags for `drive` (e.g. DRIVE_ARGS="--threads 1").
+    let extra = std::env::var("DRIVE_ARGS").unwrap_or_default();
+    let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/peakdesk");
+    println!("intended/s  achieved/s  lateness p50/p99/max ms  request p50/p99 ms");
+    let mut best = 0;
+    for rate in rates {
+        let p = dir.path().join("p.toml");
+        std::fs::write(&p, profile(rate)).unwrap();
+        let json = dir.path().join("s.json");
+        let status = Command::new(bin)
+            .args(["drive"])
+            .arg(&p)
+            .arg("--target")
+            .arg(&target)
+            .args(extra.split_whitespace())
+            .args(["--drain", "2s", "--quiet", "--json"])
+            .arg(&json)
+            .status()
+            .unwrap();
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let d = &s["drive"];
+        let ms = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN) * 1000.0;
+        let (intended, achieved) = (
+            d["intended"].as_f64().unwrap() / seconds() as f64,
+            d["opened"].as_f64().unwrap() / seconds() as f64,
+        );
+        let p99 = ms(&d["lateness_s"]["p99"]);
+        println!(
+            "{intended:>10.0}  {achieved:>10.0}  {:>6.2} / {:>6.2} / {:>7.2}  {:>8.2} / {:>6.2}   exit {}",
+            ms(&d["lateness_s"]["p50"]),
+            p99,
+            ms(&d["lateness_s"]["max"]),
+            ms(&d["open_latency_s"]["p50"]),
+            ms(&d["open_latency_s"]["p99"]),
+            status.code().unwrap_or(-1)
+        );
+        if p99 < 5.0 && achieved >= 0.99 * intended {
+            best = best.max(rate);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    println!("highest rate with p99 lateness under 5 ms: {best} shoppers/s");
+}
