@@ -4,12 +4,14 @@
 //! `simulate` builds it, with verdicts on the measured values.
 
 use super::print;
+use super::shard::{self, Job};
 use crate::cli::{At, DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
+use crate::drive::report::DriveReport;
 use crate::drive::{
     self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, runner, target,
 };
-use crate::metrics::{Aggregate, summary};
+use crate::metrics::{Aggregate, Replication, Summary, summary};
 use crate::profile::Scenario;
 use crate::profile::units::Duration as Span;
 use crate::report::progress::Progress;
@@ -18,6 +20,7 @@ use crate::sla;
 use crate::time::{SimTime, clock_label};
 use crate::{Error, ExitCode};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -66,15 +69,15 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
     let (from, to) = window(&sc, a.from, a.to, a.duration)?;
-    sc.horizon = to;
-    sc.warmup = sc.warmup.max(from);
-    if sc.warmup >= to {
+    let sc = windowed(sc, from, to)?;
+    let tgt = target::load(&a.target)?;
+    if let Some(s) = a.shard
+        && a.json.is_none()
+    {
         return Err(Error::Usage(format!(
-            "the profile's warm-up ({}) covers the whole window: drive a later window or set warmup",
-            Span(sc.warmup)
+            "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
         )));
     }
-    let tgt = target::load(&a.target)?;
     if let Some(path) = &a.json {
         report::check_writable(path)?;
     }
@@ -169,16 +172,6 @@ fn run_drive<A: Adapter>(
         &progress,
     );
     bar.finish();
-    let rep = outcome.replication;
-    let values: Vec<f64> = sc
-        .rules
-        .iter()
-        .map(|r| sla::eval::value(&sc, &sc.bands, r, &rep))
-        .collect();
-    let agg = Aggregate::default().absorb(0, rep, values.clone());
-    let mut s = summary::build(&sc, &agg, outcome.wall_s, opts.threads);
-    s.sla = sla::eval::measured_verdicts(&sc.rules, &values);
-    s.sla_outcome = (!s.sla.is_empty()).then(|| sla::eval::outcome(&s.sla));
     let d = drive::report::build(
         &outcome.tally,
         RunFacts {
@@ -191,33 +184,102 @@ fn run_drive<A: Adapter>(
             stopped: outcome.stopped,
         },
     );
+    if let (Some(shard), Some(path)) = (opts.shard, &a.json) {
+        let agg = Aggregate::default().absorb(0, outcome.replication, Vec::new());
+        let job = Job {
+            command: "drive".into(),
+            profile: a.profile.profile.clone(),
+            set: a.profile.set.clone(),
+            seed: a.run.seed,
+            replications: 1,
+            vary: Vec::new(),
+            scale_staff: None,
+            version: env!("CARGO_PKG_VERSION").into(),
+            fingerprint: shard::fingerprint(std::slice::from_ref(&*sc), 1),
+        };
+        let code = exit_code(&d, None);
+        shard::write_drive(path, job, shard, outcome.wall_s, agg, d, out)?;
+        return Ok(code);
+    }
+    let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);
+    report_drive(&s, a.json.as_ref(), a.quiet, out)
+}
+
+/// The profile cut to the window `[from, to)`: shoppers before `from` are
+/// never sent, and only those from the warm-up's end are counted.
+pub(super) fn windowed(mut sc: Scenario, from: SimTime, to: SimTime) -> Result<Scenario, Error> {
+    sc.horizon = to;
+    sc.warmup = sc.warmup.max(from);
+    if sc.warmup >= to {
+        return Err(Error::Usage(format!(
+            "the profile's warm-up ({}) covers the whole window: drive a later window or set warmup",
+            Span(sc.warmup)
+        )));
+    }
+    Ok(sc)
+}
+
+/// The summary of what a drive's shoppers saw (one replication, or the
+/// sum of a drive's shards), with verdicts on the measured values.
+pub(super) fn summarize(
+    sc: &Scenario,
+    rep: Replication,
+    wall_s: f64,
+    threads: usize,
+    d: DriveReport,
+) -> Summary {
+    let values: Vec<f64> = sc
+        .rules
+        .iter()
+        .map(|r| sla::eval::value(sc, &sc.bands, r, &rep))
+        .collect();
+    let agg = Aggregate::default().absorb(0, rep, values.clone());
+    let mut s = summary::build(sc, &agg, wall_s, threads);
+    s.sla = sla::eval::measured_verdicts(&sc.rules, &values);
+    s.sla_outcome = (!s.sla.is_empty()).then(|| sla::eval::outcome(&s.sla));
     s.drive = Some(d);
-    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &a.json {
-        report::write_json(path, &s, out)?;
-    }
-    if !a.quiet && !json_to_stdout {
-        print(out, &terminal::summary(&s))?;
-        print(out, &terminal::drive(s.drive.as_ref().expect("set above")))?;
-        if !s.sla.is_empty() {
-            print(
-                out,
-                &report::verdicts::table(&s, report::verdicts::plain_output()),
-            )?;
-        }
-    }
-    let d = s.drive.as_ref().expect("set above");
-    Ok(if d.interrupted {
+    s
+}
+
+/// The exit code of a drive: interrupted, invalid or stopped, else the
+/// verdicts' (`outcome`: `None` for a shard, which has none yet).
+fn exit_code(d: &DriveReport, outcome: Option<sla::Verdict>) -> ExitCode {
+    if d.interrupted {
         ExitCode::Interrupted
     } else if !d.valid || d.stopped.is_some() {
         ExitCode::TargetFailed
     } else {
-        match s.sla_outcome {
+        match outcome {
             Some(sla::Verdict::Fail) => ExitCode::SlaFailed,
             Some(sla::Verdict::Inconclusive) => ExitCode::Inconclusive,
             _ => ExitCode::Pass,
         }
-    })
+    }
+}
+
+/// Writes a drive's summary and prints it; its exit code.
+pub(super) fn report_drive(
+    s: &Summary,
+    json: Option<&PathBuf>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let d = s.drive.as_ref().expect("a drive's summary");
+    let json_to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
+    if let Some(path) = json {
+        report::write_json(path, s, out)?;
+    }
+    if !quiet && !json_to_stdout {
+        print(out, &terminal::summary(s))?;
+        print(out, &terminal::drive(d))?;
+        if !s.sla.is_empty() {
+            print(
+                out,
+                &report::verdicts::table(s, report::verdicts::plain_output()),
+            )?;
+        }
+    }
+    Ok(exit_code(d, s.sla_outcome))
 }
 
 /// Runs `peakdesk serve` until Ctrl-C or SIGTERM.

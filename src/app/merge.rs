@@ -3,9 +3,10 @@
 //! code, after checking that the profile still describes what the shards ran.
 
 use super::shard::{self, Job};
-use super::{simulate, sweep};
+use super::{drive, simulate, sweep};
 use crate::cli::MergeArgs;
 use crate::profile::Scenario;
+use crate::time::from_secs_f64;
 use crate::{Error, ExitCode, report};
 use std::io::Write;
 
@@ -56,6 +57,33 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let mut aggs = aggs;
             aggs.resize(points.len(), Default::default());
             sweep::report_points(&points, &scenarios, &aggs, job.replications, &outputs, out)
+        }
+        "drive" => {
+            if a.csv.is_some() || a.markdown.is_some() {
+                return Err(Error::Usage(
+                    "--csv and --markdown are for merged sweeps; a drive merges into its summary JSON (-o)".into(),
+                ));
+            }
+            let reports = a
+                .files
+                .iter()
+                .map(|p| {
+                    shard::read(p)?.drive.ok_or_else(|| {
+                        Error::Usage(format!(
+                            "{}: a drive shard without its drive section",
+                            p.display()
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let d = crate::drive::report::merge(&reports).map_err(Error::Usage)?;
+            let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
+            let sc = drive::windowed(sc, from_secs_f64(d.from_s), from_secs_f64(d.to_s))?;
+            same_scenarios(&job, std::slice::from_ref(&sc))?;
+            let agg = aggs.into_iter().next().unwrap_or_default();
+            let wall = d.wall_s;
+            let s = drive::summarize(&sc, agg.as_one_replication(), wall, shards, d);
+            drive::report_drive(&s, Some(&a.output), a.quiet, out)
         }
         other => Err(Error::Usage(format!(
             "{}: a shard of '{other}', which peakdesk merge does not know",

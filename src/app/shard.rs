@@ -114,6 +114,9 @@ pub struct ShardFile {
     pub wall_s: f64,
     /// The aggregate of every point it touched, by point number.
     pub aggregates: Vec<(usize, Aggregate)>,
+    /// A drive's own measurements (drives only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drive: Option<crate::drive::report::DriveReport>,
 }
 
 /// Runs the units `block` of `scenarios` x `replications` (unit `u` is
@@ -168,9 +171,37 @@ pub fn write(
         units: [units.start, units.end],
         wall_s,
         aggregates,
+        drive: None,
     };
+    write_file(path, &file, out)
+}
+
+/// Writes the shard file of a drive: its shoppers' aggregate and its own
+/// measurements.
+pub fn write_drive(
+    path: &Path,
+    job: Job,
+    shard: Shard,
+    wall_s: f64,
+    aggregate: Aggregate,
+    drive: crate::drive::report::DriveReport,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    let file = ShardFile {
+        schema: SCHEMA.into(),
+        job,
+        shard,
+        units: [0, 1],
+        wall_s,
+        aggregates: vec![(0, aggregate)],
+        drive: Some(drive),
+    };
+    write_file(path, &file, out)
+}
+
+fn write_file(path: &Path, file: &ShardFile, out: &mut dyn std::io::Write) -> Result<(), Error> {
     report::write_with(path, out, |w| {
-        serde_json::to_writer(&mut *w, &file).map_err(std::io::Error::other)?;
+        serde_json::to_writer(&mut *w, file).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
 }

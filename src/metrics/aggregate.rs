@@ -88,6 +88,29 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
+    /// The sum of parts of one replication (the shards of a drive: each
+    /// saw different shoppers of the same window) as that replication.
+    /// Counters and histograms add exactly; an interval's percentiles
+    /// cannot be added, so the result has none.
+    pub fn as_one_replication(&self) -> Replication {
+        Replication {
+            total: self.total.clone(),
+            in_system_at_end: self.in_system_at_end,
+            intervals: self
+                .intervals
+                .iter()
+                .map(|i| IntervalRecord {
+                    tally: i.tally.clone(),
+                    groups: i.groups.clone(),
+                    quantiles_us: None,
+                })
+                .collect(),
+            histograms: self.histograms.clone(),
+            breakdowns: self.breakdowns.clone(),
+            events: self.events,
+        }
+    }
+
     /// Adds replication number `index`.
     pub fn absorb(self, index: u32, rep: Replication, rule_values: Vec<f64>) -> Aggregate {
         let intervals = rep

@@ -538,3 +538,84 @@ fn bad_target_files_are_refused_with_the_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PEAKDESK_TEST_TOKEN is not set"));
 }
+
+#[test]
+fn drive_shards_split_the_shoppers_and_merge_back() {
+    let m = mock(|_, _| Answer::Ok);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.toml");
+    std::fs::write(&target, SYNC_TARGET.replace("URL", &m.url)).unwrap();
+    let run = |k: u32| {
+        let out = dir.path().join(format!("shard{k}.json"));
+        Command::new(env!("CARGO_BIN_EXE_peakdesk"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("PEAKDESK_TEST_TOKEN", "x")
+            .args(["drive", "profiles/reference/erlang-c.toml", "--target"])
+            .arg(&target)
+            .args([
+                "--speed",
+                "20",
+                "--set",
+                "warmup=0s",
+                "--duration",
+                "100s",
+                "--drain",
+                "1s",
+                "--quiet",
+            ])
+            .args(["--shard", &format!("{k}/2"), "--json"])
+            .arg(&out)
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (run(1), run(2));
+    for mut c in [a, b] {
+        assert_eq!(c.wait().unwrap().code(), Some(0));
+    }
+    let merged = dir.path().join("merged.json");
+    peakdesk()
+        .arg("merge")
+        .arg(dir.path().join("shard2.json"))
+        .arg(dir.path().join("shard1.json"))
+        .arg("-o")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let s = read_json(&merged);
+    // Every shopper of the window went to exactly one shard.
+    let sc = shipped(
+        "profiles/reference/erlang-c.toml",
+        &["warmup=0s", "horizon=100s"],
+    );
+    let opts = peakdesk::drive::Options {
+        speed: 20.0,
+        from: 0,
+        to: sc.horizon,
+        max_rate: None,
+        max_lateness: 0,
+        max_error_rate: None,
+        drain: Duration::ZERO,
+        grace: Duration::ZERO,
+        shard: None,
+        threads: 1,
+    };
+    let all = peakdesk::drive::plan::Schedule::new(&sc, &opts).count() as u64;
+    let parts: Vec<u64> = (1..=2)
+        .map(|k| {
+            read_json(&dir.path().join(format!("shard{k}.json")))["drive"]["intended"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(parts[0] > 0 && parts[1] > 0);
+    assert_eq!(parts[0] + parts[1], all);
+    assert_eq!(s["drive"]["intended"].as_u64().unwrap(), all);
+    assert_eq!(
+        s["counts"]["arrived"].as_u64().unwrap(),
+        all,
+        "every shopper opened and counted once"
+    );
+    assert_eq!(s["replications"], 1);
+    assert!(s["drive"]["shard"].is_null());
+}
