@@ -111,6 +111,9 @@ pub struct DriveReport {
     pub failed: u64,
     /// Shoppers FAQ self-service answered (nothing sent).
     pub deflected: u64,
+    /// Shoppers still waiting for their open request (a slot in flight or
+    /// an answer) when the run ended: load the target never took.
+    pub unopened: u64,
     /// Shoppers due per wall second over the window.
     pub intended_rate_per_s: f64,
     /// Conversations opened per wall second over the window.
@@ -190,6 +193,7 @@ pub fn build(t: &DriveTally, f: RunFacts) -> DriveReport {
         opened: t.opened,
         failed: t.failed,
         deflected: t.deflected,
+        unopened: t.intended.saturating_sub(t.opened + t.failed + t.deflected),
         intended_rate_per_s: rate(t.intended, f.window_wall_s),
         achieved_rate_per_s: rate(t.opened, f.window_wall_s.min(f.wall_s).max(1e-9)),
         lateness_s: lateness,
@@ -229,6 +233,7 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
             out.opened += p.opened;
             out.failed += p.failed;
             out.deflected += p.deflected;
+            out.unopened += p.unopened;
             out.requests += p.requests;
             out.intended_rate_per_s += p.intended_rate_per_s;
             out.achieved_rate_per_s += p.achieved_rate_per_s;

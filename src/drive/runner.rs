@@ -57,6 +57,8 @@ enum Obs {
     Opened(Shopper, u64, u64),
     /// The open failed: lateness, µs.
     Failed(u64),
+    /// The run ended before the open was answered: lateness, µs.
+    Unopened(u64),
     /// FAQ self-service answered: lateness, µs.
     Deflected(Shopper, u64),
     Replied {
@@ -255,6 +257,7 @@ pub fn run<A: Adapter>(
                 status.opened += 1;
                 hist::record(&mut t.open_latency, latency);
             }
+            Obs::Unopened(late) => hist::record(&mut t.lateness, late),
             Obs::Failed(late) => {
                 hist::record(&mut t.lateness, late);
                 t.failed += 1;
@@ -430,7 +433,10 @@ async fn converse<A: Adapter>(
     let late = sent.saturating_duration_since(due).as_micros() as u64;
     let opened = tokio::select! {
         o = adapter.open(&c, &*counters) => o,
-        _ = hard.cancelled() => return,
+        _ = hard.cancelled() => {
+            let _ = tx.send(Obs::Unopened(late));
+            return;
+        }
     };
     let opened = match opened {
         Ok(o) => o,

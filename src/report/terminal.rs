@@ -317,10 +317,11 @@ pub fn drive(d: &crate::drive::report::DriveReport) -> String {
     let _ = writeln!(out, "\nDrive: {} ({} adapter)", d.target, d.adapter);
     let _ = writeln!(
         out,
-        "  shoppers           {} due, {} opened, {} failed to open, {} deflected (FAQ)",
+        "  shoppers           {} due, {} opened, {} failed to open, {} never opened (run ended first), {} deflected (FAQ)",
         thousands(d.intended),
         thousands(d.opened),
         thousands(d.failed),
+        thousands(d.unopened),
         thousands(d.deflected)
     );
     let _ = writeln!(
