@@ -71,16 +71,7 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let (from, to) = window(&sc, a.from, a.to, a.duration)?;
     let sc = windowed(sc, from, to)?;
     let tgt = target::load(&a.target)?;
-    if let Some(s) = a.shard
-        && a.json.is_none()
-    {
-        return Err(Error::Usage(format!(
-            "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
-        )));
-    }
-    if let Some(path) = &a.json {
-        report::check_writable(path)?;
-    }
+    shard::check_output(a.shard, a.json.as_ref())?;
     let opts = Options {
         speed: a.speed,
         from,

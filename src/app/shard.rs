@@ -89,6 +89,20 @@ pub struct Job {
     pub fingerprint: String,
 }
 
+/// Checks a command's JSON output before it runs: writable, and given
+/// when `--shard` asks for a shard file.
+pub fn check_output(shard: Option<Shard>, json: Option<&PathBuf>) -> Result<(), Error> {
+    if let (Some(s), None) = (shard, json) {
+        return Err(Error::Usage(format!(
+            "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
+        )));
+    }
+    if let Some(path) = json {
+        report::check_writable(path)?;
+    }
+    Ok(())
+}
+
 /// Hashes what the points will run.
 pub fn fingerprint(scenarios: &[Scenario], replications: u32) -> String {
     let mut h = Sha256::new();

@@ -44,16 +44,7 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
 /// Runs `peakdesk simulate`.
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
-    if let Some(s) = a.shard
-        && a.json.is_none()
-    {
-        return Err(Error::Usage(format!(
-            "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
-        )));
-    }
-    if let Some(path) = &a.json {
-        report::check_writable(path)?;
-    }
+    shard::check_output(a.shard, a.json.as_ref())?;
     let units = u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();

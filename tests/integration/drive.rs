@@ -316,6 +316,18 @@ fn drive_mock(url: &str, extra: &[&str]) -> (Option<i32>, String, Option<Value>)
     (out.status.code(), text, summary)
 }
 
+/// `peakdesk drive` of the erlang-c reference profile (no warm-up, 20x)
+/// against `target`, as a child process, with more flags to add.
+fn drive_child(target: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_peakdesk"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PEAKDESK_TEST_TOKEN", "x")
+        .args(["drive", "profiles/reference/erlang-c.toml", "--target"])
+        .arg(target)
+        .args(["--speed", "20", "--set", "warmup=0s", "--quiet"]);
+    c
+}
+
 #[test]
 fn a_target_that_is_down_gets_exit_3_before_any_load() {
     // A port nobody listens on: bind one, note it, close it.
@@ -439,21 +451,8 @@ fn ctrl_c_keeps_a_partial_summary_marked_interrupted() {
     let target = dir.path().join("t.toml");
     std::fs::write(&target, SYNC_TARGET.replace("URL", &m.url)).unwrap();
     let json = dir.path().join("s.json");
-    let child = Command::new(env!("CARGO_BIN_EXE_peakdesk"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("PEAKDESK_TEST_TOKEN", "x")
-        .args(["drive", "profiles/reference/erlang-c.toml", "--target"])
-        .arg(&target)
-        .args([
-            "--speed",
-            "20",
-            "--set",
-            "warmup=0s",
-            "--grace",
-            "1s",
-            "--quiet",
-            "--json",
-        ])
+    let child = drive_child(&target)
+        .args(["--grace", "1s", "--json"])
         .arg(&json)
         .stderr(Stdio::piped())
         .spawn()
@@ -547,22 +546,8 @@ fn drive_shards_split_the_shoppers_and_merge_back() {
     std::fs::write(&target, SYNC_TARGET.replace("URL", &m.url)).unwrap();
     let run = |k: u32| {
         let out = dir.path().join(format!("shard{k}.json"));
-        Command::new(env!("CARGO_BIN_EXE_peakdesk"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("PEAKDESK_TEST_TOKEN", "x")
-            .args(["drive", "profiles/reference/erlang-c.toml", "--target"])
-            .arg(&target)
-            .args([
-                "--speed",
-                "20",
-                "--set",
-                "warmup=0s",
-                "--duration",
-                "100s",
-                "--drain",
-                "1s",
-                "--quiet",
-            ])
+        drive_child(&target)
+            .args(["--duration", "100s", "--drain", "1s"])
             .args(["--shard", &format!("{k}/2"), "--json"])
             .arg(&out)
             .spawn()
