@@ -14,7 +14,8 @@ run night-shift profiles/night-shift.toml
 run calibrated-store profiles/calibrated-store.toml
 run dtc-site profiles/dtc-site.toml --replications 10
 run dtc-site-no-bot profiles/dtc-site.toml --replications 10 --set bot.enabled=false
-run double11 profiles/double11.toml --replications 5
+run double11 profiles/double11.toml --replications 5 --html results/double11-report.html
+echo "results/double11-report.html"
 run double11-100pct-staff profiles/double11.toml --replications 5 --set agents.staffing_multiplier=1.0
 "$pd" check profiles/double11.toml --quiet --json results/double11-check.json --junit results/double11-check.xml --markdown results/double11-check.md || true
 echo "results/double11-check.{json,xml,md}"

@@ -52,6 +52,18 @@ pub enum Command {
     /// Serve the built-in desk model as an HTTP helpdesk (for `drive`, demos,
     /// and as a stand-in while the real one is built).
     Serve(ServeArgs),
+    /// Write the HTML report of a summary (from simulate, check or drive).
+    Report(ReportArgs),
+}
+
+/// `peakdesk report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A summary JSON written by `simulate --json`, `drive --json` or `merge`.
+    pub result: PathBuf,
+    /// The HTML file to write (`-` for stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// A point in a profile's time: `HH:MM[:SS]` on its first day, or an
@@ -119,6 +131,9 @@ pub struct DriveArgs {
     /// Write the summary as JSON (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Also write the HTML report (self-contained: charts, verdicts, breakdowns).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -408,6 +423,9 @@ pub struct SimulateArgs {
     /// Write the summary JSON here (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Also write the HTML report (self-contained: charts, verdicts, breakdowns).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -72,6 +72,9 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let sc = windowed(sc, from, to)?;
     let tgt = target::load(&a.target)?;
     shard::check_output(a.shard, a.json.as_ref())?;
+    if let Some(path) = &a.html {
+        report::check_writable(path)?;
+    }
     let opts = Options {
         speed: a.speed,
         from,
@@ -193,6 +196,9 @@ fn run_drive<A: Adapter>(
         return Ok(code);
     }
     let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);
+    if let Some(path) = &a.html {
+        report::write_html(path, &s, out)?;
+    }
     report_drive(&s, a.json.as_ref(), a.quiet, out)
 }
 

@@ -42,7 +42,15 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
             same_scenarios(&job, std::slice::from_ref(&sc))?;
             let agg = aggs.into_iter().next().unwrap_or_default();
-            simulate::report_run(&sc, &agg, wall, shards, Some(&a.output), a.quiet, out)
+            simulate::report_run(
+                &sc,
+                &agg,
+                wall,
+                shards,
+                (Some(&a.output), None),
+                a.quiet,
+                out,
+            )
         }
         "sweep" => {
             let outputs = sweep::Outputs {

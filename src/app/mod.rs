@@ -33,6 +33,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Staff(a) => staff::staff(a, out),
         Command::Drive(a) => drive::drive(a, out),
         Command::Serve(a) => drive::serve(a, out),
+        Command::Report(a) => report_cmd(a, out),
         Command::Completions(a) => {
             let mut text = Vec::new();
             clap_complete::generate(a.shell, &mut Cli::command(), "peakdesk", &mut text);
@@ -40,6 +41,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             Ok(ExitCode::Pass)
         }
     }
+}
+
+/// Runs `peakdesk report`: a summary JSON to its HTML report.
+fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let name = a.result.display();
+    let text = std::fs::read_to_string(&a.result)
+        .map_err(|e| Error::Usage(format!("{name}: cannot read: {e}")))?;
+    let tree: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{name}: not JSON: {e}")))?;
+    let schema = tree.get("schema").and_then(|s| s.as_str()).unwrap_or("");
+    if schema != summary::SCHEMA {
+        return Err(Error::Usage(format!(
+            "{name}: schema '{schema}' is not a run summary (expected '{}', written by simulate, check or drive with --json; sweep reports are not made yet)",
+            summary::SCHEMA
+        )));
+    }
+    let s: summary::Summary = serde_path_to_error::deserialize(tree)
+        .map_err(|e| Error::Usage(format!("{name}: {}: {}", e.path(), e.inner())))?;
+    report::check_writable(&a.output)?;
+    report::write_html(&a.output, &s, out)?;
+    Ok(ExitCode::Pass)
 }
 
 pub(crate) fn print(out: &mut dyn Write, text: &str) -> Result<(), Error> {

@@ -45,6 +45,9 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
     shard::check_output(a.shard, a.json.as_ref())?;
+    if let Some(path) = &a.html {
+        report::check_writable(path)?;
+    }
     let units = u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();
@@ -72,7 +75,8 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     }
     let agg = aggs.pop().map(|(_, agg)| agg).unwrap_or_default();
     let threads = a.run.threads_used().min(a.replications as usize);
-    report_run(&sc, &agg, wall, threads, a.json.as_ref(), a.quiet, out)
+    let outputs = (a.json.as_ref(), a.html.as_ref());
+    report_run(&sc, &agg, wall, threads, outputs, a.quiet, out)
 }
 
 /// Summarises a simulation (run here or merged from shards) and writes it.
@@ -81,11 +85,14 @@ pub(super) fn report_run(
     agg: &Aggregate,
     wall: f64,
     threads: usize,
-    json: Option<&PathBuf>,
+    (json, html): (Option<&PathBuf>, Option<&PathBuf>),
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let summary = summary::build(sc, agg, wall, threads);
+    if let Some(path) = html {
+        report::write_html(path, &summary, out)?;
+    }
     let json_to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
     if let Some(path) = json {
         report::write_json(path, &summary, out)?;

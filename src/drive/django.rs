@@ -18,6 +18,7 @@ use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
 use super::target::{self, Django, Request, Secret, Target};
+use super::template;
 use super::wall_desk::{self, Cmd, Outlet};
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -173,7 +174,7 @@ impl DjangoAdapter {
             Some((
                 ticket,
                 Reply {
-                    server_at: f.get("date").and_then(target::epoch_seconds),
+                    server_at: f.get("date").and_then(template::epoch_seconds),
                     by_bot: Some(false),
                     group: None,
                 },
@@ -261,7 +262,7 @@ impl adapter::Adapter for DjangoAdapter {
             id: id.to_string(),
             server_at: doc
                 .pointer("/followup_set/0/date")
-                .and_then(target::epoch_seconds),
+                .and_then(template::epoch_seconds),
             reply: None,
         })
     }

@@ -8,6 +8,7 @@
 use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
 use super::callback::{self, Hooks};
 use super::target::{self, ReplyMode, ReplyPointers, Request, Secret, Target};
+use super::template;
 use crate::profile::Scenario;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -156,13 +157,13 @@ impl Client {
         vars: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<Value, Failure> {
         let _permit = self.permits.acquire().await.expect("never closed");
-        let url = self.url(&target::fill(&req.path, vars));
+        let url = self.url(&template::fill(&req.path, vars));
         let mut b = self.http().request(req.method.clone(), url);
         for (k, v) in &req.headers {
-            b = b.header(k.as_str(), target::fill(v, vars));
+            b = b.header(k.as_str(), template::fill(v, vars));
         }
         if let Some(body) = &req.body {
-            b = b.json(&target::fill_json(body, vars));
+            b = b.json(&template::fill_json(body, vars));
         }
         let resp = b
             .send()
@@ -229,7 +230,7 @@ pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
             .at
             .as_deref()
             .and_then(|a| m.pointer(a))
-            .and_then(target::epoch_seconds),
+            .and_then(template::epoch_seconds),
         by_bot: p
             .by
             .as_deref()
@@ -324,7 +325,7 @@ impl HttpAdapter {
             .at
             .as_deref()
             .and_then(|p| doc.pointer(p))
-            .and_then(target::epoch_seconds);
+            .and_then(template::epoch_seconds);
         let reply = match self.mode {
             ReplyMode::Sync => Some(
                 first_reply(doc, &self.pointers)

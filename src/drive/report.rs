@@ -113,6 +113,7 @@ pub struct DriveReport {
     pub deflected: u64,
     /// Shoppers still waiting for their open request (a slot in flight or
     /// an answer) when the run ended: load the target never took.
+    #[serde(default)]
     pub unopened: u64,
     /// Shoppers due per wall second over the window.
     pub intended_rate_per_s: f64,

@@ -3,7 +3,9 @@
 //! through a temporary file and a rename, so a crash never leaves half a
 //! file; `-` means standard output.
 
+pub mod html;
 pub mod progress;
+pub mod svg;
 pub mod terminal;
 pub mod verdicts;
 
@@ -91,6 +93,16 @@ pub fn write_with(
 }
 
 /// Writes a value as pretty JSON with a trailing newline.
+/// Writes a summary's HTML report (atomically, like every output).
+pub fn write_html(
+    path: &Path,
+    s: &crate::metrics::Summary,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    write_with(path, out, |w| w.write_all(html::page(s).as_bytes()))
+}
+
+/// Writes `value` as pretty JSON.
 pub fn write_json<T: serde::Serialize>(
     path: &Path,
     value: &T,

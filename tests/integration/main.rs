@@ -5,6 +5,7 @@ mod common;
 mod desk;
 mod drive;
 mod properties;
+mod report;
 mod shard;
 mod sla;
 mod staff;
