@@ -128,6 +128,14 @@ pub struct DriveArgs {
     /// Seed and worker threads.
     #[command(flatten)]
     pub run: RunArgs,
+    /// The summary's outputs.
+    #[command(flatten)]
+    pub out: SummaryOutputs,
+}
+
+/// Where a run's summary goes (`simulate`, `drive`).
+#[derive(Debug, Args)]
+pub struct SummaryOutputs {
     /// Write the summary as JSON (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -420,15 +428,9 @@ pub struct SimulateArgs {
     /// the thread count.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replications: u32,
-    /// Write the summary JSON here (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Also write the HTML report (self-contained: charts, verdicts, breakdowns).
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// The summary's outputs.
+    #[command(flatten)]
+    pub out: SummaryOutputs,
     /// Run only the K-th of N blocks of the replications and write a shard
     /// file with --json; `peakdesk merge` combines the N files.
     #[arg(long, value_name = "K/N")]

@@ -71,8 +71,8 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let (from, to) = window(&sc, a.from, a.to, a.duration)?;
     let sc = windowed(sc, from, to)?;
     let tgt = target::load(&a.target)?;
-    shard::check_output(a.shard, a.json.as_ref())?;
-    if let Some(path) = &a.html {
+    shard::check_output(a.shard, a.out.json.as_ref())?;
+    if let Some(path) = &a.out.html {
         report::check_writable(path)?;
     }
     let opts = Options {
@@ -126,7 +126,7 @@ fn run_drive<A: Adapter>(
     }
     let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
     let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
-    if !a.quiet {
+    if !a.out.quiet {
         let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
         let extra = adapter
             .describe()
@@ -149,7 +149,7 @@ fn run_drive<A: Adapter>(
     let bar = Progress::styled(
         window_wall_s.ceil() as u64,
         "{bar:32} {pos}/{len} s · {msg}",
-        a.quiet,
+        a.out.quiet,
     );
     let from = opts.from;
     let progress = |t: SimTime, status: &runner::Status| {
@@ -178,7 +178,7 @@ fn run_drive<A: Adapter>(
             stopped: outcome.stopped,
         },
     );
-    if let (Some(shard), Some(path)) = (opts.shard, &a.json) {
+    if let (Some(shard), Some(path)) = (opts.shard, &a.out.json) {
         let agg = Aggregate::default().absorb(0, outcome.replication, Vec::new());
         let job = Job {
             command: "drive".into(),
@@ -196,10 +196,10 @@ fn run_drive<A: Adapter>(
         return Ok(code);
     }
     let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);
-    if let Some(path) = &a.html {
+    if let Some(path) = &a.out.html {
         report::write_html(path, &s, out)?;
     }
-    report_drive(&s, a.json.as_ref(), a.quiet, out)
+    report_drive(&s, a.out.json.as_ref(), a.out.quiet, out)
 }
 
 /// The profile cut to the window `[from, to)`: shoppers before `from` are

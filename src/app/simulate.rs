@@ -44,8 +44,8 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
 /// Runs `peakdesk simulate`.
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
-    shard::check_output(a.shard, a.json.as_ref())?;
-    if let Some(path) = &a.html {
+    shard::check_output(a.shard, a.out.json.as_ref())?;
+    if let Some(path) = &a.out.html {
         report::check_writable(path)?;
     }
     let units = u64::from(a.replications);
@@ -56,13 +56,13 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         a.replications,
         block.clone(),
         a.run.threads,
-        a.quiet,
+        a.out.quiet,
     )
     .map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    if let (Some(s), Some(path)) = (a.shard, &a.json) {
+    if let (Some(s), Some(path)) = (a.shard, &a.out.json) {
         shard::write(path, job(&a, &sc), s, block.clone(), wall, aggs, out)?;
-        if !a.quiet && path.as_os_str() != "-" {
+        if !a.out.quiet && path.as_os_str() != "-" {
             print(
                 out,
                 &format!(
@@ -75,8 +75,8 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     }
     let agg = aggs.pop().map(|(_, agg)| agg).unwrap_or_default();
     let threads = a.run.threads_used().min(a.replications as usize);
-    let outputs = (a.json.as_ref(), a.html.as_ref());
-    report_run(&sc, &agg, wall, threads, outputs, a.quiet, out)
+    let outputs = (a.out.json.as_ref(), a.out.html.as_ref());
+    report_run(&sc, &agg, wall, threads, outputs, a.out.quiet, out)
 }
 
 /// Summarises a simulation (run here or merged from shards) and writes it.
