@@ -192,7 +192,9 @@ fn run_drive<A: Adapter>(
             fingerprint: shard::fingerprint(std::slice::from_ref(&*sc), 1),
         };
         let code = exit_code(&d, None);
-        shard::write_drive(path, job, shard, outcome.wall_s, agg, d, out)?;
+        let mut file = shard::ShardFile::new(job, shard, 0..1, outcome.wall_s, vec![(0, agg)]);
+        file.drive = Some(d);
+        shard::write(path, &file, out)?;
         return Ok(code);
     }
     let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);

@@ -168,52 +168,29 @@ pub fn run_block(
     done
 }
 
+impl ShardFile {
+    /// The shard file of `units` of a run (a drive adds its `drive` part).
+    pub fn new(
+        job: Job,
+        shard: Shard,
+        units: Range<u64>,
+        wall_s: f64,
+        aggregates: Vec<(usize, Aggregate)>,
+    ) -> ShardFile {
+        ShardFile {
+            schema: SCHEMA.into(),
+            job,
+            shard,
+            units: [units.start, units.end],
+            wall_s,
+            aggregates,
+            drive: None,
+        }
+    }
+}
+
 /// Writes a shard file.
-pub fn write(
-    path: &Path,
-    job: Job,
-    shard: Shard,
-    units: Range<u64>,
-    wall_s: f64,
-    aggregates: Vec<(usize, Aggregate)>,
-    out: &mut dyn std::io::Write,
-) -> Result<(), Error> {
-    let file = ShardFile {
-        schema: SCHEMA.into(),
-        job,
-        shard,
-        units: [units.start, units.end],
-        wall_s,
-        aggregates,
-        drive: None,
-    };
-    write_file(path, &file, out)
-}
-
-/// Writes the shard file of a drive: its shoppers' aggregate and its own
-/// measurements.
-pub fn write_drive(
-    path: &Path,
-    job: Job,
-    shard: Shard,
-    wall_s: f64,
-    aggregate: Aggregate,
-    drive: crate::drive::report::DriveReport,
-    out: &mut dyn std::io::Write,
-) -> Result<(), Error> {
-    let file = ShardFile {
-        schema: SCHEMA.into(),
-        job,
-        shard,
-        units: [0, 1],
-        wall_s,
-        aggregates: vec![(0, aggregate)],
-        drive: Some(drive),
-    };
-    write_file(path, &file, out)
-}
-
-fn write_file(path: &Path, file: &ShardFile, out: &mut dyn std::io::Write) -> Result<(), Error> {
+pub fn write(path: &Path, file: &ShardFile, out: &mut dyn std::io::Write) -> Result<(), Error> {
     report::write_with(path, out, |w| {
         serde_json::to_writer(&mut *w, file).map_err(std::io::Error::other)?;
         w.write_all(b"\n")

@@ -61,7 +61,8 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     .map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
     if let (Some(s), Some(path)) = (a.shard, &a.out.json) {
-        shard::write(path, job(&a, &sc), s, block.clone(), wall, aggs, out)?;
+        let file = shard::ShardFile::new(job(&a, &sc), s, block.clone(), wall, aggs);
+        shard::write(path, &file, out)?;
         if !a.out.quiet && path.as_os_str() != "-" {
             print(
                 out,

@@ -261,7 +261,8 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     .map_err(Error::Runtime)?;
     if let (Some(s), Some(path)) = (a.shard, &a.json) {
         let wall = started.elapsed().as_secs_f64();
-        shard::write(path, job(&a, &scenarios), s, block.clone(), wall, aggs, out)?;
+        let file = shard::ShardFile::new(job(&a, &scenarios), s, block.clone(), wall, aggs);
+        shard::write(path, &file, out)?;
         if !a.quiet && path.as_os_str() != "-" {
             print(
                 out,

@@ -74,6 +74,22 @@ fn target_for(
     path
 }
 
+const DRIVE_DESK: &str = "tests/integration/drive-desk.toml";
+
+/// `peakdesk drive` of the drive-desk profile at 10x against `target`,
+/// writing its summary to `json`, with more flags.
+fn drive_served(target: &Path, json: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_peakdesk"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["drive", DRIVE_DESK, "--target"])
+        .arg(target)
+        .args(["--speed", "10"])
+        .args(extra)
+        .arg("--json")
+        .arg(json);
+    c
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -93,18 +109,14 @@ fn driving_the_served_desk_agrees_with_simulate() {
     // standard deviations of the model's replications (a false alarm about
     // once in 16,000 runs per metric), plus the target's latency counted
     // at --speed 10 (a few ms of wall time: tens of ms of scenario time).
-    let profile = "tests/integration/drive-desk.toml";
+    let profile = DRIVE_DESK;
     let sc = shipped(profile, &[]);
     let model = simulate(&sc, 40, 0);
     let mut served = Served::start(profile, "10");
     let dir = tempfile::tempdir().unwrap();
     let target = target_for(dir.path(), "targets/serve.toml", &served.url, &|t| t);
     let json = dir.path().join("drive.json");
-    let out = peakdesk()
-        .args(["drive", profile, "--target"])
-        .arg(&target)
-        .args(["--speed", "10", "--drain", "5s", "--json"])
-        .arg(&json)
+    let out = drive_served(&target, &json, &["--drain", "5s"])
         .output()
         .unwrap();
     served.kill();
@@ -163,29 +175,16 @@ fn driving_the_served_desk_agrees_with_simulate() {
 
 #[test]
 fn polling_notices_replies_too() {
-    let profile = "tests/integration/drive-desk.toml";
+    let profile = DRIVE_DESK;
     let mut served = Served::start(profile, "10");
     let dir = tempfile::tempdir().unwrap();
     let target = target_for(dir.path(), "targets/serve-poll.toml", &served.url, &|t| t);
     let json = dir.path().join("drive.json");
-    peakdesk()
-        .args(["drive", profile, "--target"])
-        .arg(&target)
-        .args([
-            "--speed",
-            "10",
-            "--from",
-            "60s",
-            "--duration",
-            "60s",
-            "--drain",
-            "3s",
-            "--quiet",
-            "--json",
-        ])
-        .arg(&json)
-        .assert()
-        .code(0);
+    let status = drive_served(&target, &json, &["--from", "60s", "--duration", "60s"])
+        .args(["--drain", "3s", "--quiet"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
     served.kill();
     let d = read_json(&json);
     let answered = d["counts"]["answered"].as_u64().unwrap();
@@ -395,30 +394,13 @@ fn a_hanging_target_times_out_and_the_error_budget_ends_the_run() {
 
 #[test]
 fn a_target_killed_mid_run_counts_connect_errors() {
-    let profile = "tests/integration/drive-desk.toml";
+    let profile = DRIVE_DESK;
     let mut served = Served::start(profile, "10");
     let dir = tempfile::tempdir().unwrap();
     let target = target_for(dir.path(), "targets/serve.toml", &served.url, &|t| t);
     let json = dir.path().join("drive.json");
-    let child = Command::new(env!("CARGO_BIN_EXE_peakdesk"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["drive", profile, "--target"])
-        .arg(&target)
-        .args([
-            "--speed",
-            "10",
-            "--from",
-            "60s",
-            "--duration",
-            "100s",
-            "--drain",
-            "1s",
-            "--max-error-rate",
-            "20%",
-            "--quiet",
-            "--json",
-        ])
-        .arg(&json)
+    let child = drive_served(&target, &json, &["--from", "60s", "--duration", "100s"])
+        .args(["--drain", "1s", "--max-error-rate", "20%", "--quiet"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
