@@ -168,6 +168,7 @@ impl<'a> ShopperSampler<'a> {
     /// channel: patience, the bot's outcome and the first reply time drawn
     /// as [`Self::next`] draws them (`serve` builds its callers' shoppers
     /// with this).
+    #[inline]
     pub fn build(
         &mut self,
         now: SimTime,
