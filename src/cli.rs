@@ -52,14 +52,14 @@ pub enum Command {
     /// Serve the built-in desk model as an HTTP helpdesk (for `drive`, demos,
     /// and as a stand-in while the real one is built).
     Serve(ServeArgs),
-    /// Write the HTML report of a summary (from simulate, check or drive).
+    /// Write the HTML report of a result (from simulate, check, drive, sweep or merge).
     Report(ReportArgs),
 }
 
 /// `peakdesk report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A summary JSON written by `simulate --json`, `drive --json` or `merge`.
+    /// A result JSON written by `simulate`, `check`, `drive` or `sweep` with `--json`, or by `merge`.
     pub result: PathBuf,
     /// The HTML file to write (`-` for stdout).
     #[arg(long, short, value_name = "FILE")]
@@ -205,6 +205,9 @@ pub struct SweepArgs {
     /// Write the points as a Markdown table (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Write the HTML report: heat maps of the grid and the cost/loss frontier.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -371,6 +374,9 @@ pub struct CheckArgs {
     /// Write a Markdown verdict table (for a CI step summary).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Write the HTML report (charts, verdicts, breakdowns).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

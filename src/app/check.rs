@@ -89,7 +89,10 @@ pub fn run(
 pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = load(&a.profile)?;
     a.run.seed(&mut sc);
-    for path in [&a.json, &a.junit, &a.markdown].into_iter().flatten() {
+    for path in [&a.json, &a.junit, &a.markdown, &a.html]
+        .into_iter()
+        .flatten()
+    {
         report::check_writable(path)?;
     }
     let file = a
@@ -158,7 +161,10 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         let md = verdicts::markdown(&s);
         report::write_with(p, out, |w| w.write_all(md.as_bytes()))?;
     }
-    let to_stdout = [&a.json, &a.junit, &a.markdown]
+    if let Some(p) = &a.html {
+        report::write_html(p, &s, out)?;
+    }
+    let to_stdout = [&a.json, &a.junit, &a.markdown, &a.html]
         .into_iter()
         .flatten()
         .any(|p| p.as_os_str() == "-");

@@ -57,6 +57,7 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 csv: a.csv,
                 json: Some(a.output),
                 markdown: a.markdown,
+                html: None,
                 quiet: a.quiet,
             };
             let args = sweep::from_job(&job, &outputs);

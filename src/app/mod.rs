@@ -43,7 +43,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     }
 }
 
-/// Runs `peakdesk report`: a summary JSON to its HTML report.
+/// Runs `peakdesk report`: a run summary or a sweep result to its HTML report.
 fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let name = a.result.display();
     let text = std::fs::read_to_string(&a.result)
@@ -51,16 +51,32 @@ fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     let tree: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{name}: not JSON: {e}")))?;
     let schema = tree.get("schema").and_then(|s| s.as_str()).unwrap_or("");
-    if schema != summary::SCHEMA {
-        return Err(Error::Usage(format!(
-            "{name}: schema '{schema}' is not a run summary (expected '{}', written by simulate, check or drive with --json; sweep reports are not made yet)",
-            summary::SCHEMA
-        )));
-    }
-    let s: summary::Summary = serde_path_to_error::deserialize(tree)
-        .map_err(|e| Error::Usage(format!("{name}: {}: {}", e.path(), e.inner())))?;
+    let bad = |e: serde_path_to_error::Error<serde_json::Error>| {
+        Error::Usage(format!("{name}: {}: {}", e.path(), e.inner()))
+    };
+    let html = match schema {
+        summary::SCHEMA => {
+            let s: summary::Summary = serde_path_to_error::deserialize(tree).map_err(bad)?;
+            report::html::page(&s)
+        }
+        // Sweep files from before the schema was written have no `schema`.
+        _ if schema == report::sweep_result::SCHEMA
+            || (schema.is_empty() && tree.get("points").is_some()) =>
+        {
+            let r: report::sweep_result::SweepResult =
+                serde_path_to_error::deserialize(tree).map_err(bad)?;
+            report::sweep_html::page(&r)
+        }
+        _ => {
+            return Err(Error::Usage(format!(
+                "{name}: schema '{schema}' is not a result peakdesk reports (expected '{}' from simulate, check or drive --json, or '{}' from sweep --json)",
+                summary::SCHEMA,
+                report::sweep_result::SCHEMA
+            )));
+        }
+    };
     report::check_writable(&a.output)?;
-    report::write_html(&a.output, &s, out)?;
+    report::write_with(&a.output, out, |w| w.write_all(html.as_bytes()))?;
     Ok(ExitCode::Pass)
 }
 

@@ -10,58 +10,13 @@ use crate::cli::SweepArgs;
 use crate::metrics::{Aggregate, Summary, summary};
 use crate::profile::{self, Scenario};
 use crate::report;
+use crate::report::sweep_result::{Point, SweepResult};
 use crate::sla::Verdict;
 use crate::{Error, ExitCode};
-use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
-
-/// One point of the grid and what it gave.
-#[derive(Debug, Serialize)]
-pub struct Point {
-    /// The overrides that make the point, `path=value`.
-    pub set: Vec<String>,
-    /// Conversations that reached the desk (all replications).
-    pub arrived: u64,
-    /// Share who gave up (before any answer or waiting for a human).
-    pub abandonment: Option<f64>,
-    /// Mean wait to first response or abandonment, seconds.
-    pub wait_mean_s: Option<f64>,
-    /// First response percentiles, seconds.
-    pub first_response_p50_s: Option<f64>,
-    /// 90th percentile.
-    pub first_response_p90_s: Option<f64>,
-    /// 99th percentile.
-    pub first_response_p99_s: Option<f64>,
-    /// Share answered within each threshold.
-    pub answered_within: indexmap::IndexMap<String, Option<f64>>,
-    /// Share of the instant-answer desk's orders lost.
-    pub orders_lost_share: f64,
-    /// Revenue lost per run of the horizon.
-    pub revenue_lost: f64,
-    /// The SLA outcome (`null` without rules).
-    pub sla: Option<Verdict>,
-    /// Rules that failed.
-    pub failed_rules: Vec<String>,
-    /// Cost per day (`null` without `[costs]`).
-    pub cost_per_day: Option<f64>,
-    /// Cost per conversation.
-    pub cost_per_conversation: Option<f64>,
-    /// On the cost/loss frontier: no other point is cheaper and loses less.
-    pub on_frontier: bool,
-}
-
-/// The sweep's JSON.
-#[derive(Debug, Serialize)]
-struct SweepReport<'a> {
-    points: &'a [Point],
-    /// Index of the cheapest point whose SLA passes.
-    cheapest_passing: Option<usize>,
-    /// Indices of the cost/loss frontier.
-    frontier: Vec<usize>,
-}
 
 /// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`.
 pub fn values(spec: &str) -> Result<Vec<String>, String> {
@@ -221,6 +176,7 @@ pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
         csv: outputs.csv.clone(),
         json: outputs.json.clone(),
         markdown: outputs.markdown.clone(),
+        html: outputs.html.clone(),
         quiet: outputs.quiet,
         shard: None,
     }
@@ -231,20 +187,24 @@ pub(super) struct Outputs {
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
+    pub html: Option<PathBuf>,
     pub quiet: bool,
 }
 
 /// Runs `peakdesk sweep`.
 pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if let Some(s) = a.shard
-        && (a.json.is_none() || a.csv.is_some() || a.markdown.is_some())
+        && (a.json.is_none() || a.csv.is_some() || a.markdown.is_some() || a.html.is_some())
     {
         return Err(Error::Usage(format!(
             "--shard {s}: write the shard's result with --json FILE (no --csv or --markdown), \
-             then combine every shard with `peakdesk merge FILES... -o OUT`"
+             then combine every shard with `peakdesk merge FILES... -o OUT` (and `peakdesk report OUT` for the HTML)"
         )));
     }
-    for path in [&a.csv, &a.json, &a.markdown].into_iter().flatten() {
+    for path in [&a.csv, &a.json, &a.markdown, &a.html]
+        .into_iter()
+        .flatten()
+    {
         report::check_writable(path)?;
     }
     let (points, scenarios) = plan(&a)?;
@@ -280,6 +240,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         csv: a.csv,
         json: a.json,
         markdown: a.markdown,
+        html: a.html,
         quiet: a.quiet,
     };
     report_points(&points, &scenarios, &aggs, a.replications, &outputs, out)
@@ -329,26 +290,38 @@ pub(super) fn report_points(
                 .unwrap_or(f64::MAX)
                 .total_cmp(&rows[j].cost_per_day.unwrap_or(f64::MAX))
         });
+    let first = summaries.first();
+    let mut result = SweepResult {
+        schema: report::sweep_result::SCHEMA.into(),
+        profile: first.map_or(String::new(), |s| s.profile.clone()),
+        source: first.map_or(String::new(), |s| s.source.clone()),
+        seed: first.map_or(0, |s| s.seed),
+        replications,
+        axes: Vec::new(),
+        points: rows,
+        cheapest_passing,
+        frontier,
+        currency: first.and_then(|s| s.cost.as_ref().map(|c| c.currency.clone())),
+    };
+    result.axes = result.grid_axes();
     if let Some(p) = &o.json {
-        report::write_json(
-            p,
-            &SweepReport {
-                points: &rows,
-                cheapest_passing,
-                frontier: frontier.clone(),
-            },
-            out,
-        )?;
+        report::write_json(p, &result, out)?;
     }
+    if let Some(p) = &o.html {
+        report::write_with(p, out, |w| {
+            w.write_all(report::sweep_html::page(&result).as_bytes())
+        })?;
+    }
+    let rows = &result.points;
     if let Some(p) = &o.csv {
-        let text = csv(&rows).map_err(Error::Runtime)?;
+        let text = csv(rows).map_err(Error::Runtime)?;
         report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
     }
     if let Some(p) = &o.markdown {
-        let text = markdown(&rows);
+        let text = markdown(rows);
         report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
     }
-    let to_stdout = [&o.csv, &o.json, &o.markdown]
+    let to_stdout = [&o.csv, &o.json, &o.markdown, &o.html]
         .into_iter()
         .flatten()
         .any(|p| p.as_os_str() == "-");
@@ -367,7 +340,7 @@ pub(super) fn report_points(
             rows.len(),
             replications
         );
-        print(out, &format!("{head}\n\n{}\n{cheapest}\n", markdown(&rows)))?;
+        print(out, &format!("{head}\n\n{}\n{cheapest}\n", markdown(rows)))?;
     }
     Ok(ExitCode::Pass)
 }

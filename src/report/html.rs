@@ -7,27 +7,21 @@
 //! the satisfaction bands, the verdicts, lost orders and revenue, the
 //! breakdowns, and for a drive the runner's own figures.
 
-use super::svg::{Chart, Kind, Series};
+use super::svg::{Chart, Kind, Series, esc};
 use crate::metrics::hist;
 use crate::metrics::summary::{Percentiles, Summary};
 use crate::sla::Verdict;
 use crate::sla::rules::{Bound, Metric, Stat};
 use std::fmt::Write;
 
-const CSS: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:760px;color:#111}\
+pub(super) const CSS: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:760px;color:#111}\
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc}\
 .meta{color:#555}.cards{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}\
 .card{border:1px solid #ccc;border-radius:4px;padding:6px 10px;min-width:130px}.card b{display:block;font-size:18px}\
 table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}\
 th:first-child,td:first-child{text-align:left}.pass{background:#d9f0e3}.fail{background:#f6d5cf;font-weight:bold}\
-.inconclusive{background:#fbefc9}svg.chart{display:block;margin:8px 0 16px;max-width:100%;height:auto}\
+.inconclusive{background:#fbefc9}svg .cell{font-size:11px}svg.chart{display:block;margin:8px 0 16px;max-width:100%;height:auto}\
 svg .title{font-size:14px;font-weight:bold}svg .tick,svg .band,svg .legend,svg .rule{font-size:11px}svg .axis{font-size:12px}";
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
@@ -285,7 +279,7 @@ fn distribution_charts(s: &Summary, out: &mut String) {
     );
 }
 
-fn table(out: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+pub(super) fn table(out: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>>) {
     out.push_str("<table><tr>");
     for h in head {
         let _ = write!(out, "<th>{}</th>", esc(h));
@@ -296,7 +290,7 @@ fn table(out: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>
         for c in r {
             // Cells are text, except a verdict cell marked by the caller.
             if let Some(rest) = c.strip_prefix('\u{1}') {
-                let class = rest.split(' ').next().unwrap_or("");
+                let class = rest.split([' ', ':']).next().unwrap_or("");
                 let _ = write!(out, r#"<td class="{class}">{}</td>"#, esc(rest));
             } else {
                 let _ = write!(out, "<td>{}</td>", esc(&c));

@@ -3,9 +3,12 @@
 //! through a temporary file and a rename, so a crash never leaves half a
 //! file; `-` means standard output.
 
+pub mod heatmap;
 pub mod html;
 pub mod progress;
 pub mod svg;
+pub mod sweep_html;
+pub mod sweep_result;
 pub mod terminal;
 pub mod verdicts;
 

@@ -25,6 +25,53 @@ pub enum Kind {
     Line,
     /// A bar per point, `width` wide in x units, from 0 to y.
     Bars(f64),
+    /// A marker per point (its shape follows the series' place).
+    Points,
+}
+
+/// Draws marker `shape` (circle, square, triangle, diamond, cross) at (x, y).
+fn marker(o: &mut String, shape: usize, x: f64, y: f64, color: &str) {
+    let _ = match shape % 5 {
+        0 => write!(
+            o,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{color}"/>"#
+        ),
+        1 => write!(
+            o,
+            r#"<rect x="{:.1}" y="{:.1}" width="8" height="8" fill="{color}"/>"#,
+            x - 4.0,
+            y - 4.0
+        ),
+        2 => write!(
+            o,
+            r#"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z" fill="{color}"/>"#,
+            y - 5.0,
+            x + 5.0,
+            y + 4.0,
+            x - 5.0,
+            y + 4.0
+        ),
+        3 => write!(
+            o,
+            r#"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{color}"/>"#,
+            y - 5.0,
+            x + 5.0,
+            y + 5.0,
+            x - 5.0
+        ),
+        _ => write!(
+            o,
+            r#"<path d="M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}" stroke="{color}" stroke-width="2"/>"#,
+            x - 4.0,
+            y - 4.0,
+            x + 4.0,
+            y + 4.0,
+            x - 4.0,
+            y + 4.0,
+            x + 4.0,
+            y - 4.0
+        ),
+    };
 }
 
 /// One series of (x, y) points.
@@ -87,12 +134,20 @@ pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// A number for a tick label: no trailing zeros.
 pub fn num(v: f64) -> String {
+    // Large ticks in thousands or millions: "250k", "4M".
+    for (scale, unit) in [(1e6, "M"), (1e4, "k")] {
+        if v.abs() >= scale {
+            let div = if unit == "k" { 1e3 } else { scale };
+            return format!("{}{unit}", num(v / div));
+        }
+    }
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-fn esc(s: &str) -> String {
+/// Escapes text for SVG and HTML.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -103,7 +158,7 @@ impl Chart {
         let xs = self.series.iter().flat_map(|s| {
             let w = match s.kind {
                 Kind::Bars(w) => w,
-                Kind::Line => 0.0,
+                Kind::Line | Kind::Points => 0.0,
             };
             s.points.iter().flat_map(move |p| [p.0, p.0 + w])
         });
@@ -112,6 +167,11 @@ impl Chart {
         });
         if !x0.is_finite() {
             (x0, x1) = (0.0, 1.0);
+        }
+        // Markers at the very edge would be cut in half.
+        if self.series.iter().any(|s| s.kind == Kind::Points) {
+            let pad = ((x1 - x0) * 0.05).max(x0.abs() * 0.05).max(1e-6);
+            (x0, x1) = (x0 - pad, x1 + pad);
         }
         let y1 = self
             .series
@@ -208,6 +268,11 @@ impl Chart {
                         );
                     }
                 }
+                Kind::Points => {
+                    for &(x, y) in s.points.iter().filter(|p| p.1.is_finite()) {
+                        marker(&mut o, i, sx(x), sy(y), color);
+                    }
+                }
                 Kind::Line => {
                     for run in s
                         .points
@@ -268,6 +333,10 @@ impl Chart {
                     ly - 4.0,
                     ly - 4.0
                 ),
+                Kind::Points => {
+                    marker(&mut o, i, lx + 9.0, ly - 4.0, color);
+                    Ok(())
+                }
             };
             let _ = write!(
                 o,
@@ -295,6 +364,9 @@ mod tests {
         );
         assert_eq!(num(0.6000000000000001), "0.6");
         assert_eq!(num(1250.0), "1250");
+        assert_eq!(num(25_000.0), "25k");
+        assert_eq!(num(4_000_000.0), "4M");
+        assert_eq!(num(2_500_000.0), "2.5M");
     }
 
     #[test]

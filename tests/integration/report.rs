@@ -2,7 +2,8 @@
 //! snapshot (`UPDATE_SNAPSHOTS=1` rewrites them after a deliberate
 //! change); `peakdesk report` and `--html` write one self-contained file
 //! (no scripts, nothing from the network); a million-shopper run's report
-//! stays under 2 MB; a file that is not a summary is refused.
+//! stays under 2 MB; a sweep's report has its heat maps and frontier; a
+//! file that is not a result is refused.
 
 use crate::common::{peakdesk, root, shipped};
 use std::path::Path;
@@ -52,18 +53,7 @@ fn chart_svgs_match_their_snapshots() {
         7,
         "arrivals, agents, queue, abandonment, first response, histogram, cdf"
     );
-    let dir = root("tests/integration/snapshots");
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
-    for (i, svg) in charts.iter().enumerate() {
-        let path = dir.join(format!("report-chart-{i}.svg"));
-        if update {
-            std::fs::write(&path, svg).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
-        assert_eq!(*svg, want, "chart {i} differs from {}", path.display());
-    }
+    match_snapshots("report-chart", &charts);
 }
 
 #[test]
@@ -108,6 +98,90 @@ fn report_and_html_write_one_self_contained_file() {
     assert!(a.contains("Breakdowns") && a.contains("lost orders"));
 }
 
+/// Compares each SVG with its snapshot `NAME-I.svg`, or rewrites them.
+fn match_snapshots(name: &str, charts: &[&str]) {
+    let dir = root("tests/integration/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    for (i, svg) in charts.iter().enumerate() {
+        let path = dir.join(format!("{name}-{i}.svg"));
+        if update {
+            std::fs::write(&path, svg).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
+        assert_eq!(*svg, want, "chart {i} differs from {}", path.display());
+    }
+}
+
+#[test]
+fn a_sweep_report_has_heat_maps_and_the_frontier() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, html, again) = (
+        dir.path().join("sweep.json"),
+        dir.path().join("a.html"),
+        dir.path().join("b.html"),
+    );
+    peakdesk()
+        .args([
+            "sweep",
+            "profiles/dtc-site.toml",
+            "--set",
+            "costs={currency=\"USD\", agent_hour=30}",
+            "--set",
+            "sla.rules=[{ metric = \"abandonment\", max = 0.03 }]",
+            "--scale-staff",
+            "0.8:1.2:0.2",
+            "--vary",
+            "questions.order_status.bot=0.6,0.8",
+            "--replications",
+            "2",
+            "--seed",
+            "5",
+            "--quiet",
+            "--json",
+        ])
+        .arg(&json)
+        .arg("--html")
+        .arg(&html)
+        .assert()
+        .code(0);
+    peakdesk()
+        .arg("report")
+        .arg(&json)
+        .arg("-o")
+        .arg(&again)
+        .assert()
+        .code(0);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(page, std::fs::read_to_string(&again).unwrap());
+    self_contained(&page);
+    let charts = svgs(&page);
+    assert_eq!(charts.len(), 4, "three heat maps and the frontier");
+    // 2 bot shares x 3 staffing factors, in each of the three maps.
+    for map in &charts[..3] {
+        assert_eq!(map.matches("class=\"cell\"").count(), 6);
+        assert!(
+            map.contains(">questions.order_status.bot<")
+                && map.contains(">agents.staffing_multiplier<")
+        );
+    }
+    let frontier = charts[3];
+    assert!(frontier.contains(">cost per day, USD<") && frontier.contains(">frontier<"));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(r["schema"], "peakdesk.sweep/1");
+    let on_frontier = r["frontier"].as_array().unwrap().len();
+    assert!(on_frontier >= 1);
+    // Every point is a marker (circle, square or triangle) beside the line.
+    let markers = ["<circle", "<rect x=\"", "<path d=\"M"]
+        .iter()
+        .map(|m| frontier.matches(m).count())
+        .sum::<usize>();
+    assert!(markers >= 6, "{markers} markers for 6 points");
+    match_snapshots("sweep-chart", &charts);
+}
+
 #[test]
 fn a_million_shopper_report_stays_small() {
     let dir = tempfile::tempdir().unwrap();
@@ -135,7 +209,7 @@ fn a_million_shopper_report_stays_small() {
 fn a_file_that_is_not_a_summary_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("x.json");
-    std::fs::write(&bad, r#"{"schema": "peakdesk.sweep/1"}"#).unwrap();
+    std::fs::write(&bad, r#"{"schema": "peakdesk.staff/1"}"#).unwrap();
     let out = peakdesk()
         .arg("report")
         .arg(&bad)
@@ -144,7 +218,7 @@ fn a_file_that_is_not_a_summary_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a run summary"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a result peakdesk reports"));
     assert!(
         !Path::new(&dir.path().join("r.html")).exists(),
         "no half-written file"

@@ -1,0 +1,162 @@
+//! What a sweep writes with `--json` (and `merge` of sweep shards): every
+//! point of the grid with its headline figures, the cost/loss frontier and
+//! the cheapest passing point. `peakdesk report` reads it back to draw the
+//! sweep's heat maps and frontier.
+
+use crate::sla::Verdict;
+use serde::{Deserialize, Serialize};
+
+/// The `schema` of a sweep result.
+pub const SCHEMA: &str = "peakdesk.sweep/1";
+
+/// One point of the grid and what it gave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Point {
+    /// The overrides that make the point, `path=value`.
+    pub set: Vec<String>,
+    /// Conversations that reached the desk (all replications).
+    pub arrived: u64,
+    /// Share who gave up (before any answer or waiting for a human).
+    pub abandonment: Option<f64>,
+    /// Mean wait to first response or abandonment, seconds.
+    pub wait_mean_s: Option<f64>,
+    /// First response percentiles, seconds.
+    pub first_response_p50_s: Option<f64>,
+    /// 90th percentile.
+    pub first_response_p90_s: Option<f64>,
+    /// 99th percentile.
+    pub first_response_p99_s: Option<f64>,
+    /// Share answered within each threshold.
+    pub answered_within: indexmap::IndexMap<String, Option<f64>>,
+    /// Share of the instant-answer desk's orders lost.
+    pub orders_lost_share: f64,
+    /// Revenue lost per run of the horizon.
+    pub revenue_lost: f64,
+    /// The SLA outcome (`null` without rules).
+    pub sla: Option<Verdict>,
+    /// Rules that failed.
+    pub failed_rules: Vec<String>,
+    /// Cost per day (`null` without `[costs]`).
+    pub cost_per_day: Option<f64>,
+    /// Cost per conversation.
+    pub cost_per_conversation: Option<f64>,
+    /// On the cost/loss frontier: no other point is cheaper and loses less.
+    pub on_frontier: bool,
+}
+
+/// The sweep's JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweepResult {
+    /// Always [`SCHEMA`].
+    #[serde(default)]
+    pub schema: String,
+    /// The profile's name.
+    #[serde(default)]
+    pub profile: String,
+    /// The profile file.
+    #[serde(default)]
+    pub source: String,
+    /// The seed every point ran with.
+    #[serde(default)]
+    pub seed: u64,
+    /// Replications per point.
+    #[serde(default)]
+    pub replications: u32,
+    /// The varied paths, slowest first, with their values in grid order.
+    #[serde(default)]
+    pub axes: Vec<Axis>,
+    /// The points, in grid order (the first axis varies slowest).
+    pub points: Vec<Point>,
+    /// Index of the cheapest point whose SLA passes.
+    pub cheapest_passing: Option<usize>,
+    /// Indices of the cost/loss frontier.
+    pub frontier: Vec<usize>,
+    /// The profile's currency, for the cost columns.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// One varied path and its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// The dotted path (`agents.staffing_multiplier` for `--scale-staff`).
+    pub path: String,
+    /// Its values, in grid order.
+    pub values: Vec<String>,
+}
+
+impl SweepResult {
+    /// The axes, from `axes` or, for a file without them, from the points'
+    /// `path=value` overrides.
+    pub fn grid_axes(&self) -> Vec<Axis> {
+        if !self.axes.is_empty() {
+            return self.axes.clone();
+        }
+        let mut axes: Vec<Axis> = Vec::new();
+        for p in &self.points {
+            for (i, kv) in p.set.iter().enumerate() {
+                let (path, value) = kv.split_once('=').unwrap_or((kv, ""));
+                if axes.len() <= i {
+                    axes.push(Axis {
+                        path: path.into(),
+                        values: Vec::new(),
+                    });
+                }
+                if !axes[i].values.iter().any(|v| v == value) {
+                    axes[i].values.push(value.into());
+                }
+            }
+        }
+        axes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_come_from_the_points_when_not_written() {
+        let point = |a: &str, b: &str| Point {
+            set: vec![format!("x={a}"), format!("y={b}")],
+            arrived: 0,
+            abandonment: None,
+            wait_mean_s: None,
+            first_response_p50_s: None,
+            first_response_p90_s: None,
+            first_response_p99_s: None,
+            answered_within: Default::default(),
+            orders_lost_share: 0.0,
+            revenue_lost: 0.0,
+            sla: None,
+            failed_rules: vec![],
+            cost_per_day: None,
+            cost_per_conversation: None,
+            on_frontier: false,
+        };
+        let r = SweepResult {
+            schema: SCHEMA.into(),
+            profile: String::new(),
+            source: String::new(),
+            seed: 0,
+            replications: 1,
+            axes: vec![],
+            points: vec![
+                point("1", "a"),
+                point("1", "b"),
+                point("2", "a"),
+                point("2", "b"),
+            ],
+            cheapest_passing: None,
+            frontier: vec![],
+            currency: None,
+        };
+        let axes = r.grid_axes();
+        assert_eq!(axes.len(), 2);
+        assert_eq!(
+            (axes[0].path.as_str(), axes[0].values.clone()),
+            ("x", vec!["1".to_string(), "2".into()])
+        );
+        assert_eq!(axes[1].values, vec!["a", "b"]);
+    }
+}
