@@ -41,6 +41,69 @@ pub struct DriveTally {
     pub errors: IndexMap<ErrorKind, u64>,
     /// The first error of each kind, in words.
     pub first_errors: IndexMap<ErrorKind, String>,
+    /// Shoppers due, opened, requests and errors per interval.
+    pub timeline: Timeline,
+}
+
+/// Counts per interval of scenario time (the summary's intervals), so a
+/// report can show when errors came and where the achieved rate fell short.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// Interval length, scenario seconds.
+    pub interval_s: f64,
+    /// Shoppers due in each interval.
+    pub intended: Vec<u64>,
+    /// Conversations opened (by due time).
+    pub opened: Vec<u64>,
+    /// Requests made (by the time they finished).
+    pub requests: Vec<u64>,
+    /// Failed requests (by the time they failed).
+    pub errors: Vec<u64>,
+}
+
+impl Timeline {
+    /// An empty timeline of `n` intervals of `interval_s`.
+    pub fn new(interval_s: f64, n: usize) -> Timeline {
+        Timeline {
+            interval_s,
+            intended: vec![0; n],
+            opened: vec![0; n],
+            requests: vec![0; n],
+            errors: vec![0; n],
+        }
+    }
+
+    /// The interval holding scenario second `t` (the last for later times).
+    pub fn slot(&self, t: f64) -> usize {
+        let n = self.intended.len();
+        if n == 0 || self.interval_s <= 0.0 {
+            return 0;
+        }
+        ((t / self.interval_s).max(0.0) as usize).min(n - 1)
+    }
+
+    /// Adds `k` to `counts` at scenario second `t`.
+    pub fn add(counts: &mut [u64], slot: usize, k: u64) {
+        if let Some(c) = counts.get_mut(slot) {
+            *c += k;
+        }
+    }
+
+    fn merge(&mut self, other: &Timeline) {
+        for (a, b) in [
+            (&mut self.intended, &other.intended),
+            (&mut self.opened, &other.opened),
+            (&mut self.requests, &other.requests),
+            (&mut self.errors, &other.errors),
+        ] {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
 }
 
 impl Default for DriveTally {
@@ -58,6 +121,7 @@ impl Default for DriveTally {
             requests: 0,
             errors: ErrorKind::ALL.iter().map(|k| (*k, 0)).collect(),
             first_errors: IndexMap::new(),
+            timeline: Timeline::default(),
         }
     }
 }
@@ -146,6 +210,9 @@ pub struct DriveReport {
     pub interrupted: bool,
     /// Why the run stopped early, if it did.
     pub stopped: Option<String>,
+    /// Due, opened, requests and errors per interval.
+    #[serde(default)]
+    pub timeline: Timeline,
     /// The histograms, HDR V2 base64, for `peakdesk merge`.
     pub histograms: IndexMap<String, String>,
 }
@@ -210,6 +277,7 @@ pub fn build(t: &DriveTally, f: RunFacts) -> DriveReport {
         detection_lag_s: percentiles(&t.detection_lag),
         interrupted: f.interrupted,
         stopped: f.stopped,
+        timeline: t.timeline.clone(),
         histograms: t
             .named()
             .iter()
@@ -246,6 +314,7 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
                 *out.errors.entry(k.clone()).or_default() += v;
             }
             out.first_errors.extend(p.first_errors.iter().cloned());
+            out.timeline.merge(&p.timeline);
         }
         for (name, text) in &p.histograms {
             let h = hist::decode(text)?;

@@ -12,7 +12,7 @@
 use super::Options;
 use super::adapter::{Adapter, Conversation, Failure, Reply, Tally};
 use super::plan::Schedule;
-use super::report::DriveTally;
+use super::report::{DriveTally, Timeline};
 use crate::demand::Shopper;
 use crate::desk::{Ending, Levels};
 use crate::metrics::{Recorder, Replication, hist};
@@ -55,10 +55,10 @@ impl Clock {
 enum Obs {
     /// Opened: open latency and lateness, µs.
     Opened(Shopper, u64, u64),
-    /// The open failed: lateness, µs.
-    Failed(u64),
-    /// The run ended before the open was answered: lateness, µs.
-    Unopened(u64),
+    /// The open failed: due time, lateness µs.
+    Failed(SimTime, u64),
+    /// The run ended before the open was answered: due time, lateness µs.
+    Unopened(SimTime, u64),
     /// FAQ self-service answered: lateness, µs.
     Deflected(Shopper, u64),
     Replied {
@@ -124,6 +124,10 @@ pub struct Outcome {
 /// The live counts a status line shows.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Status {
+    /// Conversations opened per wall second, lately.
+    pub rate_per_s: f64,
+    /// First response (end to end, wall seconds) p90 so far.
+    pub p90_s: Option<f64>,
     /// Conversations opened.
     pub opened: u64,
     /// First replies noticed.
@@ -137,11 +141,23 @@ pub struct Status {
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let waiting = self.opened.saturating_sub(self.answered + self.abandoned);
+        let p90 = self
+            .p90_s
+            .map_or("-".into(), |p| format!("{:.0} ms", p * 1000.0));
         write!(
             f,
-            "{} opened · {} answered · {} waiting · {} gave up · {} errors",
-            self.opened, self.answered, waiting, self.abandoned, self.errors
+            "{:.1}/s · {waiting} in flight · p90 {p90} · {} opened · {} answered · {} gave up · {} errors",
+            self.rate_per_s, self.opened, self.answered, self.abandoned, self.errors
         )
+    }
+}
+
+/// Counts a due shopper in its interval (and as opened).
+fn due(tl: &mut Timeline, at: SimTime, opened: bool) {
+    let slot = tl.slot(crate::time::to_secs(at));
+    Timeline::add(&mut tl.intended, slot, 1);
+    if opened {
+        Timeline::add(&mut tl.opened, slot, 1);
     }
 }
 
@@ -237,12 +253,28 @@ pub fn run<A: Adapter>(
     let mut cut = Vec::new();
     let mut last_progress = Instant::now();
     let mut status = Status::default();
+    t.timeline = Timeline::new(
+        crate::time::to_secs(sc.interval),
+        sc.horizon.div_ceil(sc.interval.max(1)) as usize,
+    );
+    let mut seen = (0, 0);
+    // Requests and errors go to the interval they were counted in.
+    let mut count_requests = |tl: &mut Timeline, now: Instant| {
+        let (r, e) = counters.totals();
+        let slot = tl.slot(crate::time::to_secs(clock.sim(now)));
+        Timeline::add(&mut tl.requests, slot, r - seen.0);
+        Timeline::add(&mut tl.errors, slot, e - seen.1);
+        seen = (r, e);
+        e
+    };
+    let mut answered_at_last = (0u64, Instant::now());
     // Drained in batches with short naps: a parked receiver would make
     // every send a wake-up (a futex call per observation).
     loop {
         let o = match rx.try_recv() {
             Ok(o) => o,
             Err(TryRecvError::Empty) => {
+                count_requests(&mut t.timeline, Instant::now());
                 std::thread::sleep(Duration::from_millis(1));
                 continue;
             }
@@ -251,19 +283,25 @@ pub fn run<A: Adapter>(
         match o {
             Obs::Opened(s, latency, late) => {
                 hist::record(&mut t.lateness, late);
+                due(&mut t.timeline, s.arrival, true);
                 rec.advance(s.arrival, zero, |_| zero);
                 rec.arrived(&s);
                 t.opened += 1;
                 status.opened += 1;
                 hist::record(&mut t.open_latency, latency);
             }
-            Obs::Unopened(late) => hist::record(&mut t.lateness, late),
-            Obs::Failed(late) => {
+            Obs::Unopened(at, late) => {
                 hist::record(&mut t.lateness, late);
+                due(&mut t.timeline, at, false);
+            }
+            Obs::Failed(at, late) => {
+                hist::record(&mut t.lateness, late);
+                due(&mut t.timeline, at, false);
                 t.failed += 1;
             }
             Obs::Deflected(s, late) => {
                 hist::record(&mut t.lateness, late);
+                due(&mut t.timeline, s.arrival, false);
                 rec.advance(s.arrival, zero, |_| zero);
                 rec.deflected(&s);
                 t.deflected += 1;
@@ -312,7 +350,13 @@ pub fn run<A: Adapter>(
         }
         if last_progress.elapsed() > Duration::from_millis(200) {
             last_progress = Instant::now();
-            status.errors = counters.totals().1;
+            status.errors = count_requests(&mut t.timeline, last_progress);
+            let (before, since) = answered_at_last;
+            status.rate_per_s =
+                (status.opened - before) as f64 / since.elapsed().as_secs_f64().max(1e-3);
+            answered_at_last = (status.opened, last_progress);
+            status.p90_s = (!t.end_to_end.is_empty())
+                .then(|| t.end_to_end.value_at_quantile(0.9) as f64 / 1e6);
             on_progress(clock.sim(last_progress), &status);
         }
     }
@@ -326,6 +370,7 @@ pub fn run<A: Adapter>(
         sched.stopped = sched.stopped.or(part.stopped);
     }
     watcher.abort();
+    count_requests(&mut t.timeline, Instant::now());
     let wall_s = clock.start.elapsed().as_secs_f64();
     t.intended = sched.intended;
     let (requests, _) = counters.totals();
@@ -434,7 +479,7 @@ async fn converse<A: Adapter>(
     let opened = tokio::select! {
         o = adapter.open(&c, &*counters) => o,
         _ = hard.cancelled() => {
-            let _ = tx.send(Obs::Unopened(late));
+            let _ = tx.send(Obs::Unopened(s.arrival, late));
             return;
         }
     };
@@ -442,7 +487,7 @@ async fn converse<A: Adapter>(
         Ok(o) => o,
         Err(_) => {
             // The adapter counted the failed request.
-            let _ = tx.send(Obs::Failed(late));
+            let _ = tx.send(Obs::Failed(s.arrival, late));
             return;
         }
     };

@@ -448,6 +448,85 @@ fn drive_section(s: &Summary, out: &mut String) {
         &["errors", "count"],
         d.errors.iter().map(|(k, v)| vec![k.clone(), v.to_string()]),
     );
+    drive_charts(s, d, out);
+}
+
+/// Intended against achieved rate, and failed requests, per interval of
+/// the window.
+fn drive_charts(s: &Summary, d: &crate::drive::report::DriveReport, out: &mut String) {
+    let tl = &d.timeline;
+    if tl.intended.is_empty() || tl.interval_s <= 0.0 {
+        return;
+    }
+    // Only the intervals of the window.
+    let slots: Vec<usize> = (0..tl.intended.len())
+        .filter(|&i| {
+            let start = i as f64 * tl.interval_s;
+            start + tl.interval_s > d.from_s && start < d.to_s
+        })
+        .collect();
+    let (_, all_ticks) = interval_axis(s);
+    let (lo, hi) = (
+        slots
+            .first()
+            .map_or(0.0, |&i| i as f64 * tl.interval_s / 3600.0),
+        slots
+            .last()
+            .map_or(0.0, |&i| (i + 1) as f64 * tl.interval_s / 3600.0),
+    );
+    let ticks: Vec<(f64, String)> = all_ticks
+        .into_iter()
+        .filter(|(t, _)| *t >= lo && *t <= hi)
+        .collect();
+    let width = tl.interval_s / 3600.0;
+    // Lines through the middle of each interval, bars across it.
+    let x = |i: usize| i as f64 * width;
+    let mid = |i: usize| x(i) + width / 2.0;
+    let wall = tl.interval_s / d.speed.max(1e-9);
+    let per_s = |v: &[u64]| -> Vec<(f64, f64)> {
+        slots
+            .iter()
+            .map(|&i| (mid(i), v[i] as f64 / wall))
+            .collect()
+    };
+    let base = |title: &str, y: &str| Chart {
+        title: title.into(),
+        x_label: "scenario time from the start of the profile".into(),
+        y_label: y.into(),
+        x_ticks: (ticks.len() >= 2).then(|| ticks.clone()),
+        ..Chart::default()
+    };
+    let mut rate = base("Intended against achieved rate", "shoppers per wall second");
+    rate.series = vec![
+        Series {
+            name: "due (intended)".into(),
+            points: per_s(&tl.intended),
+            kind: Kind::Line,
+        },
+        Series {
+            name: "opened (achieved)".into(),
+            points: per_s(&tl.opened),
+            kind: Kind::Line,
+        },
+    ];
+    let mut errors = base("Failed requests over time", "requests per interval");
+    errors.series = vec![
+        Series {
+            name: "failed requests".into(),
+            points: slots.iter().map(|&i| (x(i), tl.errors[i] as f64)).collect(),
+            kind: Kind::Bars(width),
+        },
+        Series {
+            name: "all requests".into(),
+            points: slots
+                .iter()
+                .map(|&i| (mid(i), tl.requests[i] as f64))
+                .collect(),
+            kind: Kind::Line,
+        },
+    ];
+    out.push_str(&rate.render());
+    out.push_str(&errors.render());
 }
 
 /// The report of a summary, as one HTML document.

@@ -354,11 +354,29 @@ fn a_target_answering_500_for_a_while_is_counted_and_the_run_goes_on() {
             Answer::Ok
         }
     });
-    let (code, text, s) = drive_mock(&m.url, &["--duration", "100s"]);
+    let (code, text, s) = drive_mock(&m.url, &["--duration", "100s", "--set", "interval=10s"]);
     assert_eq!(code, Some(0), "{text}");
     let s = s.unwrap();
     let d = &s["drive"];
     let e5 = d["errors"]["5xx"].as_u64().unwrap();
+    // Over time: the 2 wall seconds of 500s are the first 40 s of scenario
+    // time at 20x, so the errors sit in the first intervals of 10 s.
+    let tl = &d["timeline"];
+    let counts = |k: &str| -> Vec<u64> {
+        tl[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    let (errors, intended) = (counts("errors"), counts("intended"));
+    assert_eq!(errors.iter().sum::<u64>(), e5, "{tl}");
+    assert_eq!(
+        intended.iter().sum::<u64>(),
+        d["intended"].as_u64().unwrap()
+    );
+    assert!(errors[0] > 0 && errors[6..].iter().all(|&e| e == 0), "{tl}");
     assert!(e5 > 10, "{d}");
     assert_eq!(
         d["failed"].as_u64().unwrap(),
