@@ -12,14 +12,8 @@ bin=$PWD/target/release/peakdesk
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! command -v parallel >/dev/null; then
-    echo "installing GNU parallel (Debian package 'parallel')"
-    if ! { apt-get install -y -qq parallel >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null && apt-get install -y -qq parallel >/dev/null; }; }; then
-        echo "FAIL: cannot install GNU parallel with apt-get (needed by docs/examples/parallel-sweep.sh)"
-        exit 1
-    fi
-fi
+. scripts/lib/apt.sh
+need_package parallel parallel docs/examples/parallel-sweep.sh
 
 same() { # expected actual what
     if ! cmp -s "$1" "$2"; then

@@ -3,8 +3,9 @@
 # (including the statistical agreement with Erlang C / Erlang A), and the
 # shipped profiles through the real binary with their exit codes asserted.
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
-# a virtual environment (.venv-test), GNU parallel from Debian if missing,
-# and django-helpdesk from PyPI in .venv-helpdesk (scripts/helpdesk.sh).
+# a virtual environment (.venv-test, with pillow for the screenshots), GNU
+# parallel and Chromium from Debian if missing, and django-helpdesk from
+# PyPI in .venv-helpdesk (scripts/helpdesk.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,8 +58,10 @@ set -e
 rm -f "$junit" "$junit.skip"
 echo "== splitting across machines: the shipped Slurm, GNU parallel and Kubernetes examples"
 bash scripts/check_examples.sh
+echo "== the HTML reports, opened in headless Chromium (Debian's chromium, installed if missing)"
+bash scripts/check_reports.sh
 echo "== a real helpdesk: django-helpdesk from PyPI, driven for a minute"
 bash scripts/check_helpdesk.sh
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 2 + 3 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 2 + 3 + 6 + 1)) passed, $failed failed"
