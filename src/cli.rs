@@ -44,6 +44,8 @@ pub enum Command {
     Staff(StaffArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Print the JSON Schema of profiles or target files, for editors.
+    Schema(SchemaArgs),
     /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
     Merge(MergeArgs),
     /// Send a profile's shoppers to a real helpdesk in real time and measure
@@ -267,6 +269,26 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `peakdesk schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum)]
+    pub of: SchemaOf,
+    /// Write it here instead of standard output.
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+}
+
+/// The file formats with a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaOf {
+    /// Profiles (`profiles/*.toml`).
+    Profile,
+    /// Target files of `drive` (`targets/*.toml`).
+    Target,
 }
 
 /// `peakdesk merge`.

@@ -34,6 +34,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Drive(a) => drive::drive(a, out),
         Command::Serve(a) => drive::serve(a, out),
         Command::Report(a) => report_cmd(a, out),
+        Command::Schema(a) => {
+            report::check_writable(&a.output)?;
+            let schema = match a.of {
+                crate::cli::SchemaOf::Profile => profile::schema::profile_schema(),
+                crate::cli::SchemaOf::Target => crate::drive::target_raw::schema(),
+            };
+            report::write_json(&a.output, &schema, out)?;
+            Ok(ExitCode::Pass)
+        }
         Command::Completions(a) => {
             let mut text = Vec::new();
             clap_complete::generate(a.shell, &mut Cli::command(), "peakdesk", &mut text);

@@ -20,6 +20,7 @@ pub mod serve;
 mod serve_api;
 pub mod signals;
 pub mod target;
+pub mod target_raw;
 pub mod template;
 pub mod wall_desk;
 

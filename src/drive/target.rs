@@ -6,77 +6,10 @@
 //! the target file names, and lives only inside [`Secret`], whose `Debug`
 //! and `Display` print a mask: it reaches request headers and nothing else.
 
+use super::target_raw::{RawRequest, RawTarget};
 use crate::profile::ProfileError;
-use crate::profile::units::Duration;
 use crate::time::{MILLI, SECOND};
-use indexmap::IndexMap;
-use serde::Deserialize;
 use std::path::Path;
-
-/// The target file as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTarget {
-    name: Option<String>,
-    adapter: String,
-    base_url: String,
-    timeout: Option<Duration>,
-    max_in_flight: Option<u32>,
-    auth: Option<RawAuth>,
-    health: Option<RawRequest>,
-    open: Option<RawRequest>,
-    reply: Option<RawReply>,
-    leave: Option<RawRequest>,
-    django: Option<RawDjango>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAuth {
-    token_env: Option<String>,
-    token_file: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-struct RawRequest {
-    method: Option<String>,
-    path: String,
-    #[serde(default)]
-    headers: IndexMap<String, String>,
-    body: Option<toml::Value>,
-    id: Option<String>,
-    at: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawReply {
-    mode: String,
-    method: Option<String>,
-    path: Option<String>,
-    #[serde(default)]
-    headers: IndexMap<String, String>,
-    interval: Option<Duration>,
-    listen: Option<String>,
-    messages: Option<String>,
-    conversation: Option<String>,
-    text: Option<String>,
-    at: Option<String>,
-    by: Option<String>,
-    group: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDjango {
-    prefix: Option<String>,
-    queue: u32,
-    intake_token_env: Option<String>,
-    intake_token_file: Option<String>,
-    agents_file: String,
-    listen: Option<String>,
-}
 
 /// A token, masked in every printout.
 #[derive(Clone, Default)]

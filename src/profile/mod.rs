@@ -9,6 +9,7 @@ pub mod calibrate;
 pub mod desk;
 pub mod overrides;
 pub mod raw;
+pub mod schema;
 pub mod units;
 mod validate;
 mod validate_agents;

@@ -8,40 +8,63 @@
 
 use super::units::{Duration, Rate, TimeOfDay};
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A whole profile file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProfile {
+    /// The scenario's name, for output.
     pub name: Option<String>,
+    /// What it models, in words.
     pub description: Option<String>,
+    /// Seed of every random draw (same seed, same numbers).
     pub seed: Option<u64>,
+    /// How much scenario time to run (e.g. "24h", "3d").
     pub horizon: Duration,
+    /// Scenario time discarded before measuring (default 0).
     pub warmup: Option<Duration>,
+    /// Width of the interval series (default 15m, at least 1 s).
     pub interval: Option<Duration>,
+    /// Thresholds for "answered within" (default 10s, 30s, 60s, 180s).
     pub answered_within: Option<Vec<Duration>>,
+    /// How many conversations are offered, and when.
     pub arrivals: RawArrivals,
+    /// Defaults for every shopper (patience).
     pub shoppers: Option<RawShoppers>,
+    /// Kinds of shopper: share, patience, conversion, order value, lane, tier.
     pub segments: Option<IndexMap<String, RawSegment>>,
+    /// What shoppers ask: share, bot resolution, handle time, skill.
     pub questions: Option<IndexMap<String, RawQuestion>>,
+    /// The question mix by time of day.
     pub question_mix: Option<Vec<RawMixWindow>>,
+    /// Membership tiers and their priority.
     pub tiers: Option<RawTiers>,
+    /// Channels (chat, social, phone...): share and agent concurrency.
     pub channels: Option<IndexMap<String, RawChannel>>,
+    /// FAQ self-service before the desk, and proactive invitations.
     pub self_service: Option<RawSelfService>,
+    /// The chatbot tier: hours, reply time, coverage, handoff.
     pub bot: Option<RawBot>,
+    /// Shoppers who gave up and come back.
     pub retrials: Option<RawRetrials>,
+    /// The human tier: groups, staffing, shifts, handle times, routing.
     pub agents: RawAgents,
+    /// Satisfaction bands on the response time and their effect on conversion.
     pub bands: Option<RawBands>,
+    /// The KPI scorecard's weights.
     pub kpi: Option<RawKpi>,
+    /// SLA rules and platform presets.
     pub sla: Option<RawSla>,
+    /// What the desk costs to run.
     pub costs: Option<RawCosts>,
 }
 
 /// `[costs]`: what the desk costs to run.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCosts {
     pub currency: Option<String>,
@@ -50,7 +73,7 @@ pub struct RawCosts {
 }
 
 /// Agent cost per hour: one number, or one per group name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawAgentHour {
     All(f64),
@@ -58,7 +81,7 @@ pub enum RawAgentHour {
 }
 
 /// The bot's cost.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBotCost {
     pub per_conversation: Option<f64>,
@@ -66,7 +89,7 @@ pub struct RawBotCost {
 }
 
 /// `[bands]`: satisfaction bands on the response time.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBands {
     pub on: Option<String>,
@@ -76,7 +99,7 @@ pub struct RawBands {
 
 /// One band: up to a response time (the last has none), a name, a factor
 /// on the segment's conversion.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
     pub upto: Option<Duration>,
@@ -85,14 +108,14 @@ pub struct RawBand {
 }
 
 /// `[kpi]`: the scorecard's weights.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKpi {
     pub weights: IndexMap<String, f64>,
 }
 
 /// `[sla]`: rules and presets (also the whole of an `--sla` file).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSla {
     pub presets: Option<Vec<String>>,
@@ -101,17 +124,20 @@ pub struct RawSla {
 }
 
 /// One SLA rule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub name: Option<String>,
+    #[schemars(extend("enum" = ["first_response", "human_response", "message_response", "conversation_response", "answered_within", "abandonment", "bot_containment", "occupancy", "satisfaction", "conversion_loss"]))]
     pub metric: String,
+    #[schemars(description = "mean, share, or a percentile such as p90 or p99.9")]
     pub stat: Option<String>,
     pub within: Option<Duration>,
     pub max: Option<RawThreshold>,
     pub min: Option<RawThreshold>,
     pub scope: Option<IndexMap<String, String>>,
     pub every_interval: Option<bool>,
+    #[schemars(extend("enum" = ["error", "warning"]))]
     pub severity: Option<String>,
 }
 
@@ -147,7 +173,7 @@ impl<'de> Deserialize<'de> for RawThreshold {
 }
 
 /// `[segments.NAME]`: a kind of shopper.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSegment {
     pub share: f64,
@@ -159,7 +185,7 @@ pub struct RawSegment {
 }
 
 /// `[questions.NAME]`: what shoppers ask.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
     pub share: f64,
@@ -172,7 +198,7 @@ pub struct RawQuestion {
 }
 
 /// One `[[question_mix]]` window: other shares at some hours.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMixWindow {
     pub from: TimeOfDay,
@@ -181,7 +207,7 @@ pub struct RawMixWindow {
 }
 
 /// `[tiers]`: first-response targets by priority tier.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTiers {
     pub urgent: Option<Duration>,
@@ -190,7 +216,7 @@ pub struct RawTiers {
 }
 
 /// `[channels.NAME]`: how shoppers reach the desk.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
     pub share: f64,
@@ -201,7 +227,7 @@ pub struct RawChannel {
 
 /// `[self_service]`: questions answered before reaching the desk, and
 /// conversations the shop starts itself.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSelfService {
     pub faq_deflection: Option<IndexMap<String, f64>>,
@@ -209,7 +235,7 @@ pub struct RawSelfService {
 }
 
 /// Proactive chat invitations.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProactive {
     pub rate: Rate,
@@ -220,7 +246,7 @@ pub struct RawProactive {
 }
 
 /// `[bot]`: the first tier.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBot {
     pub enabled: Option<bool>,
@@ -240,7 +266,7 @@ pub enum RawHours {
 }
 
 /// A window of the day, possibly across midnight.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWindow {
     pub from: TimeOfDay,
@@ -276,7 +302,7 @@ impl<'de> Deserialize<'de> for RawHours {
 }
 
 /// When the bot hands a conversation to a human.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHandoff {
     pub on: Option<Vec<String>>,
@@ -284,7 +310,7 @@ pub struct RawHandoff {
 }
 
 /// `[retrials]`: shoppers who gave up and come back.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetrials {
     pub probability: f64,
@@ -294,7 +320,7 @@ pub struct RawRetrials {
 }
 
 /// `[arrivals]`: how many conversations are offered, and when.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     pub rate: Rate,
@@ -304,7 +330,7 @@ pub struct RawArrivals {
 }
 
 /// One surge: a multiplier on the rate for a while.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSurge {
     pub at: SurgeStart,
@@ -335,7 +361,7 @@ impl<'de> Deserialize<'de> for SurgeStart {
 }
 
 /// The day-to-day "busyness" factor: gamma with mean 1.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBusyness {
     pub cv: f64,
@@ -343,14 +369,14 @@ pub struct RawBusyness {
 }
 
 /// `[shoppers]`: who asks.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShoppers {
     pub patience: Option<DistSpec>,
 }
 
 /// `[agents]`: the desk's human tier.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgents {
     pub first_response: Option<String>,
@@ -363,7 +389,7 @@ pub struct RawAgents {
 }
 
 /// One `[[agents.groups]]` entry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub name: String,
@@ -379,7 +405,7 @@ pub struct RawGroup {
 }
 
 /// One shift of a roster.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
     pub from: TimeOfDay,
@@ -388,7 +414,7 @@ pub struct RawShift {
 }
 
 /// Standby agents called in when the queue grows.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStandby {
     pub agents: u32,
@@ -405,7 +431,7 @@ pub enum RawStaff {
 }
 
 /// One step of a staffing schedule.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     pub at: TimeOfDay,
@@ -448,7 +474,7 @@ impl<'de> Deserialize<'de> for RawStaff {
 }
 
 /// A probability distribution of a duration, as written in a profile.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum DistSpec {
     /// Never happens (patience only: the shopper never gives up).

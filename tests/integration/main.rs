@@ -6,6 +6,7 @@ mod desk;
 mod drive;
 mod properties;
 mod report;
+mod schema;
 mod shard;
 mod sla;
 mod staff;

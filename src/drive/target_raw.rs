@@ -1,0 +1,88 @@
+//! The target file as written: serde types that mirror it key for key and
+//! reject unknown keys; [`super::target`] checks them into a `Target`.
+//! They also give the file's JSON Schema (`peakdesk schema target`).
+
+use crate::profile::units::Duration;
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The target file as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    pub(super) name: Option<String>,
+    #[schemars(extend("enum" = ["http", "django-helpdesk"]))]
+    pub(super) adapter: String,
+    pub(super) base_url: String,
+    pub(super) timeout: Option<Duration>,
+    pub(super) max_in_flight: Option<u32>,
+    pub(super) auth: Option<RawAuth>,
+    pub(super) health: Option<RawRequest>,
+    pub(super) open: Option<RawRequest>,
+    pub(super) reply: Option<RawReply>,
+    pub(super) leave: Option<RawRequest>,
+    pub(super) django: Option<RawDjango>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAuth {
+    pub(super) token_env: Option<String>,
+    pub(super) token_file: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRequest {
+    pub(super) method: Option<String>,
+    pub(super) path: String,
+    #[serde(default)]
+    pub(super) headers: IndexMap<String, String>,
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub(super) body: Option<toml::Value>,
+    pub(super) id: Option<String>,
+    pub(super) at: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReply {
+    #[schemars(extend("enum" = ["sync", "poll", "callback"]))]
+    pub(super) mode: String,
+    pub(super) method: Option<String>,
+    pub(super) path: Option<String>,
+    #[serde(default)]
+    pub(super) headers: IndexMap<String, String>,
+    pub(super) interval: Option<Duration>,
+    pub(super) listen: Option<String>,
+    pub(super) messages: Option<String>,
+    pub(super) conversation: Option<String>,
+    pub(super) text: Option<String>,
+    pub(super) at: Option<String>,
+    pub(super) by: Option<String>,
+    pub(super) group: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDjango {
+    pub(super) prefix: Option<String>,
+    pub(super) queue: u32,
+    pub(super) intake_token_env: Option<String>,
+    pub(super) intake_token_file: Option<String>,
+    pub(super) agents_file: String,
+    pub(super) listen: Option<String>,
+}
+
+/// The JSON Schema of a target file.
+pub fn schema() -> schemars::Schema {
+    let mut s = schemars::schema_for!(RawTarget);
+    s.insert("title".into(), "peakdesk target".into());
+    s.insert(
+        "description".into(),
+        "Which helpdesk `peakdesk drive` talks to and how. See the README's target file reference."
+            .into(),
+    );
+    s
+}
