@@ -22,6 +22,31 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// `json`: the command's result as JSON instead of text (on standard
+    /// output, or in the --json file), no progress display, and errors as
+    /// one JSON object on standard error.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// How results and errors are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+impl Format {
+    /// Whether `--format json` is on a command line that clap refused
+    /// (so even a usage error comes out as JSON).
+    pub fn json_in_args(args: &[String]) -> bool {
+        args.iter().enumerate().any(|(i, a)| {
+            a == "--format=json"
+                || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+        })
+    }
 }
 
 /// The commands.

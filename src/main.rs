@@ -2,22 +2,49 @@
 //! outcome to a documented exit code. Nothing else lives here.
 
 use clap::Parser;
-use peakdesk::{Error, ExitCode, app, cli::Cli};
+use peakdesk::cli::{Cli, Format};
+use peakdesk::{Error, ExitCode, app};
 use std::io::ErrorKind;
 
+/// Prints an error: one line of text, or one JSON object with `--format json`.
+fn report_error(json: bool, message: &str, code: i32) {
+    if json {
+        let e = serde_json::json!({ "error": { "exit_code": code, "message": message } });
+        eprintln!("{e}");
+    } else {
+        eprintln!("peakdesk: {message}");
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
             let code = if e.use_stderr() {
                 ExitCode::BadInput as i32
             } else {
                 0
             };
+            if code != 0 && Format::json_in_args(&args) {
+                // Clap's message up to its usage block, on one line.
+                let text = e.render().to_string();
+                let message: Vec<&str> = text
+                    .lines()
+                    .take_while(|l| {
+                        !l.starts_with("Usage:") && !l.starts_with("For more information")
+                    })
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                report_error(true, message.join(" ").trim_start_matches("error: "), code);
+            } else {
+                let _ = e.print();
+            }
             std::process::exit(code);
         }
     };
+    let json = cli.format == Format::Json;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match app::run(cli, &mut out) {
@@ -25,8 +52,9 @@ fn main() {
         // A closed pipe (`peakdesk ... | head`) is not an error.
         Err(Error::Output { source, .. }) if source.kind() == ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("peakdesk: {e}");
-            e.exit_code() as i32
+            let code = e.exit_code() as i32;
+            report_error(json, &e.to_string(), code);
+            code
         }
     };
     std::process::exit(code);

@@ -282,7 +282,7 @@ pub(super) fn report_drive(
 }
 
 /// Runs `peakdesk serve` until Ctrl-C or SIGTERM.
-pub fn serve(a: ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn serve(a: ServeArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
     if let Some(seed) = a.seed {
         sc.seed = seed;
@@ -292,12 +292,20 @@ pub fn serve(a: ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let from = a.from.map_or(0, |t| t.0);
     let name = sc.name.clone();
     let mut ready = |addr: std::net::SocketAddr| {
-        let _ = writeln!(
-            out,
-            "peakdesk serve: {name} on http://{addr} (desk from {} at {}x); Ctrl-C stops",
-            clock_label(from),
-            a.speed
-        );
+        let _ = if json {
+            let line = serde_json::json!({
+                "serving": name, "url": format!("http://{addr}"),
+                "from": clock_label(from), "speed": a.speed,
+            });
+            writeln!(out, "{line}")
+        } else {
+            writeln!(
+                out,
+                "peakdesk serve: {name} on http://{addr} (desk from {} at {}x); Ctrl-C stops",
+                clock_label(from),
+                a.speed
+            )
+        };
         let _ = out.flush();
     };
     drive::serve::run(sc, &a.listen, from, a.speed, &mut ready).map_err(Error::Runtime)?;

@@ -19,21 +19,79 @@ use crate::{Error, ExitCode, profile};
 use clap::CommandFactory;
 use serde::Serialize;
 use std::io::Write;
+use std::path::PathBuf;
+
+/// `--format json`: each command's JSON result goes where its `--json`
+/// points (standard output unless a file is named) and replaces the text;
+/// progress displays are off.
+fn json_results(command: &mut Command) {
+    fn stdout(json: &mut Option<PathBuf>) {
+        json.get_or_insert_with(|| PathBuf::from("-"));
+    }
+    match command {
+        Command::Simulate(a) => {
+            stdout(&mut a.out.json);
+            a.out.quiet = true;
+        }
+        Command::Drive(a) => {
+            stdout(&mut a.out.json);
+            a.out.quiet = true;
+        }
+        Command::Check(a) => {
+            stdout(&mut a.json);
+            a.quiet = true;
+        }
+        Command::Sweep(a) if a.shard.is_none() => {
+            stdout(&mut a.json);
+            a.quiet = true;
+        }
+        Command::Sweep(a) => a.quiet = true,
+        Command::Staff(a) => {
+            stdout(&mut a.json);
+            a.quiet = true;
+        }
+        Command::Compare(a) => stdout(&mut a.json),
+        Command::Erlang(a) => stdout(&mut a.json),
+        Command::Merge(a) => a.quiet = true,
+        Command::Validate(_)
+        | Command::Serve(_)
+        | Command::Report(_)
+        | Command::Schema(_)
+        | Command::Completions(_) => {}
+    }
+}
+
+/// Writes one JSON value and a newline to `out`.
+fn print_json(out: &mut dyn Write, value: &serde_json::Value) -> Result<(), Error> {
+    print(out, &format!("{value}\n"))
+}
 
 /// Runs a parsed command line, writing human output to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let json = cli.format == crate::cli::Format::Json;
+    if json {
+        json_results(&mut cli.command);
+    }
     match cli.command {
         Command::Simulate(a) => simulate::simulate(a, out),
-        Command::Validate(a) => validate(a, out),
+        Command::Validate(a) => validate(a, json, out),
         Command::Erlang(a) => erlang_cmd(a, out),
         Command::Check(a) => check::check(a, out),
         Command::Compare(a) => compare::compare(a, out),
         Command::Sweep(a) => sweep::sweep(a, out),
-        Command::Merge(a) => merge::merge(a, out),
+        Command::Merge(a) => {
+            let (files, output) = (a.files.len(), a.output.clone());
+            let code = merge::merge(a, out)?;
+            if json && output.as_os_str() != "-" {
+                let done = serde_json::json!({ "merged": files, "output": output });
+                print_json(out, &done)?;
+            }
+            Ok(code)
+        }
         Command::Staff(a) => staff::staff(a, out),
         Command::Drive(a) => drive::drive(a, out),
-        Command::Serve(a) => drive::serve(a, out),
-        Command::Report(a) => report_cmd(a, out),
+        Command::Serve(a) => drive::serve(a, json, out),
+        Command::Report(a) => report_cmd(a, json, out),
         Command::Schema(a) => {
             report::check_writable(&a.output)?;
             let schema = match a.of {
@@ -53,7 +111,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
 }
 
 /// Runs `peakdesk report`: a run summary or a sweep result to its HTML report.
-fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+fn report_cmd(
+    a: crate::cli::ReportArgs,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let name = a.result.display();
     let text = std::fs::read_to_string(&a.result)
         .map_err(|e| Error::Usage(format!("{name}: cannot read: {e}")))?;
@@ -62,6 +124,11 @@ fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     let schema = tree.get("schema").and_then(|s| s.as_str()).unwrap_or("");
     let bad = |e: serde_path_to_error::Error<serde_json::Error>| {
         Error::Usage(format!("{name}: {}: {}", e.path(), e.inner()))
+    };
+    let kind = if schema == summary::SCHEMA {
+        "summary"
+    } else {
+        "sweep"
     };
     let html = match schema {
         summary::SCHEMA => {
@@ -86,6 +153,10 @@ fn report_cmd(a: crate::cli::ReportArgs, out: &mut dyn Write) -> Result<ExitCode
     };
     report::check_writable(&a.output)?;
     report::write_with(&a.output, out, |w| w.write_all(html.as_bytes()))?;
+    if json && a.output.as_os_str() != "-" {
+        let done = serde_json::json!({ "report": a.output, "of": kind, "bytes": html.len() });
+        print_json(out, &done)?;
+    }
     Ok(ExitCode::Pass)
 }
 
@@ -101,8 +172,25 @@ pub(crate) fn load(a: &ProfileArgs) -> Result<profile::Scenario, Error> {
     Ok(profile::load(&a.profile, &a.set)?)
 }
 
-fn validate(a: ProfileArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+fn validate(a: ProfileArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let s = load(&a)?;
+    if json {
+        let groups: Vec<serde_json::Value> = s
+            .groups
+            .iter()
+            .map(|g| serde_json::json!({ "name": g.name, "shift_steps": g.staff.len() }))
+            .collect();
+        let answer = serde_json::json!({
+            "file": a.profile,
+            "valid": true,
+            "name": s.name,
+            "horizon_s": crate::time::to_secs(s.horizon),
+            "mean_rate_per_s": s.arrivals.rate_per_s,
+            "groups": groups,
+        });
+        print_json(out, &answer)?;
+        return Ok(ExitCode::Pass);
+    }
     let agents: Vec<String> = s
         .groups
         .iter()

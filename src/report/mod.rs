@@ -95,7 +95,6 @@ pub fn write_with(
     result.map_err(fail)
 }
 
-/// Writes a value as pretty JSON with a trailing newline.
 /// Writes a summary's HTML report (atomically, like every output).
 pub fn write_html(
     path: &Path,
@@ -112,7 +111,10 @@ pub fn write_json<T: serde::Serialize>(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     write_with(path, out, |w| {
-        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *w, value).map_err(|e| match e.io_error_kind() {
+            Some(kind) => std::io::Error::from(kind),
+            None => std::io::Error::other(e),
+        })?;
         w.write_all(b"\n")
     })
 }
