@@ -148,7 +148,7 @@ fn run_drive<A: Adapter>(
     let opts = Arc::new(opts);
     let bar = Progress::styled(
         window_wall_s.ceil() as u64,
-        "{bar:32} {pos}/{len} s · {msg}",
+        "{bar:32} {pos}/{len} s · ETA {eta} · {msg}",
         a.out.quiet,
     );
     let from = opts.from;

@@ -224,3 +224,39 @@ fn a_file_that_is_not_a_summary_is_refused() {
         "no half-written file"
     );
 }
+
+/// Runs `peakdesk ARGS` in a pseudo-terminal (util-linux `script`), with
+/// NO_COLOR set or not; returns what the terminal showed.
+fn on_a_terminal(args: &str, no_color: bool) -> String {
+    let bin = env!("CARGO_BIN_EXE_peakdesk");
+    let mut cmd = std::process::Command::new("script");
+    // Standard error (the progress bar) is left out: only the table counts.
+    cmd.args(["-qec", &format!("{bin} {args} 2>/dev/null"), "/dev/null"])
+        .current_dir(root("."))
+        .env_remove("NO_COLOR");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().expect("util-linux script");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_verdict_table_is_coloured_on_a_terminal_unless_no_color() {
+    let args = "check tests/integration/sla-desk.toml --preset tmall --replications 3 --seed 4";
+    let coloured = on_a_terminal(args, false);
+    assert!(
+        coloured.contains("PASS") || coloured.contains("FAIL"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains("\x1b[32m") || coloured.contains("\x1b[31m"),
+        "a verdict in colour: {coloured:?}"
+    );
+    let plain = on_a_terminal(args, true);
+    assert!(plain.contains("PASS") || plain.contains("FAIL"), "{plain}");
+    assert!(
+        !plain.contains("\x1b["),
+        "NO_COLOR: no escape codes: {plain:?}"
+    );
+}
