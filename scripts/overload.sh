@@ -3,7 +3,7 @@
 # tickets a second here; profiles/helpdesk-overload.toml sends 100 a second
 # for 20 s. peakdesk must report the shortfall (achieved against intended
 # rate, growing response times, errors) instead of hiding it. Writes
-# results/helpdesk-overload.{txt,json}. Not part of the test command (it
+# results/helpdesk-overload.{txt,json} and its HTML report. Not part of the test command (it
 # loads the machine on purpose); run it by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ trap 'bash scripts/helpdesk.sh stop "$dir"; rm -rf "$dir"' EXIT
 target=$(bash scripts/helpdesk.sh start "$dir" 20)
 set +e
 target/release/peakdesk drive profiles/helpdesk-overload.toml --target "$target" --drain 20s \
-    --json results/helpdesk-overload.json > results/helpdesk-overload.txt 2>&1
+    --json results/helpdesk-overload.json --html results/helpdesk-overload-report.html > results/helpdesk-overload.txt 2>&1
 code=$?
 set -e
 sed -i "s|$dir|DIR|g" results/helpdesk-overload.txt

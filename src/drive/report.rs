@@ -55,7 +55,8 @@ pub struct Timeline {
     pub intended: Vec<u64>,
     /// Conversations opened (by due time).
     pub opened: Vec<u64>,
-    /// Requests made (by the time they finished).
+    /// Requests made (by the time they finished; past the window's
+    /// intervals, the drain's).
     pub requests: Vec<u64>,
     /// Failed requests (by the time they failed).
     pub errors: Vec<u64>,
@@ -73,20 +74,23 @@ impl Timeline {
         }
     }
 
-    /// The interval holding scenario second `t` (the last for later times).
+    /// The interval holding scenario second `t`. Requests finishing after
+    /// the window (the drain) fall in intervals past its end, up to as many
+    /// again as the window has.
     pub fn slot(&self, t: f64) -> usize {
         let n = self.intended.len();
         if n == 0 || self.interval_s <= 0.0 {
             return 0;
         }
-        ((t / self.interval_s).max(0.0) as usize).min(n - 1)
+        ((t / self.interval_s).max(0.0) as usize).min(2 * n - 1)
     }
 
-    /// Adds `k` to `counts` at scenario second `t`.
-    pub fn add(counts: &mut [u64], slot: usize, k: u64) {
-        if let Some(c) = counts.get_mut(slot) {
-            *c += k;
+    /// Adds `k` to `counts` at `slot`, growing it to reach.
+    pub fn add(counts: &mut Vec<u64>, slot: usize, k: u64) {
+        if counts.len() <= slot {
+            counts.resize(slot + 1, 0);
         }
+        counts[slot] += k;
     }
 
     fn merge(&mut self, other: &Timeline) {

@@ -55,7 +55,12 @@ fn interval_axis(s: &Summary) -> (Vec<f64>, Vec<(f64, String)>) {
         ticks.push((t, label));
         t += step;
     }
-    if hours < 1.0 {
+    if hours * 60.0 < 3.0 {
+        ticks = super::svg::ticks(0.0, hours * 3600.0)
+            .into_iter()
+            .map(|s| (s / 3600.0, format!("{}s", super::svg::num(s))))
+            .collect();
+    } else if hours < 1.0 {
         ticks = super::svg::ticks(0.0, hours * 60.0)
             .into_iter()
             .map(|m| (m / 60.0, format!("{}m", super::svg::num(m))))
@@ -486,9 +491,13 @@ fn drive_charts(s: &Summary, d: &crate::drive::report::DriveReport, out: &mut St
     let per_s = |v: &[u64]| -> Vec<(f64, f64)> {
         slots
             .iter()
-            .map(|&i| (mid(i), v[i] as f64 / wall))
+            .map(|&i| (mid(i), v.get(i).copied().unwrap_or(0) as f64 / wall))
             .collect()
     };
+    // Requests go on past the window while those in flight drain.
+    let first = slots.first().copied().unwrap_or(0);
+    let last = tl.requests.len().max(tl.errors.len()).max(first + 1);
+    let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0) as f64;
     let base = |title: &str, y: &str| Chart {
         title: title.into(),
         x_label: "scenario time from the start of the profile".into(),
@@ -509,18 +518,22 @@ fn drive_charts(s: &Summary, d: &crate::drive::report::DriveReport, out: &mut St
             kind: Kind::Line,
         },
     ];
-    let mut errors = base("Failed requests over time", "requests per interval");
+    let mut errors = base(
+        "Failed requests over time (after the window: the drain)",
+        "requests per interval",
+    );
     errors.series = vec![
         Series {
             name: "failed requests".into(),
-            points: slots.iter().map(|&i| (x(i), tl.errors[i] as f64)).collect(),
+            points: (first..last)
+                .map(|i| (x(i), count(&tl.errors, i)))
+                .collect(),
             kind: Kind::Bars(width),
         },
         Series {
             name: "all requests".into(),
-            points: slots
-                .iter()
-                .map(|&i| (mid(i), tl.requests[i] as f64))
+            points: (first..last)
+                .map(|i| (mid(i), count(&tl.requests, i)))
                 .collect(),
             kind: Kind::Line,
         },
