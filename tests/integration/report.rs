@@ -56,16 +56,18 @@ fn chart_svgs_match_their_snapshots() {
     match_snapshots("report-chart", &charts);
 }
 
-#[test]
-fn report_and_html_write_one_self_contained_file() {
+/// Runs `args --json J --html H` and `peakdesk report J -o H2`; checks the
+/// two pages are the same and self-contained; returns the page and the JSON.
+fn html_and_report(args: &[&str]) -> (String, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let (json, html, again) = (
-        dir.path().join("s.json"),
+        dir.path().join("r.json"),
         dir.path().join("a.html"),
         dir.path().join("b.html"),
     );
     peakdesk()
-        .args(["simulate", "profiles/dtc-site.toml", "--quiet", "--json"])
+        .args(args)
+        .args(["--quiet", "--json"])
         .arg(&json)
         .arg("--html")
         .arg(&html)
@@ -78,16 +80,21 @@ fn report_and_html_write_one_self_contained_file() {
         .arg(&again)
         .assert()
         .code(0);
-    let (a, b) = (
-        std::fs::read_to_string(&html).unwrap(),
-        std::fs::read_to_string(&again).unwrap(),
-    );
+    let page = std::fs::read_to_string(&html).unwrap();
     assert_eq!(
-        a, b,
+        page,
+        std::fs::read_to_string(&again).unwrap(),
         "--html and `peakdesk report` of its JSON give the same page"
     );
+    self_contained(&page);
+    let result = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    (page, result)
+}
+
+#[test]
+fn report_and_html_write_one_self_contained_file() {
+    let (a, _) = html_and_report(&["simulate", "profiles/dtc-site.toml"]);
     assert!(a.starts_with("<!doctype html>") && a.trim_end().ends_with("</html>"));
-    self_contained(&a);
     for svg in svgs(&a) {
         assert!(
             svg.contains("<title>")
@@ -116,46 +123,22 @@ fn match_snapshots(name: &str, charts: &[&str]) {
 
 #[test]
 fn a_sweep_report_has_heat_maps_and_the_frontier() {
-    let dir = tempfile::tempdir().unwrap();
-    let (json, html, again) = (
-        dir.path().join("sweep.json"),
-        dir.path().join("a.html"),
-        dir.path().join("b.html"),
-    );
-    peakdesk()
-        .args([
-            "sweep",
-            "profiles/dtc-site.toml",
-            "--set",
-            "costs={currency=\"USD\", agent_hour=30}",
-            "--set",
-            "sla.rules=[{ metric = \"abandonment\", max = 0.03 }]",
-            "--scale-staff",
-            "0.8:1.2:0.2",
-            "--vary",
-            "questions.order_status.bot=0.6,0.8",
-            "--replications",
-            "2",
-            "--seed",
-            "5",
-            "--quiet",
-            "--json",
-        ])
-        .arg(&json)
-        .arg("--html")
-        .arg(&html)
-        .assert()
-        .code(0);
-    peakdesk()
-        .arg("report")
-        .arg(&json)
-        .arg("-o")
-        .arg(&again)
-        .assert()
-        .code(0);
-    let page = std::fs::read_to_string(&html).unwrap();
-    assert_eq!(page, std::fs::read_to_string(&again).unwrap());
-    self_contained(&page);
+    let (page, r) = html_and_report(&[
+        "sweep",
+        "profiles/dtc-site.toml",
+        "--set",
+        "costs={currency=\"USD\", agent_hour=30}",
+        "--set",
+        "sla.rules=[{ metric = \"abandonment\", max = 0.03 }]",
+        "--scale-staff",
+        "0.8:1.2:0.2",
+        "--vary",
+        "questions.order_status.bot=0.6,0.8",
+        "--replications",
+        "2",
+        "--seed",
+        "5",
+    ]);
     let charts = svgs(&page);
     assert_eq!(charts.len(), 4, "three heat maps and the frontier");
     // 2 bot shares x 3 staffing factors, in each of the three maps.
@@ -168,8 +151,6 @@ fn a_sweep_report_has_heat_maps_and_the_frontier() {
     }
     let frontier = charts[3];
     assert!(frontier.contains(">cost per day, USD<") && frontier.contains(">frontier<"));
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(r["schema"], "peakdesk.sweep/1");
     let on_frontier = r["frontier"].as_array().unwrap().len();
     assert!(on_frontier >= 1);
