@@ -5,6 +5,7 @@
 
 pub mod heatmap;
 pub mod html;
+mod html_drive;
 pub mod progress;
 pub mod svg;
 pub mod sweep_html;
