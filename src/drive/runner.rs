@@ -267,7 +267,7 @@ pub fn run<A: Adapter>(
         seen = (r, e);
         e
     };
-    let mut answered_at_last = (0u64, Instant::now());
+    let mut opened_at_last = (0u64, Instant::now());
     // Drained in batches with short naps: a parked receiver would make
     // every send a wake-up (a futex call per observation).
     loop {
@@ -351,10 +351,10 @@ pub fn run<A: Adapter>(
         if last_progress.elapsed() > Duration::from_millis(200) {
             last_progress = Instant::now();
             status.errors = count_requests(&mut t.timeline, last_progress);
-            let (before, since) = answered_at_last;
+            let (before, since) = opened_at_last;
             status.rate_per_s =
                 (status.opened - before) as f64 / since.elapsed().as_secs_f64().max(1e-3);
-            answered_at_last = (status.opened, last_progress);
+            opened_at_last = (status.opened, last_progress);
             status.p90_s = (!t.end_to_end.is_empty())
                 .then(|| t.end_to_end.value_at_quantile(0.9) as f64 / 1e6);
             on_progress(clock.sim(last_progress), &status);

@@ -170,7 +170,12 @@ impl Chart {
         }
         // Markers at the very edge would be cut in half.
         if self.series.iter().any(|s| s.kind == Kind::Points) {
-            let pad = ((x1 - x0) * 0.05).max(x0.abs() * 0.05).max(1e-6);
+            let span = x1 - x0;
+            let pad = if span > 0.0 {
+                span * 0.05
+            } else {
+                (x0.abs() * 0.05).max(1e-6)
+            };
             (x0, x1) = (x0 - pad, x1 + pad);
         }
         let y1 = self
