@@ -1,9 +1,13 @@
 //! The agents of one group: how many chats each has, who is leaving, and
-//! which agent takes the next conversation (the least loaded one).
+//! which agent takes the next conversation (one of the least loaded; the
+//! profile's `routing.agent_pick` says which among equals).
 //!
-//! Agents with free capacity sit in buckets by their number of chats, so
-//! finding the least loaded agent, taking and releasing a chat are all O(1)
-//! whatever the group's size.
+//! Agents with free capacity sit in lists by their number of chats, in the
+//! order they reached that load, so finding the least loaded agent, taking
+//! and releasing a chat are all O(1) whatever the group's size, and both
+//! ends of a list are at hand: its front has been at that load longest.
+
+use crate::profile::desk::AgentPick;
 
 const NONE: u32 = u32::MAX;
 
@@ -11,33 +15,50 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub struct Agents {
     concurrency: u32,
+    pick: AgentPick,
     chats: Vec<u32>,
     exclusive: Vec<bool>,
     leaving: Vec<bool>,
     present: Vec<bool>,
-    pos: Vec<u32>,
-    buckets: Vec<Vec<u32>>,
+    /// Whether the agent is in its load's list, and its neighbours there.
+    listed: Vec<bool>,
+    prev: Vec<u32>,
+    next: Vec<u32>,
+    /// Per load: the list's first and last agent.
+    heads: Vec<u32>,
+    tails: Vec<u32>,
     free_ids: Vec<u32>,
     active: u32,
     busy: u32,
     total_chats: u32,
+    /// Chat slots held: a chat holds one, an exclusive call all of them.
+    used: u32,
+    /// Agents present (on shift, or leaving after their last chat).
+    present_n: u32,
 }
 
 impl Agents {
     /// An empty group whose agents serve up to `concurrency` chats each.
-    pub fn new(concurrency: u32) -> Agents {
+    pub fn new(concurrency: u32, pick: AgentPick) -> Agents {
+        let lists = concurrency as usize;
         Agents {
             concurrency,
+            pick,
             chats: Vec::new(),
             exclusive: Vec::new(),
             leaving: Vec::new(),
             present: Vec::new(),
-            pos: Vec::new(),
-            buckets: (0..concurrency).map(|_| Vec::new()).collect(),
+            listed: Vec::new(),
+            prev: Vec::new(),
+            next: Vec::new(),
+            heads: vec![NONE; lists],
+            tails: vec![NONE; lists],
             free_ids: Vec::new(),
             active: 0,
             busy: 0,
             total_chats: 0,
+            used: 0,
+            present_n: 0,
         }
     }
 
@@ -61,24 +82,45 @@ impl Agents {
         self.chats[agent as usize]
     }
 
-    fn bucket_insert(&mut self, a: u32) {
-        let k = self.chats[a as usize] as usize;
-        self.pos[a as usize] = self.buckets[k].len() as u32;
-        self.buckets[k].push(a);
+    /// The share of the present agents' chat slots in use, as a fraction
+    /// `(used, capacity)` (compare two by cross-multiplying); `None` when
+    /// nobody is present.
+    pub fn occupancy(&self) -> Option<(u64, u64)> {
+        let cap = u64::from(self.present_n) * u64::from(self.concurrency);
+        (cap > 0).then_some((u64::from(self.used), cap))
     }
 
-    fn bucket_remove(&mut self, a: u32) {
-        let p = self.pos[a as usize];
-        if p == NONE {
+    /// Appends the agent to its load's list (it reached that load now).
+    fn list_push(&mut self, a: u32) {
+        let (i, k) = (a as usize, self.chats[a as usize] as usize);
+        let tail = self.tails[k];
+        (self.prev[i], self.next[i], self.listed[i]) = (tail, NONE, true);
+        if tail == NONE {
+            self.heads[k] = a;
+        } else {
+            self.next[tail as usize] = a;
+        }
+        self.tails[k] = a;
+    }
+
+    fn list_remove(&mut self, a: u32) {
+        let i = a as usize;
+        if !self.listed[i] {
             return;
         }
-        let k = self.chats[a as usize] as usize;
-        let bucket = &mut self.buckets[k];
-        bucket.swap_remove(p as usize);
-        if let Some(&moved) = bucket.get(p as usize) {
-            self.pos[moved as usize] = p;
+        let k = self.chats[i] as usize;
+        let (p, n) = (self.prev[i], self.next[i]);
+        if p == NONE {
+            self.heads[k] = n;
+        } else {
+            self.next[p as usize] = n;
         }
-        self.pos[a as usize] = NONE;
+        if n == NONE {
+            self.tails[k] = p;
+        } else {
+            self.prev[n as usize] = p;
+        }
+        self.listed[i] = false;
     }
 
     fn available(&self, a: u32) -> bool {
@@ -87,6 +129,39 @@ impl Agents {
             && !self.leaving[i]
             && !self.exclusive[i]
             && self.chats[i] < self.concurrency
+    }
+
+    /// A new agent id, present and idle.
+    fn hire(&mut self) -> u32 {
+        let a = match self.free_ids.pop() {
+            Some(a) => a,
+            None => {
+                for v in [&mut self.chats, &mut self.prev, &mut self.next] {
+                    v.push(0);
+                }
+                for v in [
+                    &mut self.exclusive,
+                    &mut self.leaving,
+                    &mut self.present,
+                    &mut self.listed,
+                ] {
+                    v.push(false);
+                }
+                (self.chats.len() - 1) as u32
+            }
+        };
+        let i = a as usize;
+        (self.chats[i], self.exclusive[i], self.leaving[i]) = (0, false, false);
+        (self.present[i], self.listed[i]) = (true, false);
+        self.present_n += 1;
+        a
+    }
+
+    /// An agent goes off shift for good.
+    fn dismiss(&mut self, a: u32) {
+        (self.present[a as usize], self.leaving[a as usize]) = (false, false);
+        self.present_n -= 1;
+        self.free_ids.push(a);
     }
 
     /// Sets the number of agents on shift. Idle agents leave at once; busy
@@ -103,85 +178,67 @@ impl Agents {
             Vec::new()
         };
         while self.active < n {
-            if let Some(a) = returning.pop() {
-                self.leaving[a as usize] = false;
-                if self.available(a) {
-                    self.bucket_insert(a);
+            let a = match returning.pop() {
+                Some(a) => {
+                    self.leaving[a as usize] = false;
+                    a
                 }
-            } else {
-                let a = match self.free_ids.pop() {
-                    Some(a) => a,
-                    None => {
-                        for v in [&mut self.chats, &mut self.pos] {
-                            v.push(0);
-                        }
-                        for v in [&mut self.exclusive, &mut self.leaving, &mut self.present] {
-                            v.push(false);
-                        }
-                        (self.chats.len() - 1) as u32
-                    }
-                };
-                let i = a as usize;
-                (
-                    self.chats[i],
-                    self.exclusive[i],
-                    self.leaving[i],
-                    self.present[i],
-                ) = (0, false, false, true);
-                self.pos[i] = NONE;
-                self.bucket_insert(a);
+                None => self.hire(),
+            };
+            if self.available(a) {
+                self.list_push(a);
             }
             self.active += 1;
         }
         while self.active > n {
             self.active -= 1;
-            if let Some(&a) = self.buckets[0].last() {
-                self.bucket_remove(a);
-                self.present[a as usize] = false;
-                self.free_ids.push(a);
+            // The most recently idle agent logs off; the longest idle stay
+            // first in line.
+            if self.tails[0] != NONE {
+                let a = self.tails[0];
+                self.list_remove(a);
+                self.dismiss(a);
                 continue;
             }
             // Everyone is busy: the least loaded agent stops taking chats.
             let a = self
-                .buckets
+                .tails
                 .iter()
-                .find_map(|b| b.last().copied())
+                .copied()
+                .find(|&a| a != NONE)
                 .or_else(|| {
                     (0..self.chats.len() as u32)
                         .find(|&a| self.present[a as usize] && !self.leaving[a as usize])
                 })
                 .expect("active > 0 means an agent is present");
-            self.bucket_remove(a);
+            self.list_remove(a);
             self.leaving[a as usize] = true;
         }
     }
 
     /// Whether an agent can take a conversation (`exclusive`: needs an idle agent).
     pub fn can_take(&self, exclusive: bool) -> bool {
-        if exclusive {
-            !self.buckets[0].is_empty()
-        } else {
-            self.buckets.iter().any(|b| !b.is_empty())
-        }
+        self.best_load(exclusive).is_some()
     }
 
     /// The load (chats) of the agent who would take the next conversation.
     pub fn best_load(&self, exclusive: bool) -> Option<u32> {
         if exclusive {
-            (!self.buckets[0].is_empty()).then_some(0)
+            (self.heads[0] != NONE).then_some(0)
         } else {
-            self.buckets
-                .iter()
-                .position(|b| !b.is_empty())
-                .map(|k| k as u32)
+            self.heads.iter().position(|&h| h != NONE).map(|k| k as u32)
         }
     }
 
-    /// Gives a conversation to the least loaded agent; returns the agent.
+    /// Gives a conversation to one of the least loaded agents (which one:
+    /// the group's agent pick); returns the agent.
     pub fn take(&mut self, exclusive: bool) -> Option<u32> {
         let k = self.best_load(exclusive)? as usize;
-        let a = *self.buckets[k].last().expect("bucket is not empty");
-        self.bucket_remove(a);
+        let a = match self.pick {
+            AgentPick::LongestIdle => self.heads[k],
+            AgentPick::LastFreed => self.tails[k],
+        };
+        self.list_remove(a);
         let i = a as usize;
         if self.chats[i] == 0 {
             self.busy += 1;
@@ -190,8 +247,12 @@ impl Agents {
         self.total_chats += 1;
         if exclusive {
             self.exclusive[i] = true;
-        } else if self.available(a) {
-            self.bucket_insert(a);
+            self.used += self.concurrency;
+        } else {
+            self.used += 1;
+            if self.available(a) {
+                self.list_push(a);
+            }
         }
         Some(a)
     }
@@ -199,21 +260,24 @@ impl Agents {
     /// An agent finishes a conversation.
     pub fn release(&mut self, a: u32) {
         let i = a as usize;
-        self.bucket_remove(a);
+        self.list_remove(a);
+        self.used -= if self.exclusive[i] {
+            self.concurrency
+        } else {
+            1
+        };
         self.chats[i] -= 1;
         self.total_chats -= 1;
         self.exclusive[i] = false;
         if self.chats[i] == 0 {
             self.busy -= 1;
             if self.leaving[i] {
-                self.present[i] = false;
-                self.leaving[i] = false;
-                self.free_ids.push(a);
+                self.dismiss(a);
                 return;
             }
         }
         if self.available(a) {
-            self.bucket_insert(a);
+            self.list_push(a);
         }
     }
 }
@@ -224,7 +288,7 @@ mod tests {
 
     #[test]
     fn the_least_loaded_agent_takes_the_next_chat() {
-        let mut g = Agents::new(3);
+        let mut g = Agents::new(3, AgentPick::LongestIdle);
         g.set_headcount(2);
         let a = g.take(false).unwrap();
         let b = g.take(false).unwrap();
@@ -240,7 +304,7 @@ mod tests {
 
     #[test]
     fn exclusive_conversations_need_an_idle_agent() {
-        let mut g = Agents::new(3);
+        let mut g = Agents::new(3, AgentPick::LongestIdle);
         g.set_headcount(1);
         let a = g.take(false).unwrap();
         assert!(!g.can_take(true));
@@ -253,7 +317,7 @@ mod tests {
 
     #[test]
     fn agents_leave_after_their_last_chat() {
-        let mut g = Agents::new(2);
+        let mut g = Agents::new(2, AgentPick::LongestIdle);
         g.set_headcount(2);
         let a = g.take(false).unwrap();
         let b = g.take(false).unwrap();
@@ -265,5 +329,26 @@ mod tests {
         assert_eq!(g.busy(), 0);
         g.set_headcount(1);
         assert!(g.take(false).is_some());
+    }
+
+    #[test]
+    fn the_agent_pick_says_who_among_equally_loaded_agents_takes_the_chat() {
+        for (pick, expected) in [(AgentPick::LongestIdle, 1), (AgentPick::LastFreed, 0)] {
+            let mut g = Agents::new(1, pick);
+            g.set_headcount(3);
+            let taken: Vec<u32> = (0..3).map(|_| g.take(false).unwrap()).collect();
+            g.release(taken[1]);
+            g.release(taken[0]);
+            assert_eq!(g.take(false), Some(taken[expected]), "{pick:?}");
+        }
+    }
+
+    #[test]
+    fn occupancy_counts_a_call_as_the_whole_agent() {
+        let mut g = Agents::new(4, AgentPick::LongestIdle);
+        g.set_headcount(2);
+        g.take(false).unwrap();
+        g.take(true).unwrap();
+        assert_eq!(g.occupancy(), Some((5, 8)));
     }
 }

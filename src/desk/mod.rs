@@ -24,7 +24,6 @@ mod routing;
 use crate::demand::{Shopper, shoppers::patience};
 use crate::engine::rng::StreamRng;
 use crate::profile::Scenario;
-use crate::profile::desk::FirstResponse;
 use crate::time::{DAY, SimTime};
 use agents::Agents;
 use queues::SkillQueue;
@@ -104,6 +103,9 @@ struct Slot {
     rng: StreamRng,
     seeded: bool,
     first_reply_used: bool,
+    /// The agent's take was the answer to the message now being replied
+    /// to (`first_response = "on_take"`), so the reply does not count it again.
+    take_answered: bool,
     responded: bool,
     human_responded: bool,
     handed_off: bool,
@@ -191,7 +193,7 @@ impl<'a> Desk<'a> {
                 .groups
                 .iter()
                 .map(|g| Group {
-                    agents: Agents::new(g.concurrency),
+                    agents: Agents::new(g.concurrency, sc.routing.agent_pick),
                     scheduled: 0,
                     standby_on: false,
                     standby_called: false,
@@ -261,6 +263,7 @@ impl<'a> Desk<'a> {
                     rng: StreamRng::seed_from_u64(0),
                     seeded: false,
                     first_reply_used: false,
+                    take_answered: false,
                     responded: false,
                     human_responded: false,
                     handed_off: false,
@@ -290,6 +293,7 @@ impl<'a> Desk<'a> {
         let sc = self.sc;
         let s = &mut self.slots[slot as usize];
         (s.responded, s.human_responded, s.handed_off) = (false, false, false);
+        s.take_answered = false;
         (s.bot_turns, s.response_sum, s.responses) = (0, 0, 0);
         s.message_at = now;
         let sh = s.shopper;
@@ -325,11 +329,7 @@ impl<'a> Desk<'a> {
             }
             Timer::Overflow(slot, g) if live(self, slot, g, State::Waiting) => {
                 let (skill, ex) = (self.skill(slot), self.exclusive(slot));
-                let best = self.overflow[skill]
-                    .iter()
-                    .filter_map(|&g| self.groups[g].agents.best_load(ex).map(|l| (l, g)))
-                    .min();
-                if let Some((_, g)) = best {
+                if let Some(g) = self.pick_group(&self.overflow[skill], ex) {
                     self.leave_queue(slot);
                     self.take(now, slot, g, sink);
                 }
@@ -464,12 +464,12 @@ impl<'a> Desk<'a> {
     }
 
     fn agent_replied(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
-        if !self.slots[slot as usize].human_responded {
+        let s = &mut self.slots[slot as usize];
+        if !s.human_responded {
             self.human_first(now, slot, sink);
-        } else if !(self.sc.first_response == FirstResponse::OnTake
-            && self.slots[slot as usize].responses == 0)
-        {
-            let s = &mut self.slots[slot as usize];
+        } else if s.take_answered {
+            s.take_answered = false;
+        } else {
             let response = now - s.message_at;
             s.response_sum += response;
             s.responses += 1;
@@ -513,3 +513,6 @@ fn stretch(reply: SimTime, load: u32, slowdown: f64) -> SimTime {
         (reply as f64 * (1.0 + slowdown * f64::from(load - 1))) as SimTime
     }
 }
+
+#[cfg(test)]
+mod tests;

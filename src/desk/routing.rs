@@ -4,7 +4,7 @@
 
 use super::queues::CLASSES;
 use super::{Desk, Sink, State, Timer, stretch};
-use crate::profile::desk::FirstResponse;
+use crate::profile::desk::{FirstResponse, GroupPick};
 use crate::time::SimTime;
 
 impl Desk<'_> {
@@ -16,17 +16,13 @@ impl Desk<'_> {
         s.queued_at = now;
         s.message_at = now;
         let (generation, patience, class) = (s.generation, s.shopper.patience, s.shopper.class());
-        // A home group with room takes the shopper at once, least loaded first.
-        let best = self.home[skill]
-            .iter()
-            .filter_map(|&g| self.groups[g].agents.best_load(exclusive).map(|l| (l, g)))
-            .min();
-        if let Some((_, g)) = best {
+        // A home group with room takes the shopper at once.
+        if let Some(g) = self.pick_group(&self.home[skill], exclusive) {
             self.take(now, slot, g, sink);
             return;
         }
         self.slots[slot as usize].state = State::Waiting;
-        self.queues[skill].push(class, (slot, generation, now));
+        self.queues[skill].push(class, exclusive, (slot, generation, now));
         self.queue_by_group[self.owner[skill]] += 1;
         if patience != SimTime::MAX {
             sink.schedule(
@@ -41,6 +37,29 @@ impl Desk<'_> {
             );
         }
         self.call_standby(now, skill, sink);
+    }
+
+    /// Which of `groups` (in profile order) takes a shopper now, by the
+    /// profile's `routing.group_pick`; `None` when none has room.
+    pub(super) fn pick_group(&self, groups: &[usize], exclusive: bool) -> Option<usize> {
+        let mut open = groups
+            .iter()
+            .copied()
+            .filter(|&g| self.groups[g].agents.can_take(exclusive));
+        match self.sc.routing.group_pick {
+            GroupPick::ProfileOrder => open.next(),
+            GroupPick::EmptiestAgent => open.min_by_key(|&g| {
+                self.groups[g]
+                    .agents
+                    .best_load(exclusive)
+                    .unwrap_or(u32::MAX)
+            }),
+            GroupPick::LeastOccupied => open.reduce(|best, g| {
+                let occupancy = |g: usize| self.groups[g].agents.occupancy().unwrap_or((1, 1));
+                let ((u, c), (bu, bc)) = (occupancy(g), occupancy(best));
+                if u * bc < bu * c { g } else { best }
+            }),
+        }
     }
 
     /// Calls standby agents of groups serving `skill` whose queue is too long.
@@ -89,6 +108,7 @@ impl Desk<'_> {
         }
         if sc.first_response == FirstResponse::OnTake {
             self.human_first(now, slot, sink);
+            self.slots[slot as usize].take_answered = true;
         }
         let s = &mut self.slots[slot as usize];
         let reply = if s.first_reply_used {
@@ -143,56 +163,66 @@ impl Desk<'_> {
     }
 
     /// Seats waiting shoppers while group `g` has room: the best class first,
-    /// then the longest waiting; overflow skills only after the delay.
+    /// then the longest waiting among those an agent of `g` can seat now
+    /// (a phone call needs an idle agent, so chats behind it are not held
+    /// back); overflow skills only after the delay.
     pub(super) fn fill(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
+        while let Some((skill, class, exclusive, slot)) = self.best_waiting(now, g) {
+            self.queues[skill].pop(class, exclusive);
+            self.leave_queue(slot);
+            self.take(now, slot, g, sink);
+        }
+    }
+
+    /// The waiting shopper group `g` would take next: `(skill, class,
+    /// exclusive, slot)`. Each skill and class keeps chats and exclusive
+    /// calls in two arrival-ordered lines; a line's head is a candidate
+    /// when `g` can seat it, and the best class, then the earliest queued,
+    /// wins (ties to the skill's order in the group, chats first).
+    fn best_waiting(&mut self, now: SimTime, g: usize) -> Option<(usize, usize, bool, u32)> {
+        let agents = &self.groups[g].agents;
+        let (chat_room, call_room) = (agents.can_take(false), agents.can_take(true));
+        if !chat_room {
+            return None;
+        }
         let plan = &self.sc.groups[g];
         let delay = self.sc.overflow_after;
-        loop {
-            if !self.groups[g].agents.can_take(false) {
-                return;
+        let skills = plan
+            .skills
+            .iter()
+            .map(|&s| (s, plan.overflow_role))
+            .chain(plan.overflow_skills.iter().map(|&s| (s, true)));
+        let mut best: Option<(usize, SimTime, usize, bool, u32)> = None;
+        for (skill, delayed) in skills {
+            if self.queues[skill].waiting == 0 {
+                continue;
             }
-            let mut best: Option<(usize, SimTime, usize, u32)> = None;
-            let skills = plan
-                .skills
-                .iter()
-                .map(|&s| (s, plan.overflow_role))
-                .chain(plan.overflow_skills.iter().map(|&s| (s, true)));
-            for (skill, delayed) in skills {
-                if self.queues[skill].waiting == 0 {
-                    continue;
+            for class in 0..CLASSES {
+                if best.is_some_and(|b| b.0 < class) {
+                    break;
                 }
-                for class in 0..CLASSES {
-                    if best.is_some_and(|b| b.0 < class) {
-                        break;
+                for exclusive in [false, true] {
+                    if exclusive && !call_room {
+                        continue;
                     }
                     let slots = &self.slots;
-                    let head = self.queues[skill].head(class, |&(slot, generation, _)| {
-                        let s = &slots[slot as usize];
-                        s.generation == generation && s.state == State::Waiting
-                    });
+                    let head =
+                        self.queues[skill].head(class, exclusive, |&(slot, generation, _)| {
+                            let s = &slots[slot as usize];
+                            s.generation == generation && s.state == State::Waiting
+                        });
                     let Some((slot, _, queued)) = head else {
                         continue;
                     };
                     if delayed && now < queued + delay {
                         continue;
                     }
-                    if !self.sc.channels[self.slots[slot as usize].shopper.channel as usize]
-                        .concurrent
-                        && !self.groups[g].agents.can_take(true)
-                    {
-                        continue;
-                    }
                     if best.is_none_or(|b| (class, queued) < (b.0, b.1)) {
-                        best = Some((class, queued, skill, slot));
+                        best = Some((class, queued, skill, exclusive, slot));
                     }
                 }
             }
-            let Some((class, _, skill, slot)) = best else {
-                return;
-            };
-            self.queues[skill].pop(class);
-            self.leave_queue(slot);
-            self.take(now, slot, g, sink);
         }
+        best.map(|(class, _, skill, exclusive, slot)| (skill, class, exclusive, slot))
     }
 }

@@ -201,3 +201,39 @@ pub enum FirstResponse {
     /// When the agent's first reply is composed.
     OnReply,
 }
+
+/// Which group takes a shopper when several groups serving the skill have
+/// room (at arrival, and for overflow when the delay runs out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupPick {
+    /// The group with the lowest share of its capacity in use (chat slots
+    /// held, a phone call holding all of an agent's), ties to profile order.
+    #[default]
+    LeastOccupied,
+    /// The group whose least-loaded agent holds the fewest chats, ties to
+    /// profile order (with one chat per agent: always profile order).
+    EmptiestAgent,
+    /// The first group in profile order with room: a preference order.
+    ProfileOrder,
+}
+
+/// Which of a group's agents takes a shopper: always one of the least
+/// loaded; this says which among equally loaded agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgentPick {
+    /// The agent who has been at that load longest (the contact-centre
+    /// default: the longest-idle agent).
+    #[default]
+    LongestIdle,
+    /// The agent who reached that load last (last in, first out).
+    LastFreed,
+}
+
+/// The routing rules a profile can choose (`[routing]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Routing {
+    /// Which group takes a shopper.
+    pub group_pick: GroupPick,
+    /// Which agent of that group.
+    pub agent_pick: AgentPick,
+}

@@ -51,8 +51,10 @@ pub struct RawProfile {
     pub bot: Option<RawBot>,
     /// Shoppers who gave up and come back.
     pub retrials: Option<RawRetrials>,
-    /// The human tier: groups, staffing, shifts, handle times, routing.
+    /// The human tier: groups, staffing, shifts, handle times.
     pub agents: RawAgents,
+    /// Which group and which agent take a waiting shopper.
+    pub routing: Option<RawRouting>,
     /// Satisfaction bands on the response time and their effect on conversion.
     pub bands: Option<RawBands>,
     /// The KPI scorecard's weights.
@@ -386,6 +388,16 @@ pub struct RawAgents {
     pub handover_overlap: Option<Duration>,
     pub concurrency_slowdown: Option<f64>,
     pub groups: Vec<RawGroup>,
+}
+
+/// `[routing]`: which group, and which of its agents, take a shopper.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    #[schemars(extend("enum" = ["least_occupied", "emptiest_agent", "profile_order"]))]
+    pub group_pick: Option<String>,
+    #[schemars(extend("enum" = ["longest_idle", "last_freed"]))]
+    pub agent_pick: Option<String>,
 }
 
 /// One `[[agents.groups]]` entry.

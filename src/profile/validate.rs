@@ -65,6 +65,8 @@ pub struct Scenario {
     pub groups: Vec<GroupPlan>,
     /// When an agent's first response reaches the shopper.
     pub first_response: FirstResponse,
+    /// Which group and which agent take a waiting shopper.
+    pub routing: Routing,
     /// Wait after which other skilled groups may take a shopper.
     pub overflow_after: SimTime,
     /// Each extra concurrent chat stretches a reply by this factor.
@@ -324,6 +326,7 @@ pub fn scenario(
         retrials: d.retrials,
         groups: d.groups,
         first_response: d.first_response,
+        routing: d.routing,
         overflow_after: d.overflow_after,
         concurrency_slowdown: d.concurrency_slowdown,
         overrides,

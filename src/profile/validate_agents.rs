@@ -2,8 +2,8 @@
 //! steps (with the handover overlap, staffing multiplier and shrinkage),
 //! roles, concurrency and standby agents.
 
-use super::desk::Standby;
-use super::raw::{RawAgents, RawProfile, RawShift};
+use super::desk::{AgentPick, GroupPick, Routing, Standby};
+use super::raw::{RawAgents, RawProfile, RawRouting, RawShift};
 use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_desk::index_of;
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
@@ -239,4 +239,38 @@ pub(super) fn groups(
         ));
     }
     Ok(out)
+}
+
+/// The `[routing]` rules, defaults for what is not given.
+pub(super) fn routing(raw: Option<&RawRouting>) -> Result<Routing, Invalid> {
+    let Some(r) = raw else {
+        return Ok(Routing::default());
+    };
+    let group_pick = match r.group_pick.as_deref() {
+        None | Some("least_occupied") => GroupPick::LeastOccupied,
+        Some("emptiest_agent") => GroupPick::EmptiestAgent,
+        Some("profile_order") => GroupPick::ProfileOrder,
+        Some(other) => {
+            return Err(invalid(
+                "routing.group_pick",
+                format!(
+                    "'{other}' is not a group rule (expected least_occupied, emptiest_agent or profile_order)"
+                ),
+            ));
+        }
+    };
+    let agent_pick = match r.agent_pick.as_deref() {
+        None | Some("longest_idle") => AgentPick::LongestIdle,
+        Some("last_freed") => AgentPick::LastFreed,
+        Some(other) => {
+            return Err(invalid(
+                "routing.agent_pick",
+                format!("'{other}' is not an agent rule (expected longest_idle or last_freed)"),
+            ));
+        }
+    };
+    Ok(Routing {
+        group_pick,
+        agent_pick,
+    })
 }

@@ -6,7 +6,7 @@
 use super::desk::*;
 use super::raw::*;
 use super::validate::{GroupPlan, Invalid, invalid};
-use super::validate_agents::{covered, groups, skills};
+use super::validate_agents::{covered, groups, routing, skills};
 use crate::dist::{Checked, Dist};
 use crate::time::{DAY, SECOND, SimTime};
 use indexmap::IndexMap;
@@ -24,6 +24,7 @@ pub struct DeskParts {
     pub retrials: Option<Retrials>,
     pub groups: Vec<GroupPlan>,
     pub first_response: FirstResponse,
+    pub routing: Routing,
     pub overflow_after: SimTime,
     pub concurrency_slowdown: f64,
 }
@@ -215,6 +216,7 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
         retrials,
         groups,
         first_response,
+        routing: routing(raw.routing.as_ref())?,
         overflow_after: agents.overflow_after.map_or(20 * SECOND, |d| d.0),
         concurrency_slowdown: slowdown,
     })

@@ -2,7 +2,7 @@
 //! concurrency, rosters, overflow, the bot's reach, retrials, and counts
 //! that balance by question and channel.
 
-use crate::common::{scenario_with, simulate};
+use crate::common::{scenario_with, shipped, simulate};
 use peakdesk::metrics::Summary;
 
 /// A two-question desk with a bot and one group, loaded enough to queue.
@@ -395,4 +395,36 @@ fn standby_agents_log_in_when_the_queue_passes_its_threshold() {
         s.counts.abandoned,
         without.counts.abandoned
     );
+}
+
+/// Mean message response from the tally (exact sums) and from the
+/// histogram (3 significant digits: each value within 1/1024 of itself).
+fn message_means(s: &Summary) -> (f64, f64) {
+    let m = &s.metrics;
+    (m.message_mean_s.value.unwrap(), m.message_response_s.mean.unwrap())
+}
+
+#[test]
+fn one_message_per_answered_shopper_on_the_erlang_c_reference() {
+    let s = simulate(
+        &shipped("profiles/reference/erlang-c.toml", &["horizon=1d"]),
+        1,
+        1,
+    );
+    let messages: u64 = s.breakdowns.segment.values().map(|p| p.tally.messages).sum();
+    assert_eq!(messages, s.counts.answered, "a first message counted twice");
+    let (tally, hist) = message_means(&s);
+    assert!((tally - hist).abs() <= hist / 1024.0, "tally {tally} s, histogram {hist} s");
+}
+
+#[test]
+fn the_tally_and_the_histogram_agree_on_mean_message_response() {
+    for rule in ["on_take", "on_reply"] {
+        let s = run(&[&format!("agents.first_response=\"{rule}\"")]);
+        let (tally, hist) = message_means(&s);
+        assert!(
+            (tally - hist).abs() <= hist / 1024.0,
+            "{rule}: tally {tally} s, histogram {hist} s"
+        );
+    }
 }
