@@ -11,19 +11,25 @@ use crate::profile::desk::AgentPick;
 
 const NONE: u32 = u32::MAX;
 
+/// One agent's state, kept together (one cache line holds four agents).
+#[derive(Debug, Clone, Copy)]
+struct Agent {
+    chats: u32,
+    /// Neighbours in its load's list (when `listed`).
+    prev: u32,
+    next: u32,
+    exclusive: bool,
+    leaving: bool,
+    present: bool,
+    listed: bool,
+}
+
 /// Agents of one group.
 #[derive(Debug, Clone)]
 pub struct Agents {
     concurrency: u32,
     pick: AgentPick,
-    chats: Vec<u32>,
-    exclusive: Vec<bool>,
-    leaving: Vec<bool>,
-    present: Vec<bool>,
-    /// Whether the agent is in its load's list, and its neighbours there.
-    listed: Vec<bool>,
-    prev: Vec<u32>,
-    next: Vec<u32>,
+    agents: Vec<Agent>,
     /// Per load: the list's first and last agent.
     heads: Vec<u32>,
     tails: Vec<u32>,
@@ -44,13 +50,7 @@ impl Agents {
         Agents {
             concurrency,
             pick,
-            chats: Vec::new(),
-            exclusive: Vec::new(),
-            leaving: Vec::new(),
-            present: Vec::new(),
-            listed: Vec::new(),
-            prev: Vec::new(),
-            next: Vec::new(),
+            agents: Vec::new(),
             heads: vec![NONE; lists],
             tails: vec![NONE; lists],
             free_ids: Vec::new(),
@@ -79,7 +79,7 @@ impl Agents {
 
     /// Chats the agent has now.
     pub fn chats_of(&self, agent: u32) -> u32 {
-        self.chats[agent as usize]
+        self.agents[agent as usize].chats
     }
 
     /// The share of the present agents' chat slots in use, as a fraction
@@ -92,74 +92,70 @@ impl Agents {
 
     /// Appends the agent to its load's list (it reached that load now).
     fn list_push(&mut self, a: u32) {
-        let (i, k) = (a as usize, self.chats[a as usize] as usize);
+        let k = self.agents[a as usize].chats as usize;
         let tail = self.tails[k];
-        (self.prev[i], self.next[i], self.listed[i]) = (tail, NONE, true);
+        let ag = &mut self.agents[a as usize];
+        (ag.prev, ag.next, ag.listed) = (tail, NONE, true);
         if tail == NONE {
             self.heads[k] = a;
         } else {
-            self.next[tail as usize] = a;
+            self.agents[tail as usize].next = a;
         }
         self.tails[k] = a;
     }
 
     fn list_remove(&mut self, a: u32) {
-        let i = a as usize;
-        if !self.listed[i] {
+        let ag = self.agents[a as usize];
+        if !ag.listed {
             return;
         }
-        let k = self.chats[i] as usize;
-        let (p, n) = (self.prev[i], self.next[i]);
-        if p == NONE {
-            self.heads[k] = n;
+        let k = ag.chats as usize;
+        if ag.prev == NONE {
+            self.heads[k] = ag.next;
         } else {
-            self.next[p as usize] = n;
+            self.agents[ag.prev as usize].next = ag.next;
         }
-        if n == NONE {
-            self.tails[k] = p;
+        if ag.next == NONE {
+            self.tails[k] = ag.prev;
         } else {
-            self.prev[n as usize] = p;
+            self.agents[ag.next as usize].prev = ag.prev;
         }
-        self.listed[i] = false;
+        self.agents[a as usize].listed = false;
     }
 
     fn available(&self, a: u32) -> bool {
-        let i = a as usize;
-        self.present[i]
-            && !self.leaving[i]
-            && !self.exclusive[i]
-            && self.chats[i] < self.concurrency
+        let ag = &self.agents[a as usize];
+        ag.present && !ag.leaving && !ag.exclusive && ag.chats < self.concurrency
     }
 
     /// A new agent id, present and idle.
     fn hire(&mut self) -> u32 {
-        let a = match self.free_ids.pop() {
-            Some(a) => a,
-            None => {
-                for v in [&mut self.chats, &mut self.prev, &mut self.next] {
-                    v.push(0);
-                }
-                for v in [
-                    &mut self.exclusive,
-                    &mut self.leaving,
-                    &mut self.present,
-                    &mut self.listed,
-                ] {
-                    v.push(false);
-                }
-                (self.chats.len() - 1) as u32
-            }
+        let idle = Agent {
+            chats: 0,
+            prev: NONE,
+            next: NONE,
+            exclusive: false,
+            leaving: false,
+            present: true,
+            listed: false,
         };
-        let i = a as usize;
-        (self.chats[i], self.exclusive[i], self.leaving[i]) = (0, false, false);
-        (self.present[i], self.listed[i]) = (true, false);
         self.present_n += 1;
-        a
+        match self.free_ids.pop() {
+            Some(a) => {
+                self.agents[a as usize] = idle;
+                a
+            }
+            None => {
+                self.agents.push(idle);
+                (self.agents.len() - 1) as u32
+            }
+        }
     }
 
     /// An agent goes off shift for good.
     fn dismiss(&mut self, a: u32) {
-        (self.present[a as usize], self.leaving[a as usize]) = (false, false);
+        let ag = &mut self.agents[a as usize];
+        (ag.present, ag.leaving) = (false, false);
         self.present_n -= 1;
         self.free_ids.push(a);
     }
@@ -170,9 +166,12 @@ impl Agents {
         // Agents on their way out come back first, lowest id first (one scan,
         // not one per agent added: headcounts reach the thousands).
         let mut returning: Vec<u32> = if self.active < n {
-            (0..self.chats.len() as u32)
+            (0..self.agents.len() as u32)
                 .rev()
-                .filter(|&a| self.present[a as usize] && self.leaving[a as usize])
+                .filter(|&a| {
+                    let ag = &self.agents[a as usize];
+                    ag.present && ag.leaving
+                })
                 .collect()
         } else {
             Vec::new()
@@ -180,7 +179,7 @@ impl Agents {
         while self.active < n {
             let a = match returning.pop() {
                 Some(a) => {
-                    self.leaving[a as usize] = false;
+                    self.agents[a as usize].leaving = false;
                     a
                 }
                 None => self.hire(),
@@ -207,12 +206,14 @@ impl Agents {
                 .copied()
                 .find(|&a| a != NONE)
                 .or_else(|| {
-                    (0..self.chats.len() as u32)
-                        .find(|&a| self.present[a as usize] && !self.leaving[a as usize])
+                    (0..self.agents.len() as u32).find(|&a| {
+                        let ag = &self.agents[a as usize];
+                        ag.present && !ag.leaving
+                    })
                 })
                 .expect("active > 0 means an agent is present");
             self.list_remove(a);
-            self.leaving[a as usize] = true;
+            self.agents[a as usize].leaving = true;
         }
     }
 
@@ -239,14 +240,14 @@ impl Agents {
             AgentPick::LastFreed => self.tails[k],
         };
         self.list_remove(a);
-        let i = a as usize;
-        if self.chats[i] == 0 {
+        let ag = &mut self.agents[a as usize];
+        if ag.chats == 0 {
             self.busy += 1;
         }
-        self.chats[i] += 1;
+        ag.chats += 1;
         self.total_chats += 1;
         if exclusive {
-            self.exclusive[i] = true;
+            ag.exclusive = true;
             self.used += self.concurrency;
         } else {
             self.used += 1;
@@ -259,19 +260,15 @@ impl Agents {
 
     /// An agent finishes a conversation.
     pub fn release(&mut self, a: u32) {
-        let i = a as usize;
         self.list_remove(a);
-        self.used -= if self.exclusive[i] {
-            self.concurrency
-        } else {
-            1
-        };
-        self.chats[i] -= 1;
+        let ag = &mut self.agents[a as usize];
+        self.used -= if ag.exclusive { self.concurrency } else { 1 };
+        ag.chats -= 1;
+        ag.exclusive = false;
         self.total_chats -= 1;
-        self.exclusive[i] = false;
-        if self.chats[i] == 0 {
+        if ag.chats == 0 {
             self.busy -= 1;
-            if self.leaving[i] {
+            if ag.leaving {
                 self.dismiss(a);
                 return;
             }

@@ -252,6 +252,7 @@ impl<'a> Desk<'a> {
     /// A shopper arrives. Returns the shopper's slot and generation: a
     /// caller that lets its own shoppers leave (`serve`) fires
     /// `Timer::Abandon(slot, generation)` when one does.
+    #[inline]
     pub fn arrive(&mut self, now: SimTime, shopper: Shopper, sink: &mut impl Sink) -> (u32, u32) {
         let slot = match self.free.pop() {
             Some(i) => i,
@@ -318,6 +319,7 @@ impl<'a> Desk<'a> {
     }
 
     /// A timer fires.
+    #[inline]
     pub fn fire(&mut self, now: SimTime, timer: Timer, sink: &mut impl Sink) {
         let live = |d: &Self, slot: u32, generation: u32, state: State| {
             let s = &d.slots[slot as usize];

@@ -20,6 +20,8 @@ pub type Entry = (u32, u32, SimTime);
 pub struct SkillQueue {
     /// Line `2 * class + exclusive`.
     lines: [VecDeque<Entry>; 2 * CLASSES],
+    /// Bit `l` set: line `l` holds entries (some may be stale).
+    in_use: u16,
     /// Shoppers really waiting (stale entries excluded).
     pub waiting: u32,
 }
@@ -27,7 +29,9 @@ pub struct SkillQueue {
 impl SkillQueue {
     /// Adds a shopper to a class's line of chats or of exclusive calls.
     pub fn push(&mut self, class: usize, exclusive: bool, entry: Entry) {
-        self.lines[line(class, exclusive)].push_back(entry);
+        let l = line(class, exclusive);
+        self.lines[l].push_back(entry);
+        self.in_use |= 1 << l;
         self.waiting += 1;
     }
 
@@ -39,19 +43,37 @@ impl SkillQueue {
         exclusive: bool,
         live: impl Fn(&Entry) -> bool,
     ) -> Option<Entry> {
-        let q = &mut self.lines[line(class, exclusive)];
+        let l = line(class, exclusive);
+        let q = &mut self.lines[l];
         while let Some(e) = q.front() {
             if live(e) {
                 return Some(*e);
             }
             q.pop_front();
         }
+        self.in_use &= !(1 << l);
         None
+    }
+
+    /// The lines holding entries, in priority order: `(class, exclusive)`.
+    pub fn lines_in_use(&self) -> impl Iterator<Item = (usize, bool)> + use<> {
+        let mut bits = self.in_use;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let l = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                (l / 2, l % 2 == 1)
+            })
+        })
     }
 
     /// Removes the head of a line (after `head` returned it).
     pub fn pop(&mut self, class: usize, exclusive: bool) {
-        self.lines[line(class, exclusive)].pop_front();
+        let l = line(class, exclusive);
+        self.lines[l].pop_front();
+        if self.lines[l].is_empty() {
+            self.in_use &= !(1 << l);
+        }
     }
 }
 

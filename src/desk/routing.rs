@@ -2,7 +2,6 @@
 //! shopper, standby call-outs and headcount changes. Part of the desk's
 //! state machine, kept apart from the conversation flow in `mod.rs`.
 
-use super::queues::CLASSES;
 use super::{Desk, Sink, State, Timer, stretch};
 use crate::profile::desk::{FirstResponse, GroupPick};
 use crate::time::SimTime;
@@ -41,7 +40,11 @@ impl Desk<'_> {
 
     /// Which of `groups` (in profile order) takes a shopper now, by the
     /// profile's `routing.group_pick`; `None` when none has room.
+    #[inline]
     pub(super) fn pick_group(&self, groups: &[usize], exclusive: bool) -> Option<usize> {
+        if let [g] = *groups {
+            return self.groups[g].agents.can_take(exclusive).then_some(g);
+        }
         let mut open = groups
             .iter()
             .copied()
@@ -197,29 +200,26 @@ impl Desk<'_> {
             if self.queues[skill].waiting == 0 {
                 continue;
             }
-            for class in 0..CLASSES {
+            for (class, exclusive) in self.queues[skill].lines_in_use() {
                 if best.is_some_and(|b| b.0 < class) {
                     break;
                 }
-                for exclusive in [false, true] {
-                    if exclusive && !call_room {
-                        continue;
-                    }
-                    let slots = &self.slots;
-                    let head =
-                        self.queues[skill].head(class, exclusive, |&(slot, generation, _)| {
-                            let s = &slots[slot as usize];
-                            s.generation == generation && s.state == State::Waiting
-                        });
-                    let Some((slot, _, queued)) = head else {
-                        continue;
-                    };
-                    if delayed && now < queued + delay {
-                        continue;
-                    }
-                    if best.is_none_or(|b| (class, queued) < (b.0, b.1)) {
-                        best = Some((class, queued, skill, exclusive, slot));
-                    }
+                if exclusive && !call_room {
+                    continue;
+                }
+                let slots = &self.slots;
+                let head = self.queues[skill].head(class, exclusive, |&(slot, generation, _)| {
+                    let s = &slots[slot as usize];
+                    s.generation == generation && s.state == State::Waiting
+                });
+                let Some((slot, _, queued)) = head else {
+                    continue;
+                };
+                if delayed && now < queued + delay {
+                    continue;
+                }
+                if best.is_none_or(|b| (class, queued) < (b.0, b.1)) {
+                    best = Some((class, queued, skill, exclusive, slot));
                 }
             }
         }

@@ -139,15 +139,24 @@ fn a_freed_chat_slot_takes_the_oldest_chat_past_a_waiting_call() {
     b.arrive(4 * S, 5, chat, 100 * S); // the agent is full: waits
     b.arrive(5 * S, 6, chat, 100 * S);
     b.run_to(100 * S); // chat 1 ends: a slot frees, the agent is not idle
-    assert_eq!(b.taken_at(5), Some((0, 100 * S)), "the oldest chat takes the slot");
+    assert_eq!(
+        b.taken_at(5),
+        Some((0, 100 * S)),
+        "the oldest chat takes the slot"
+    );
     assert_eq!(b.taken_at(6), None, "one slot, one chat");
     assert_eq!(b.taken_at(4), None, "the call still needs an idle agent");
     b.run_to(111 * S); // chat 2 ends
     assert_eq!(b.taken_at(6), Some((0, 111 * S)));
     b.run_to(500 * S);
-    let (_, call) = b.taken_at(4).expect("the call is taken once the agent is idle");
+    let (_, call) = b
+        .taken_at(4)
+        .expect("the call is taken once the agent is idle");
     let last_chat_end = 5 * S + 100 * S + 111 * S; // chat 6's reply, from 111 s
-    assert!(call >= 122 * S && call <= last_chat_end, "call taken at {call}");
+    assert!(
+        call >= 122 * S && call <= last_chat_end,
+        "call taken at {call}"
+    );
 }
 
 /// One agent, three-message conversations with fixed replies and thinks.
@@ -178,7 +187,11 @@ fn each_message_is_counted_once_whatever_first_response_says() {
         b.run_to(100 * S);
         assert_eq!(b.log.resolved, vec![1], "{rule}");
         let responses: Vec<SimTime> = b.log.messages.iter().map(|m| m.1).collect();
-        assert_eq!(responses, vec![first, 10 * S, 10 * S], "{rule}: one per message");
+        assert_eq!(
+            responses,
+            vec![first, 10 * S, 10 * S],
+            "{rule}: one per message"
+        );
     }
 }
 
@@ -214,7 +227,9 @@ fn groups_taking(sc: &Scenario, n: u64) -> Vec<usize> {
     for id in 1..=n {
         b.arrive(id * S, id, 0, 1000 * S);
     }
-    (1..=n).map(|id| b.taken_at(id).expect("room for all").0).collect()
+    (1..=n)
+        .map(|id| b.taken_at(id).expect("room for all").0)
+        .collect()
 }
 
 #[test]
@@ -232,5 +247,9 @@ fn group_pick_emptiest_agent_and_profile_order_differ_with_concurrency() {
     let sc = two_groups("profile_order", [1, 1], 2);
     assert_eq!(groups_taking(&sc, 4), vec![0, 0, 1, 1]);
     let sc = two_groups("emptiest_agent", [4, 1], 1);
-    assert_eq!(groups_taking(&sc, 5), vec![0, 0, 0, 0, 1], "ties: profile order");
+    assert_eq!(
+        groups_taking(&sc, 5),
+        vec![0, 0, 0, 0, 1],
+        "ties: profile order"
+    );
 }

@@ -401,7 +401,10 @@ fn standby_agents_log_in_when_the_queue_passes_its_threshold() {
 /// histogram (3 significant digits: each value within 1/1024 of itself).
 fn message_means(s: &Summary) -> (f64, f64) {
     let m = &s.metrics;
-    (m.message_mean_s.value.unwrap(), m.message_response_s.mean.unwrap())
+    (
+        m.message_mean_s.value.unwrap(),
+        m.message_response_s.mean.unwrap(),
+    )
 }
 
 #[test]
@@ -411,10 +414,18 @@ fn one_message_per_answered_shopper_on_the_erlang_c_reference() {
         1,
         1,
     );
-    let messages: u64 = s.breakdowns.segment.values().map(|p| p.tally.messages).sum();
+    let messages: u64 = s
+        .breakdowns
+        .segment
+        .values()
+        .map(|p| p.tally.messages)
+        .sum();
     assert_eq!(messages, s.counts.answered, "a first message counted twice");
     let (tally, hist) = message_means(&s);
-    assert!((tally - hist).abs() <= hist / 1024.0, "tally {tally} s, histogram {hist} s");
+    assert!(
+        (tally - hist).abs() <= hist / 1024.0,
+        "tally {tally} s, histogram {hist} s"
+    );
 }
 
 #[test]
