@@ -111,6 +111,20 @@ impl std::str::FromStr for At {
     }
 }
 
+/// A window of a profile's time (`simulate`, `drive`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct WindowArgs {
+    /// Start of the window (default: the profile's start).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<At>,
+    /// End of the window (default: the profile's horizon).
+    #[arg(long, value_name = "TIME", conflicts_with = "duration")]
+    pub to: Option<At>,
+    /// Length of the window, scenario time (instead of --to).
+    #[arg(long, value_parser = Duration::parse)]
+    pub duration: Option<Duration>,
+}
+
 /// `peakdesk drive`.
 #[derive(Debug, Args)]
 pub struct DriveArgs {
@@ -124,15 +138,9 @@ pub struct DriveArgs {
     /// times and virtual agents' work scale; the target's latency does not).
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
-    /// Start of the window (default: the profile's start).
-    #[arg(long, value_name = "TIME")]
-    pub from: Option<At>,
-    /// End of the window (default: the profile's horizon).
-    #[arg(long, value_name = "TIME", conflicts_with = "duration")]
-    pub to: Option<At>,
-    /// Length of the window, scenario time (instead of --to).
-    #[arg(long, value_parser = Duration::parse)]
-    pub duration: Option<Duration>,
+    /// The window of the profile's time to drive.
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Safety cap on shoppers per wall second (arrivals above it are thinned).
     #[arg(long, value_parser = Rate::parse)]
     pub max_rate: Option<Rate>,
@@ -481,12 +489,21 @@ pub struct SimulateArgs {
     /// the thread count.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replications: u32,
+    /// The window to measure: only shoppers arriving in it are counted;
+    /// the desk comes to its start warmed by simulating what came before.
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Start the window from an empty desk with the roster at --from, as a
+    /// drive finds a real desk (shoppers before it are drawn, never sent).
+    #[arg(long, requires = "from")]
+    pub cold: bool,
     /// The summary's outputs.
     #[command(flatten)]
     pub out: SummaryOutputs,
     /// Run only the K-th of N blocks of the replications and write a shard
-    /// file with --json; `peakdesk merge` combines the N files.
-    #[arg(long, value_name = "K/N")]
+    /// file with --json; `peakdesk merge` combines the N files (a whole
+    /// run: no window).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["from", "to", "duration"])]
     pub shard: Option<Shard>,
 }
 

@@ -3,9 +3,9 @@
 //! here; `drive::runner` does the work, and the summary is built as
 //! `simulate` builds it, with verdicts on the measured values.
 
-use super::print;
 use super::shard::{self, Job};
-use crate::cli::{At, DriveArgs, ServeArgs};
+use super::{print, window};
+use crate::cli::{DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
 use crate::drive::report::DriveReport;
 use crate::drive::{
@@ -24,36 +24,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
-/// The window `[from, to)` of `sc` a run covers.
-fn window(
-    sc: &Scenario,
-    from: Option<At>,
-    to: Option<At>,
-    duration: Option<Span>,
-) -> Result<(SimTime, SimTime), Error> {
-    let from = from.map_or(0, |a| a.0);
-    let to = match (to, duration) {
-        (Some(t), _) => t.0,
-        (None, Some(d)) => from.saturating_add(d.0),
-        (None, None) => sc.horizon,
-    };
-    if from >= sc.horizon {
-        return Err(Error::Usage(format!(
-            "--from {}: the profile ends at {}",
-            Span(from),
-            Span(sc.horizon)
-        )));
-    }
-    if to <= from {
-        return Err(Error::Usage(format!(
-            "the window is empty: --from {} is not before its end {}",
-            Span(from),
-            Span(to)
-        )));
-    }
-    Ok((from, to.min(sc.horizon)))
-}
-
 fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, Error> {
     let mut b = tokio::runtime::Builder::new_multi_thread();
     if threads > 0 {
@@ -68,8 +38,8 @@ fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, Error> {
 pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
-    let (from, to) = window(&sc, a.from, a.to, a.duration)?;
-    let sc = windowed(sc, from, to)?;
+    let (from, to) = window::bounds(&sc, &a.window)?;
+    let sc = window::windowed(sc, from, to, false)?;
     let tgt = target::load(&a.target)?;
     shard::check_output(a.shard, a.out.json.as_ref())?;
     if let Some(path) = &a.out.html {
@@ -202,20 +172,6 @@ fn run_drive<A: Adapter>(
         report::write_html(path, &s, out)?;
     }
     report_drive(&s, a.out.json.as_ref(), a.out.quiet, out)
-}
-
-/// The profile cut to the window `[from, to)`: shoppers before `from` are
-/// never sent, and only those from the warm-up's end are counted.
-pub(super) fn windowed(mut sc: Scenario, from: SimTime, to: SimTime) -> Result<Scenario, Error> {
-    sc.horizon = to;
-    sc.warmup = sc.warmup.max(from);
-    if sc.warmup >= to {
-        return Err(Error::Usage(format!(
-            "the profile's warm-up ({}) covers the whole window: drive a later window or set warmup",
-            Span(sc.warmup)
-        )));
-    }
-    Ok(sc)
 }
 
 /// The summary of what a drive's shoppers saw (one replication, or the

@@ -3,7 +3,7 @@
 //! code, after checking that the profile still describes what the shards ran.
 
 use super::shard::{self, Job};
-use super::{drive, simulate, sweep};
+use super::{drive, simulate, sweep, window};
 use crate::cli::MergeArgs;
 use crate::profile::Scenario;
 use crate::time::from_secs_f64;
@@ -87,7 +87,7 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 .collect::<Result<Vec<_>, Error>>()?;
             let d = crate::drive::report::merge(&reports).map_err(Error::Usage)?;
             let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
-            let sc = drive::windowed(sc, from_secs_f64(d.from_s), from_secs_f64(d.to_s))?;
+            let sc = window::windowed(sc, from_secs_f64(d.from_s), from_secs_f64(d.to_s), false)?;
             same_scenarios(&job, std::slice::from_ref(&sc))?;
             let agg = aggs.into_iter().next().unwrap_or_default();
             let wall = d.wall_s;

@@ -10,6 +10,7 @@ mod simulate;
 mod staff;
 mod staff_profile;
 mod sweep;
+mod window;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
 use crate::erlang::{self, Pool};

@@ -2,8 +2,8 @@
 //! and summarise them, or (with `--shard K/N`) run one block of them for
 //! `peakdesk merge`.
 
-use super::print;
 use super::shard::{self, Job};
+use super::{print, window};
 use crate::cli::SimulateArgs;
 use crate::metrics::{Aggregate, summary};
 use crate::profile::Scenario;
@@ -44,6 +44,8 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
 /// Runs `peakdesk simulate`.
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
+    let (from, to) = window::bounds(&sc, &a.window)?;
+    let sc = window::windowed(sc, from, to, a.cold)?;
     shard::check_output(a.shard, a.out.json.as_ref())?;
     if let Some(path) = &a.out.html {
         report::check_writable(path)?;

@@ -13,7 +13,7 @@ use crate::time::SimTime;
 use calendar::Calendar;
 use rand::RngExt;
 use rayon::prelude::*;
-use rng::Stream;
+use rng::{Stream, StreamRng};
 
 /// What the calendar holds.
 #[derive(Debug, Clone, Copy)]
@@ -69,40 +69,116 @@ impl Sink for EngineSink<'_, '_> {
     }
 }
 
+/// The demand side of a replication: the arrival and invitation processes
+/// and the shoppers they bring, each from its own stream.
+struct Demand<'a> {
+    sc: &'a Scenario,
+    arrivals: ArrivalGen<'a>,
+    invitations: Option<ArrivalGen<'a>>,
+    acceptance: StreamRng,
+    shoppers: ShopperSampler<'a>,
+}
+
+impl<'a> Demand<'a> {
+    fn new(sc: &'a Scenario, replication: u32) -> Demand<'a> {
+        Demand {
+            sc,
+            arrivals: ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, replication),
+            invitations: sc.proactive.as_ref().map(|p| {
+                ArrivalGen::with(
+                    &sc.arrivals,
+                    p.rate_per_s,
+                    Stream::Proactive,
+                    sc.horizon,
+                    sc.seed,
+                    replication,
+                )
+            }),
+            acceptance: rng::stream(sc.seed, replication, Stream::Acceptance),
+            shoppers: ShopperSampler::new(sc, replication),
+        }
+    }
+
+    /// When the next arrival (or, `invited`, invitation) falls due.
+    #[inline]
+    fn next(&mut self, invited: bool) -> Option<SimTime> {
+        if invited {
+            self.invitations.as_mut().and_then(|g| g.next_arrival())
+        } else {
+            self.arrivals.next_arrival()
+        }
+    }
+
+    /// What an arrival (or an invitation, `invited`) due `now` brings:
+    /// `None` when the shopper declines the invitation.
+    #[inline]
+    fn offer(&mut self, now: SimTime, invited: bool) -> Option<Arrival> {
+        let proactive = self.sc.proactive.as_ref().filter(|_| invited);
+        let accepted = proactive.is_none_or(|p| self.acceptance.random::<f64>() < p.accept);
+        accepted.then(|| {
+            self.shoppers
+                .next(now, proactive.map(|p| (p.question, p.channel)))
+        })
+    }
+
+    /// Draws every arrival and invitation due before `start`, in time
+    /// order, and drops what they bring (so the shoppers from `start` on
+    /// are those of a run from the profile's start); returns the first
+    /// arrival and invitation due at or after it.
+    fn skip_to(&mut self, start: SimTime) -> (Option<SimTime>, Option<SimTime>) {
+        let (mut arrival, mut invitation) = (self.next(false), self.next(true));
+        loop {
+            // The earliest due (an arrival first on a tie); when it is at
+            // or after `start`, so is everything else.
+            let invited = match (arrival, invitation) {
+                (Some(a), Some(i)) => i < a,
+                (a, i) => a.is_none() && i.is_some(),
+            };
+            let due = if invited {
+                &mut invitation
+            } else {
+                &mut arrival
+            };
+            match *due {
+                Some(t) if t < start => {
+                    self.offer(t, invited);
+                    *due = self.next(invited);
+                }
+                _ => return (arrival, invitation),
+            }
+        }
+    }
+}
+
 /// Runs one replication of a scenario on the virtual clock.
 pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
     let sc = scenario;
     let mut calendar = Calendar::default();
     let mut recorder = Recorder::new(sc);
     let mut desk = Desk::new(sc);
-    let mut arrivals = ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, replication);
-    let mut invitations = sc.proactive.as_ref().map(|p| {
-        ArrivalGen::with(
-            &sc.arrivals,
-            p.rate_per_s,
-            Stream::Proactive,
-            sc.horizon,
-            sc.seed,
-            replication,
-        )
-    });
-    let mut acceptance = rng::stream(sc.seed, replication, Stream::Acceptance);
-    let mut shoppers = ShopperSampler::new(sc, replication);
-
+    let mut demand = Demand::new(sc, replication);
+    let start = sc.start;
+    let (first_arrival, first_invitation) = if start > 0 {
+        // A cold window: the desk is closed, and empty, until `start`.
+        recorder.advance(start, desk.levels(), |g| desk.group_levels(g));
+        demand.skip_to(start)
+    } else {
+        (demand.next(false), demand.next(true))
+    };
     for (g, plan) in sc.groups.iter().enumerate() {
         let mut sink = EngineSink {
             calendar: &mut calendar,
             recorder: &mut recorder,
         };
-        desk.set_staff(0, g, plan.staff_at(0), &mut sink);
-        if let Some(t) = plan.next_change(0) {
+        desk.set_staff(start, g, plan.staff_at(start), &mut sink);
+        if let Some(t) = plan.next_change(start) {
             calendar.schedule(t, Event::Staffing(g as u16));
         }
     }
-    if let Some(t) = arrivals.next_arrival() {
+    if let Some(t) = first_arrival {
         calendar.schedule_side(t, Event::Arrival);
     }
-    if let Some(t) = invitations.as_mut().and_then(|g| g.next_arrival()) {
+    if let Some(t) = first_invitation {
         calendar.schedule(t, Event::Invitation);
     }
 
@@ -118,23 +194,15 @@ pub fn run_replication(scenario: &Scenario, replication: u32) -> Replication {
         match event {
             Event::Arrival | Event::Invitation => {
                 let invited = matches!(event, Event::Invitation);
-                let proactive = sc.proactive.as_ref().filter(|_| invited);
-                let accepted = proactive.is_none_or(|p| acceptance.random::<f64>() < p.accept);
-                if accepted {
-                    match shoppers.next(now, proactive.map(|p| (p.question, p.channel))) {
-                        Arrival::Desk(shopper) => {
-                            sink.recorder.arrived(&shopper);
-                            desk.arrive(now, shopper, &mut sink);
-                        }
-                        Arrival::Deflected(shopper) => sink.recorder.deflected(&shopper),
+                match demand.offer(now, invited) {
+                    Some(Arrival::Desk(shopper)) => {
+                        sink.recorder.arrived(&shopper);
+                        desk.arrive(now, shopper, &mut sink);
                     }
+                    Some(Arrival::Deflected(shopper)) => sink.recorder.deflected(&shopper),
+                    None => {}
                 }
-                let next = if invited {
-                    invitations.as_mut().and_then(|g| g.next_arrival())
-                } else {
-                    arrivals.next_arrival()
-                };
-                match next {
+                match demand.next(invited) {
                     Some(t) if invited => calendar.schedule(t, event),
                     Some(t) => calendar.schedule_side(t, event),
                     None => {}

@@ -37,6 +37,10 @@ pub struct Scenario {
     pub horizon: SimTime,
     /// Shoppers arriving before this are simulated but not counted.
     pub warmup: SimTime,
+    /// When the desk opens (0 unless a cold window says otherwise):
+    /// shoppers due before it are drawn, so later ones are the same
+    /// shoppers, but never sent.
+    pub start: SimTime,
     /// Width of the per-interval series.
     pub interval: SimTime,
     /// Thresholds for `answered_within`, ascending.
@@ -312,6 +316,7 @@ pub fn scenario(
         seed: raw.seed.unwrap_or(1),
         horizon,
         warmup,
+        start: 0,
         interval,
         answered_within,
         arrivals: arrivals(&raw.arrivals)?,

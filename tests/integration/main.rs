@@ -13,3 +13,4 @@ mod sla;
 mod staff;
 mod sweep;
 mod theory;
+mod window;
