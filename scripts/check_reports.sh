@@ -44,8 +44,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 [ -n "$url" ] || { echo "FAIL: peakdesk serve did not start: $(cat "$work/serve.log")"; exit 1; }
-sed "s|http://127.0.0.1:8080|$url|" targets/serve.toml >"$work/target.toml"
-"$bin" drive tests/integration/drive-desk.toml --target "$work/target.toml" --speed 10 \
+"$bin" drive tests/integration/drive-desk.toml --target targets/serve.toml --target-url "$url" --speed 10 \
     --duration 80s --drain 2s --quiet --html "$work/drive.html"
 kill "$serve_pid"
 serve_pid=

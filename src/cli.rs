@@ -134,6 +134,14 @@ pub struct DriveArgs {
     /// The target file: which helpdesk, and how to talk to it.
     #[arg(long, value_name = "FILE")]
     pub target: PathBuf,
+    /// The target's base URL, instead of the file's `base_url` (for
+    /// `peakdesk serve --listen 127.0.0.1:0`, or one file for several hosts).
+    #[arg(long, value_name = "URL", env = "PEAKDESK_TARGET_URL")]
+    pub target_url: Option<String>,
+    /// How far the served desk's clock (a `[health]` with `clock`) may be
+    /// from --from, scenario time, before the drive refuses to start.
+    #[arg(long, default_value = "5m", value_parser = Duration::parse)]
+    pub clock_tolerance: Duration,
     /// Run the scenario X times faster than real time (patience, think
     /// times and virtual agents' work scale; the target's latency does not).
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]

@@ -40,7 +40,7 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     a.run.seed(&mut sc);
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, false)?;
-    let tgt = target::load(&a.target)?;
+    let tgt = target::load(&a.target, a.target_url.as_deref())?;
     shard::check_output(a.shard, a.out.json.as_ref())?;
     if let Some(path) = &a.out.html {
         report::check_writable(path)?;
@@ -88,12 +88,20 @@ fn run_drive<A: Adapter>(
     a: &DriveArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    if let Err(why) = rt.block_on(adapter.probe()) {
-        return Err(Error::Target(format!(
+    let desk_clock = rt.block_on(adapter.probe()).map_err(|why| {
+        Error::Target(format!(
             "{} ({}) is not answering: {why}; nothing was sent",
             tgt.name, tgt.base_url
-        )));
-    }
+        ))
+    })?;
+    desk_clock
+        .check(opts.from, opts.speed, a.clock_tolerance.0)
+        .map_err(|why| {
+            Error::Usage(format!(
+                "{} ({}): {why}; nothing was sent",
+                tgt.name, tgt.base_url
+            ))
+        })?;
     let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
     let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
     if !a.out.quiet {

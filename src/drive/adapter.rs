@@ -4,6 +4,7 @@
 //! only speaks the target's protocol.
 
 use crate::demand::Shopper;
+use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -145,6 +146,43 @@ pub struct Reply {
     pub group: Option<String>,
 }
 
+/// The scenario time and speed a target says its desk keeps (`peakdesk
+/// serve`'s `/health`, read with the target file's `[health] clock` and
+/// `speed`); `None` where it does not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DeskClock {
+    /// Scenario time now.
+    pub now: Option<SimTime>,
+    /// Scenario seconds per wall second.
+    pub speed: Option<f64>,
+}
+
+impl DeskClock {
+    /// Whether a drive of the window from `from` at `speed` plays the time
+    /// the desk keeps: its clock within `tolerance` of `from`, and the
+    /// same speed. The message names both.
+    pub fn check(&self, from: SimTime, speed: f64, tolerance: SimTime) -> Result<(), String> {
+        if let Some(desk) = self.speed
+            && (desk - speed).abs() > 1e-9 * speed
+        {
+            return Err(format!(
+                "the desk runs at {desk}x and this drive at {speed}x: start both at one speed (serve --speed, drive --speed)"
+            ));
+        }
+        match self.now {
+            Some(now) if now.abs_diff(from) > tolerance => Err(format!(
+                "the desk's clock reads {} and this drive starts at {} (more than {} apart): start `peakdesk serve --from {}` just before the drive, or drive --from {}",
+                crate::time::clock_label(now),
+                crate::time::clock_label(from),
+                crate::profile::units::Duration(tolerance),
+                crate::time::clock_label(from),
+                crate::time::clock_label(now),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Counts a request's outcome (every request an adapter makes, including
 /// polls and virtual agents' requests).
 pub trait Tally: Send + Sync {
@@ -159,8 +197,9 @@ pub trait Tally: Send + Sync {
 
 /// A helpdesk protocol.
 pub trait Adapter: Send + Sync + 'static {
-    /// Whether the target is up; an error message when it is not.
-    fn probe(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// Whether the target is up, and the clock it says its desk keeps; an
+    /// error message when it is not up.
+    fn probe(&self) -> impl Future<Output = Result<DeskClock, String>> + Send;
     /// Opens the conversation with the shopper's first message.
     fn open(
         &self,

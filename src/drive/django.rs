@@ -14,8 +14,9 @@
 //! the shopper sees it and by the server's dates (ticket opened to public
 //! follow-up).
 
-use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
+use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Tally};
 use super::callback::{self, Hooks};
+use super::clock::Clock;
 use super::http::{Client, Names, id_of};
 use super::target::{self, Django, Request, Secret, Target};
 use super::template;
@@ -200,7 +201,15 @@ impl DjangoAdapter {
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("virtual-agents".into())
-            .spawn(move || wall_desk::run(&desk_sc, rx, from, speed, &outlet, &flag))
+            .spawn(move || {
+                wall_desk::run(
+                    &desk_sc,
+                    rx,
+                    Clock::starting_now(from, speed),
+                    &outlet,
+                    &flag,
+                )
+            })
             .map_err(|e| format!("cannot start the virtual agents: {e}"))?;
         Ok(DjangoAdapter {
             client,
@@ -220,13 +229,14 @@ impl DjangoAdapter {
 }
 
 impl adapter::Adapter for DjangoAdapter {
-    async fn probe(&self) -> Result<(), String> {
+    async fn probe(&self) -> Result<DeskClock, String> {
         let req = request(
             reqwest::Method::GET,
             format!("{}/api/followups/?page_size=1", self.d.prefix),
             self.d.intake.expose(),
         );
-        self.client.probe(Some(&req), &self.d.intake).await
+        self.client.probe(Some(&req), &self.d.intake).await?;
+        Ok(DeskClock::default())
     }
 
     async fn open(&self, c: &Conversation, tally: &dyn Tally) -> Result<Opened, Failure> {

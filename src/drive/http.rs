@@ -5,9 +5,9 @@
 //! times and authors are. Every request is counted, and an error never
 //! stops the run: a failed poll is counted and the next one goes out.
 
-use super::adapter::{self, Conversation, Failure, Opened, Reply, Tally};
+use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Tally};
 use super::callback::{self, Hooks};
-use super::target::{self, ReplyMode, ReplyPointers, Request, Secret, Target};
+use super::target::{self, ClockPointers, ReplyMode, ReplyPointers, Request, Secret, Target};
 use super::template;
 use crate::profile::Scenario;
 use serde_json::Value;
@@ -183,9 +183,10 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(|e| Failure::bad(what, format!("not JSON: {e}")))
     }
 
-    /// Whether the target answers: the health request if there is one,
-    /// else a TCP connection to the base URL's host and port.
-    pub async fn probe(&self, health: Option<&Request>, token: &Secret) -> Result<(), String> {
+    /// Whether the target answers: the health request if there is one
+    /// (its answer, `null` when not JSON), else a TCP connection to the
+    /// base URL's host and port.
+    pub async fn probe(&self, health: Option<&Request>, token: &Secret) -> Result<Value, String> {
         if let Some(h) = health {
             let vars = |n: &str| {
                 if n == "token" {
@@ -197,7 +198,6 @@ impl Client {
             return self
                 .send_inner("health check", h, &vars)
                 .await
-                .map(|_| ())
                 .map_err(|f| f.detail);
         }
         let url = reqwest::Url::parse(&self.base).map_err(|e| format!("{}: {e}", self.base))?;
@@ -205,7 +205,7 @@ impl Client {
         let port = url.port_or_known_default().unwrap_or(80);
         tokio::net::TcpStream::connect((host.as_str(), port))
             .await
-            .map(|_| ())
+            .map(|_| Value::Null)
             .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))
     }
 }
@@ -260,6 +260,7 @@ pub struct HttpAdapter {
     client: Client,
     token: Secret,
     health: Option<Request>,
+    clock: ClockPointers,
     open: Request,
     mode: ReplyMode,
     pointers: ReplyPointers,
@@ -301,6 +302,7 @@ impl HttpAdapter {
             client: Client::new(target)?,
             token: target.token.clone(),
             health: target.health.clone(),
+            clock: target.clock.clone(),
             open: open.clone(),
             mode: reply.clone(),
             pointers: pointers.clone(),
@@ -346,8 +348,21 @@ impl HttpAdapter {
 }
 
 impl adapter::Adapter for HttpAdapter {
-    async fn probe(&self) -> Result<(), String> {
-        self.client.probe(self.health.as_ref(), &self.token).await
+    async fn probe(&self) -> Result<DeskClock, String> {
+        let doc = self.client.probe(self.health.as_ref(), &self.token).await?;
+        let number = |p: &Option<String>| -> Result<Option<f64>, String> {
+            let Some(p) = p else { return Ok(None) };
+            match doc.pointer(p).and_then(Value::as_f64) {
+                Some(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+                _ => Err(format!(
+                    "the health answer has no number >= 0 at {p:?}: {doc}"
+                )),
+            }
+        };
+        Ok(DeskClock {
+            now: number(&self.clock.clock)?.map(crate::time::from_secs_f64),
+            speed: number(&self.clock.speed)?,
+        })
     }
 
     async fn open(&self, c: &Conversation, tally: &dyn Tally) -> Result<Opened, Failure> {

@@ -11,6 +11,7 @@
 
 pub mod adapter;
 mod callback;
+pub mod clock;
 pub mod django;
 pub mod http;
 pub mod plan;

@@ -11,6 +11,7 @@
 
 use super::Options;
 use super::adapter::{Adapter, Conversation, Failure, Reply, Tally};
+use super::clock::Clock;
 use super::plan::Schedule;
 use super::report::{DriveTally, Timeline};
 use crate::demand::Shopper;
@@ -25,31 +26,6 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
-
-/// Maps wall instants to scenario time and back.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    /// The wall instant of scenario time `from`.
-    pub start: Instant,
-    /// Scenario time at `start`.
-    pub from: SimTime,
-    /// Scenario seconds per wall second.
-    pub speed: f64,
-}
-
-impl Clock {
-    /// The wall instant of scenario time `t` (not before `from`).
-    pub fn wall(&self, t: SimTime) -> Instant {
-        let dt = t.saturating_sub(self.from) as f64 / self.speed;
-        self.start + Duration::from_micros(dt as u64)
-    }
-
-    /// The scenario time of a wall instant.
-    pub fn sim(&self, at: Instant) -> SimTime {
-        let dt = at.saturating_duration_since(self.start).as_micros() as f64;
-        self.from + (dt * self.speed) as SimTime
-    }
-}
 
 /// What a shopper's task reports.
 enum Obs {

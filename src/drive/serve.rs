@@ -9,6 +9,7 @@
 //! up. The model plays the rest as `simulate` does: the bot, routing,
 //! queues, agents, shifts.
 
+use super::clock::Clock;
 use super::wall_desk::{self, Cmd, Outlet};
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -65,6 +66,8 @@ pub struct Shared {
     pub next_id: AtomicU64,
     /// Closed conversations, oldest first, dropped after a while.
     closed: Mutex<VecDeque<(Instant, u64)>>,
+    /// The desk's clock: scenario time now (`/health` shows it).
+    pub clock: Clock,
 }
 
 /// Seconds since the epoch, now.
@@ -164,6 +167,7 @@ pub fn run(
         stop: Default::default(),
         next_id: AtomicU64::new(1),
         closed: Mutex::new(VecDeque::new()),
+        clock: Clock::starting_now(from, speed),
     });
     let desk = {
         let shared = shared.clone();
@@ -171,7 +175,7 @@ pub fn run(
             .name("desk".into())
             .spawn(move || {
                 let sc = shared.scenario.clone();
-                wall_desk::run(&sc, rx, from, speed, &*shared, &shared.stop)
+                wall_desk::run(&sc, rx, shared.clock, &*shared, &shared.stop)
             })
             .map_err(|e| format!("cannot start the desk thread: {e}"))?
     };

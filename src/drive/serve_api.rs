@@ -1,7 +1,8 @@
 //! The HTTP face of `peakdesk serve`: a small chat API that the shipped
 //! target file `targets/serve.toml` describes for the generic adapter.
 //!
-//! - `GET /health`
+//! - `GET /health`: `{status, profile, clock_s, clock, speed}`, the desk's
+//!   scenario time now and its speed
 //! - `POST /conversations` `{segment?, question?, channel?, text?, callback?, wait?}`:
 //!   201 with `{id, created_at, messages}`; with `wait` (seconds) the
 //!   answer waits up to that long for the first reply.
@@ -160,13 +161,24 @@ async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Respons
     }
 }
 
+/// `GET /health`: up, and the desk's clock, so that a drive can check it
+/// plays the time of day the desk is at (`clock_s`: scenario seconds from
+/// the profile's start; `speed`: scenario seconds per wall second).
+async fn health(State(sh): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    let now = sh.clock.now();
+    Json(json!({
+        "status": "ok",
+        "profile": sh.scenario.name,
+        "clock_s": crate::time::to_secs(now),
+        "clock": crate::time::clock_label(now),
+        "speed": sh.clock.speed,
+    }))
+}
+
 /// The API's routes.
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/health",
-            axum::routing::get(|| async { Json(json!({"status": "ok"})) }),
-        )
+        .route("/health", axum::routing::get(health))
         .route("/conversations", axum::routing::post(open))
         .route("/conversations/{id}", axum::routing::get(get).delete(leave))
         .with_state(shared)

@@ -119,6 +119,15 @@ pub enum Adapter {
     Django(Django),
 }
 
+/// JSON pointers to a desk's clock in its health answer.
+#[derive(Debug, Clone, Default)]
+pub struct ClockPointers {
+    /// Scenario time now, seconds from the profile's start.
+    pub clock: Option<String>,
+    /// Scenario seconds per wall second.
+    pub speed: Option<String>,
+}
+
 /// A checked target file.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -136,6 +145,8 @@ pub struct Target {
     pub token: Secret,
     /// A request that tells whether the target is up.
     pub health: Option<Request>,
+    /// Where its answer tells the desk's clock.
+    pub clock: ClockPointers,
     /// The adapter.
     pub adapter: Adapter,
 }
@@ -249,6 +260,14 @@ impl Checker<'_> {
     }
 
     fn request(&self, key: &str, r: &RawRequest, default: &str) -> Result<Request, ProfileError> {
+        for (k, v) in [("clock", &r.clock), ("speed", &r.speed)] {
+            if v.is_some() && key != "health" {
+                return Err(self.bad(
+                    &format!("{key}.{k}"),
+                    "only [health] reads the desk's clock (expected it there)".into(),
+                ));
+            }
+        }
         self.template(&format!("{key}.path"), &r.path)?;
         for (h, v) in &r.headers {
             self.template(&format!("{key}.headers.{h}"), v)?;
@@ -311,8 +330,9 @@ impl Checker<'_> {
     }
 }
 
-/// Reads and checks a target file.
-pub fn load(path: &Path) -> Result<Target, ProfileError> {
+/// Reads and checks a target file; `base_url`, when given (`drive
+/// --target-url`), replaces the file's.
+pub fn load(path: &Path, base_url: Option<&str>) -> Result<Target, ProfileError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Invalid {
         file: file.clone(),
@@ -323,12 +343,15 @@ pub fn load(path: &Path) -> Result<Target, ProfileError> {
         file: file.clone(),
         message: format!("not valid TOML: {}", e.to_string().trim_end()),
     })?;
-    let raw: RawTarget =
+    let mut raw: RawTarget =
         serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Invalid {
             file: file.clone(),
             key: e.path().to_string(),
             message: e.inner().message().to_string(),
         })?;
+    if let Some(url) = base_url {
+        raw.base_url = url.to_string();
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     check(&file, raw, dir)
 }
@@ -365,6 +388,13 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         .as_ref()
         .map(|h| c.request("health", h, "GET"))
         .transpose()?;
+    let clock = match &raw.health {
+        Some(h) => ClockPointers {
+            clock: c.pointer("health.clock", &h.clock)?,
+            speed: c.pointer("health.speed", &h.speed)?,
+        },
+        None => ClockPointers::default(),
+    };
     let adapter = match raw.adapter.as_str() {
         "http" => http_adapter(&c, &raw)?,
         "django-helpdesk" => {
@@ -443,6 +473,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         max_in_flight,
         token,
         health,
+        clock,
         adapter,
     })
 }
@@ -476,6 +507,8 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
                     body: None,
                     id: None,
                     at: None,
+                    clock: None,
+                    speed: None,
                 },
                 "GET",
             )?;

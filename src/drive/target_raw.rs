@@ -43,6 +43,11 @@ pub(super) struct RawRequest {
     pub(super) body: Option<toml::Value>,
     pub(super) id: Option<String>,
     pub(super) at: Option<String>,
+    /// `[health]` only: JSON pointer to the desk's scenario time, seconds
+    /// from the profile's start (`peakdesk serve`: `/clock_s`).
+    pub(super) clock: Option<String>,
+    /// `[health]` only: JSON pointer to the desk's speed (`/speed`).
+    pub(super) speed: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -9,6 +9,7 @@
 //! The callers are the shoppers: their patience is theirs (the desk's is
 //! off, a departure arrives as a command) and so are retrials.
 
+use super::clock::Clock;
 use crate::demand::{Arrival, Shopper, ShopperSampler};
 use crate::desk::{Desk, Ending, Sink, Timer};
 use crate::engine::calendar::Calendar;
@@ -95,20 +96,12 @@ impl Sink for WallSink<'_> {
     fn retried(&mut self, _s: &mut Shopper, _now: SimTime) {}
 }
 
-/// Runs the desk of `sc` until `stop` is set or every sender is gone;
-/// scenario time `from` is now, and runs `speed` times the wall clock.
-pub fn run(
-    sc: &Scenario,
-    rx: Receiver<Cmd>,
-    from: SimTime,
-    speed: f64,
-    outlet: &dyn Outlet,
-    stop: &AtomicBool,
-) {
-    let start = Instant::now();
-    let sim_now = || from + (start.elapsed().as_micros() as f64 * speed) as SimTime;
-    let wall =
-        |t: SimTime| start + Duration::from_micros((t.saturating_sub(from) as f64 / speed) as u64);
+/// Runs the desk of `sc` on `clock` until `stop` is set or every sender
+/// is gone.
+pub fn run(sc: &Scenario, rx: Receiver<Cmd>, clock: Clock, outlet: &dyn Outlet, stop: &AtomicBool) {
+    let from = clock.from;
+    let sim_now = || clock.now();
+    let wall = |t: SimTime| clock.wall(t);
     let mut desk = Desk::new(sc);
     let mut cal: Calendar<Ev> = Calendar::default();
     let mut group_of = HashMap::new();

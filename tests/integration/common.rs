@@ -3,7 +3,9 @@
 use assert_cmd::Command;
 use peakdesk::metrics::summary::{self, Summary};
 use peakdesk::profile::{self, Scenario};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Child, Command as Process, Stdio};
 
 /// The `peakdesk` binary, run from the crate root.
 pub fn peakdesk() -> Command {
@@ -106,4 +108,59 @@ pub fn stdout_json(args: &[&str]) -> serde_json::Value {
         .stdout
         .clone();
     serde_json::from_slice(&out).unwrap_or_else(|e| panic!("peakdesk {args:?}: not JSON: {e}"))
+}
+
+/// A `peakdesk serve` child process, killed on drop.
+pub struct Served {
+    child: Child,
+    /// Its address, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Served {
+    /// Serves `profile` on a free port at `speed`.
+    pub fn start(profile: &str, speed: &str) -> Served {
+        Served::start_with(profile, speed, &[])
+    }
+
+    /// Serves `profile` on a free port at `speed`, with more flags.
+    pub fn start_with(profile: &str, speed: &str, extra: &[&str]) -> Served {
+        let mut child = Process::new(env!("CARGO_BIN_EXE_peakdesk"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "serve",
+                profile,
+                "--listen",
+                "127.0.0.1:0",
+                "--speed",
+                speed,
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Served { child, url }
+    }
+
+    /// Stops it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }

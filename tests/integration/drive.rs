@@ -4,61 +4,14 @@
 //! interrupted) give their exit codes, counted errors and a valid partial
 //! summary; bad target files are refused; tokens never reach the output.
 
-use crate::common::{peakdesk, root, shipped, simulate};
+use crate::common::{Served, peakdesk, root, shipped, simulate};
 use peakdesk::metrics::Tally;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-/// A `peakdesk serve` child process, killed on drop.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Served {
-    fn start(profile: &str, speed: &str) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_peakdesk"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "serve",
-                profile,
-                "--listen",
-                "127.0.0.1:0",
-                "--speed",
-                speed,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        Served { child, url }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// A copy of a shipped target file pointed at `url`, with `edit` applied.
 fn target_for(

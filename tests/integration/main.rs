@@ -8,6 +8,7 @@ mod format;
 mod properties;
 mod report;
 mod schema;
+mod serve_clock;
 mod shard;
 mod sla;
 mod staff;
