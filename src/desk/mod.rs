@@ -21,13 +21,13 @@ mod agents;
 mod queues;
 mod routing;
 
-use crate::demand::{Shopper, shoppers::patience};
+use crate::demand::{Shopper, conversation};
 use crate::engine::rng::StreamRng;
 use crate::profile::Scenario;
 use crate::time::{DAY, SimTime};
 use agents::Agents;
 use queues::SkillQueue;
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 
 /// A timer the desk asks its caller to fire later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,22 +391,10 @@ impl<'a> Desk<'a> {
         let s = &mut self.slots[slot as usize];
         let sh = s.shopper;
         sink.abandoned(&sh, now, s.responded);
-        if let Some(r) = &sc.retrials
-            && u32::from(sh.attempt) < r.max_attempts
-            && s.rng().random::<f64>() < r.probability
-        {
-            let u: f64 = s.rng().random();
-            if let Some(&(to, _)) = r.switch[sh.channel as usize]
-                .iter()
-                .find(|(_, acc)| u < *acc)
-            {
-                s.shopper.channel = to as u16;
-            }
-            s.shopper.patience =
-                patience(sc, sh.segment as usize, s.shopper.channel as usize, s.rng());
+        if let Some(back) = conversation::comes_back(sc, &sh, s.rng()) {
+            (s.shopper.channel, s.shopper.patience) = (back.channel, back.patience);
             s.state = State::Retrying;
-            let at = now + r.after.sample(s.rng());
-            sink.schedule(at, Timer::Retry(slot, s.generation));
+            sink.schedule(now + back.after, Timer::Retry(slot, s.generation));
             return;
         }
         self.release(slot);
@@ -458,7 +446,7 @@ impl<'a> Desk<'a> {
                 self.release(slot);
                 return;
             }
-            sent = at + q.think.sample(s.rng());
+            sent = at + conversation::think(sc, &sh, s.rng());
             if sent >= sc.horizon {
                 return;
             }
@@ -480,10 +468,8 @@ impl<'a> Desk<'a> {
         let s = &mut self.slots[slot as usize];
         s.turns_left -= 1;
         if s.turns_left > 0 {
-            let at = now
-                + self.sc.questions[s.shopper.question as usize]
-                    .think
-                    .sample(s.rng());
+            let sh = s.shopper;
+            let at = now + conversation::think(self.sc, &sh, s.rng());
             sink.schedule(at, Timer::Message(slot, s.generation));
             return;
         }

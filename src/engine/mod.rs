@@ -5,15 +5,13 @@
 pub mod calendar;
 pub mod rng;
 
-use crate::demand::{Arrival, ArrivalGen, Shopper, ShopperSampler};
+use crate::demand::{Arrival, Demand, Shopper};
 use crate::desk::{Desk, Ending, Sink, Timer};
 use crate::metrics::{Aggregate, Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use calendar::Calendar;
-use rand::RngExt;
 use rayon::prelude::*;
-use rng::{Stream, StreamRng};
 
 /// What the calendar holds.
 #[derive(Debug, Clone, Copy)]
@@ -66,87 +64,6 @@ impl Sink for EngineSink<'_, '_> {
     fn retried(&mut self, s: &mut Shopper, now: SimTime) {
         self.recorder.stamp(s, now);
         self.recorder.arrived(s);
-    }
-}
-
-/// The demand side of a replication: the arrival and invitation processes
-/// and the shoppers they bring, each from its own stream.
-struct Demand<'a> {
-    sc: &'a Scenario,
-    arrivals: ArrivalGen<'a>,
-    invitations: Option<ArrivalGen<'a>>,
-    acceptance: StreamRng,
-    shoppers: ShopperSampler<'a>,
-}
-
-impl<'a> Demand<'a> {
-    fn new(sc: &'a Scenario, replication: u32) -> Demand<'a> {
-        Demand {
-            sc,
-            arrivals: ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, replication),
-            invitations: sc.proactive.as_ref().map(|p| {
-                ArrivalGen::with(
-                    &sc.arrivals,
-                    p.rate_per_s,
-                    Stream::Proactive,
-                    sc.horizon,
-                    sc.seed,
-                    replication,
-                )
-            }),
-            acceptance: rng::stream(sc.seed, replication, Stream::Acceptance),
-            shoppers: ShopperSampler::new(sc, replication),
-        }
-    }
-
-    /// When the next arrival (or, `invited`, invitation) falls due.
-    #[inline]
-    fn next(&mut self, invited: bool) -> Option<SimTime> {
-        if invited {
-            self.invitations.as_mut().and_then(|g| g.next_arrival())
-        } else {
-            self.arrivals.next_arrival()
-        }
-    }
-
-    /// What an arrival (or an invitation, `invited`) due `now` brings:
-    /// `None` when the shopper declines the invitation.
-    #[inline]
-    fn offer(&mut self, now: SimTime, invited: bool) -> Option<Arrival> {
-        let proactive = self.sc.proactive.as_ref().filter(|_| invited);
-        let accepted = proactive.is_none_or(|p| self.acceptance.random::<f64>() < p.accept);
-        accepted.then(|| {
-            self.shoppers
-                .next(now, proactive.map(|p| (p.question, p.channel)))
-        })
-    }
-
-    /// Draws every arrival and invitation due before `start`, in time
-    /// order, and drops what they bring (so the shoppers from `start` on
-    /// are those of a run from the profile's start); returns the first
-    /// arrival and invitation due at or after it.
-    fn skip_to(&mut self, start: SimTime) -> (Option<SimTime>, Option<SimTime>) {
-        let (mut arrival, mut invitation) = (self.next(false), self.next(true));
-        loop {
-            // The earliest due (an arrival first on a tie); when it is at
-            // or after `start`, so is everything else.
-            let invited = match (arrival, invitation) {
-                (Some(a), Some(i)) => i < a,
-                (a, i) => a.is_none() && i.is_some(),
-            };
-            let due = if invited {
-                &mut invitation
-            } else {
-                &mut arrival
-            };
-            match *due {
-                Some(t) if t < start => {
-                    self.offer(t, invited);
-                    *due = self.next(invited);
-                }
-                _ => return (arrival, invitation),
-            }
-        }
     }
 }
 
