@@ -87,8 +87,16 @@ pub fn parse(
     let mut tree: Value = if is_json {
         serde_json::from_str(text).map_err(|e| syntax(format!("not valid JSON: {e}")))?
     } else {
-        toml::from_str(text)
-            .map_err(|e| syntax(format!("not valid TOML: {}", e.to_string().trim_end())))?
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|e| syntax(format!("not valid TOML: {}", e.to_string().trim_end())))?;
+        if let Some((key, x)) = overrides::non_finite(&toml::Value::Table(table.clone())) {
+            return Err(ProfileError::Invalid {
+                file: file.to_string(),
+                key,
+                message: overrides::not_finite(x),
+            });
+        }
+        serde_json::to_value(table).map_err(|e| syntax(format!("not valid TOML: {e}")))?
     };
     let mut applied = Vec::new();
     for arg in sets {

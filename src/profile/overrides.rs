@@ -59,12 +59,64 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// Reads the value half of `PATH=VALUE`.
-fn parse_value(text: &str) -> Value {
-    toml::from_str::<Map<String, Value>>(&format!("v = {text}"))
+/// Reads the value half of `PATH=VALUE`: TOML when it parses, else text.
+/// NaN and infinities are refused (JSON has no such numbers: they would
+/// turn into "not given" on the way to the profile's types).
+fn parse_value(path: &str, text: &str) -> Result<Value, String> {
+    let Some(v) = toml::from_str::<toml::Table>(&format!("v = {text}"))
         .ok()
         .and_then(|mut m| m.remove("v"))
-        .unwrap_or_else(|| Value::String(text.to_string()))
+    else {
+        return Ok(Value::String(text.to_string()));
+    };
+    if let Some((inside, x)) = non_finite(&v) {
+        let sep = if inside.is_empty() || inside.starts_with('[') {
+            ""
+        } else {
+            "."
+        };
+        return Err(format!("{path}{sep}{inside}: {}", not_finite(x)));
+    }
+    serde_json::to_value(v).map_err(|e| e.to_string())
+}
+
+/// The key path (`a.b[2].c`) and value of the first NaN or infinity in a
+/// TOML value, if any.
+pub fn non_finite(v: &toml::Value) -> Option<(String, f64)> {
+    match v {
+        toml::Value::Float(x) if !x.is_finite() => Some((String::new(), *x)),
+        toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
+            non_finite(v).map(|(p, x)| {
+                let sep = if p.is_empty() || p.starts_with('[') {
+                    ""
+                } else {
+                    "."
+                };
+                (format!("{k}{sep}{p}"), x)
+            })
+        }),
+        toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            non_finite(v).map(|(p, x)| {
+                let sep = if p.is_empty() || p.starts_with('[') {
+                    ""
+                } else {
+                    "."
+                };
+                (format!("[{i}]{sep}{p}"), x)
+            })
+        }),
+        _ => None,
+    }
+}
+
+/// The message for a NaN or an infinity where a number goes.
+pub fn not_finite(x: f64) -> String {
+    let written = match x {
+        x if x.is_nan() => "nan",
+        x if x > 0.0 => "inf",
+        _ => "-inf",
+    };
+    format!("{written} is not a number peakdesk can use (expected a finite number)")
 }
 
 /// Splits `PATH=VALUE` and parses both halves.
@@ -75,7 +127,7 @@ pub fn parse(arg: &str) -> Result<Override, String> {
     parse_path(path.trim())?;
     Ok(Override {
         path: path.trim().to_string(),
-        value: parse_value(value.trim()),
+        value: parse_value(path.trim(), value.trim())?,
     })
 }
 

@@ -429,3 +429,51 @@ fn bash_completion_completes_commands_and_flags() {
     assert_eq!(complete("peakdesk staff --int", 2), "--interval");
     peakdesk().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn nan_and_infinities_are_bad_input_with_their_key_path() {
+    // TOML has nan and inf; JSON does not, so on the way to the profile's
+    // types they used to become "not given" and run as the default.
+    let dir = TempDir::new().unwrap();
+    for v in ["nan", "inf", "-inf", "+inf"] {
+        let profile = write(
+            &dir,
+            "x.toml",
+            &GOOD.replace(
+                "[[agents.groups]]",
+                &format!("[agents]\nshrinkage = {v}\n[[agents.groups]]"),
+            ),
+        );
+        peakdesk()
+            .args(["validate", &profile])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "agents.shrinkage: {} is not a number",
+                v.trim_start_matches('+')
+            )));
+    }
+    for (set, key) in [
+        (
+            "agents.staffing_multiplier=inf",
+            "agents.staffing_multiplier: inf",
+        ),
+        ("warmup=inf", "warmup: inf"),
+        (
+            "agents.groups[0].staff=[{ at = \"00:00\", agents = nan }]",
+            "agents.groups[0].staff[0].agents: nan",
+        ),
+    ] {
+        peakdesk()
+            .args([
+                "simulate",
+                "profiles/reference/erlang-c.toml",
+                "--quiet",
+                "--set",
+                set,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(key));
+    }
+}
