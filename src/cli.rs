@@ -376,6 +376,10 @@ fn parse_tolerance(s: &str) -> Result<f64, String> {
         None => (s, false),
     };
     match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 1.0 && !pct => Err(format!(
+            "'{s}' as a fraction is {}%: write {s}% for {s} percent, or a fraction of at most 1 such as 0.05",
+            v * 100.0
+        )),
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(if pct { v / 100.0 } else { v }),
         _ => Err(format!(
             "'{s}' is not a tolerance (expected a percentage such as 5% or a fraction such as 0.05)"

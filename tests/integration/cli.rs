@@ -477,3 +477,19 @@ fn nan_and_infinities_are_bad_input_with_their_key_path() {
             .stderr(predicate::str::contains(key));
     }
 }
+
+#[test]
+fn a_tolerance_is_a_percentage_or_a_fraction_never_a_bare_number_above_one() {
+    let base = "results/erlang-c.json";
+    for (t, code) in [("5%", 0), ("0.05", 0), ("5", 2), ("1.5", 2), ("-1%", 2)] {
+        let out = peakdesk()
+            .args(["compare", base, base, "--tolerance", t])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "--tolerance {t}: {err}");
+        if t == "5" {
+            assert!(err.contains("500%") && err.contains("5%"), "{err}");
+        }
+    }
+}
