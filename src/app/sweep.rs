@@ -18,16 +18,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`.
+/// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`
+/// (three numbers and no comma; anything else is a list, so times of day
+/// such as `20:00,22:00` are values).
 pub fn values(spec: &str) -> Result<Vec<String>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
-    if parts.len() == 3 {
-        let nums: Result<Vec<f64>, _> = parts.iter().map(|p| p.trim().parse::<f64>()).collect();
-        let Ok(n) = nums else {
-            return Err(format!(
-                "'{spec}' is not a range (expected FROM:TO:STEP, numbers)"
-            ));
-        };
+    let nums: Option<Vec<f64>> = (parts.len() == 3 && !spec.contains(','))
+        .then(|| parts.iter().map(|p| p.trim().parse::<f64>().ok()).collect())
+        .flatten();
+    if let Some(n) = nums {
         let (from, to, step) = (n[0], n[1], n[2]);
         if step.is_nan() || step <= 0.0 || to < from {
             return Err(format!(

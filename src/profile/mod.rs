@@ -96,7 +96,8 @@ pub fn parse(
                 message: overrides::not_finite(x),
             });
         }
-        serde_json::to_value(table).map_err(|e| syntax(format!("not valid TOML: {e}")))?
+        serde_json::to_value(overrides::dates_as_text(toml::Value::Table(table)))
+            .map_err(|e| syntax(format!("not valid TOML: {e}")))?
     };
     let mut applied = Vec::new();
     for arg in sets {

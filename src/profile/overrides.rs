@@ -77,7 +77,22 @@ fn parse_value(path: &str, text: &str) -> Result<Value, String> {
         };
         return Err(format!("{path}{sep}{inside}: {}", not_finite(x)));
     }
-    serde_json::to_value(v).map_err(|e| e.to_string())
+    serde_json::to_value(dates_as_text(v)).map_err(|e| e.to_string())
+}
+
+/// TOML reads `20:00` (unquoted) as a local time and `2026-11-11` as a
+/// date; the profile's grammar reads them as text, so they become text.
+pub fn dates_as_text(v: toml::Value) -> toml::Value {
+    match v {
+        toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.into_iter().map(dates_as_text).collect())
+        }
+        toml::Value::Table(t) => {
+            toml::Value::Table(t.into_iter().map(|(k, v)| (k, dates_as_text(v))).collect())
+        }
+        other => other,
+    }
 }
 
 /// The key path (`a.b[2].c`) and value of the first NaN or infinity in a

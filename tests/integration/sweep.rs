@@ -204,3 +204,37 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
         "{text}"
     );
 }
+
+#[test]
+fn a_list_of_times_of_day_is_a_list_not_a_range() {
+    // `20:00,21:00` has colons but a comma: two values (and `20:00` is
+    // text, not TOML's local time).
+    let out = peakdesk()
+        .args([
+            "sweep",
+            "profiles/double11.toml",
+            "--set",
+            "horizon=1h",
+            "--replications",
+            "1",
+        ])
+        .args([
+            "--vary",
+            "agents.groups[2].roster[1].from=20:00,21:00",
+            "--quiet",
+            "--markdown",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for v in ["from=20:00 |", "from=21:00 |"] {
+        assert!(text.contains(v), "{v} in {text}");
+    }
+}
