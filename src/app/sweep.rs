@@ -454,7 +454,7 @@ fn markdown(rows: &[Point]) -> String {
         let sla = match r.sla {
             None => "-".to_string(),
             Some(Verdict::Pass) => "pass".into(),
-            Some(Verdict::Fail) => format!("fail: {}", r.failed_rules.join("; ")),
+            Some(Verdict::Fail) => format!("fail: {}", report::md_cell(&r.failed_rules.join("; "))),
             Some(Verdict::Inconclusive) => "inconclusive".into(),
         };
         let cost = r.cost_per_day.map_or("-".into(), |c| format!("{c:.0}"));
@@ -462,7 +462,7 @@ fn markdown(rows: &[Point]) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {:.0} | {cost} | {front} | {sla} |",
-            r.set.join(" "),
+            report::md_cell(&r.set.join(" ")),
             pct(r.abandonment),
             secs(r.wait_mean_s),
             secs(r.first_response_p90_s),

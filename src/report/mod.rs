@@ -119,3 +119,9 @@ pub fn write_json<T: serde::Serialize>(
         w.write_all(b"\n")
     })
 }
+
+/// Text for one Markdown table cell: a `|` would end the cell, a line
+/// break the row.
+pub fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}

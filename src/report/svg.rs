@@ -146,11 +146,13 @@ pub fn num(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-/// Escapes text for SVG and HTML.
+/// Escapes text for SVG and HTML, in content and in double-quoted
+/// attributes alike.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 impl Chart {
@@ -359,6 +361,16 @@ impl Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_escaped_for_content_and_double_quoted_attributes() {
+        assert_eq!(
+            esc(r#"a "quoted" <b> & c"#),
+            "a &quot;quoted&quot; &lt;b&gt; &amp; c"
+        );
+        let chart = format!(r#"<svg aria-label="{}">"#, esc(r#"x" onload="y"#));
+        assert_eq!(chart.matches('"').count(), 2, "{chart}");
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {

@@ -168,7 +168,11 @@ pub fn markdown(s: &Summary) -> String {
         Some(Verdict::Inconclusive) => "inconclusive",
         None => "no rules",
     };
-    let _ = writeln!(out, "## peakdesk check: {} ({verdict})\n", s.profile);
+    let _ = writeln!(
+        out,
+        "## peakdesk check: {} ({verdict})\n",
+        s.profile.replace('\n', " ")
+    );
     let _ = writeln!(
         out,
         "Seed {}, {} replications, {} arrivals.\n",
@@ -189,8 +193,8 @@ pub fn markdown(s: &Summary) -> String {
             out,
             "| {} | {sev} | {} | {v} | {ci} | {} |",
             label(r),
-            r.rule.name,
-            threshold(r)
+            super::md_cell(&r.rule.name),
+            super::md_cell(&threshold(r))
         );
     }
     let _ = writeln!(out, "\n{}.", bands_line(s));

@@ -238,3 +238,26 @@ fn a_list_of_times_of_day_is_a_list_not_a_range() {
         assert!(text.contains(v), "{v} in {text}");
     }
 }
+
+#[test]
+fn markdown_cells_escape_the_pipe() {
+    let out = peakdesk()
+        .args([
+            "sweep",
+            DESK,
+            "--vary",
+            "description=a|b,c",
+            "--replications",
+            "1",
+        ])
+        .args(["--quiet", "--markdown", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().find(|l| l.contains("description=a")).unwrap();
+    assert!(row.contains("description=a\\|b |"), "{row}");
+    assert_eq!(
+        row.matches(" | ").count(),
+        text.lines().next().unwrap().matches(" | ").count()
+    );
+}
