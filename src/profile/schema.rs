@@ -35,11 +35,9 @@ impl JsonSchema for Rate {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A rate: \"2/s\", \"120/min\", \"7200/h\", \"150000/day\", or a number per second.",
-            "anyOf": [
-                { "type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?\s*(/\s*(s|sec|second|m|min|minute|h|hour|d|day))?\s*$" },
-                { "type": "number", "minimum": 0 }
-            ],
+            "description": "A rate with its unit: \"2/s\", \"120/min\", \"7200/h\", \"150000/day\".",
+            "type": "string",
+            "pattern": r"^\s*[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?\s*/\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*$",
             "examples": ["2/s", "7200/h"]
         })
     }

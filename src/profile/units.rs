@@ -120,7 +120,13 @@ impl Serialize for Duration {
 }
 
 const RATE_FORM: &str =
-    "a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second";
+    "a rate with its unit, such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\"";
+
+/// A bare number where a rate goes: per second, per hour or per day are
+/// all common, so the unit must be written.
+fn no_unit(n: &str) -> String {
+    format!("{n} has no unit (give one: \"{n}/s\", \"{n}/h\", \"{n}/day\")")
+}
 
 /// An event rate, stored per second: `"2/s"`, `"7200/h"`, `"150000/day"`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,9 +136,8 @@ impl Rate {
     /// Parses the text form (also used by command-line flags).
     pub fn parse(text: &str) -> Result<Rate, String> {
         let t = text.trim();
-        let (count, per) = match t.split_once('/') {
-            Some((c, u)) => (c.trim(), u.trim()),
-            None => (t, "s"),
+        let Some((count, per)) = t.split_once('/').map(|(c, u)| (c.trim(), u.trim())) else {
+            return Err(no_unit(t));
         };
         let seconds = match per {
             "s" | "sec" | "second" => 1.0,
@@ -152,8 +157,7 @@ impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match scalar(d, RATE_FORM)? {
             Scalar::Text(s) => Rate::parse(&s).map_err(de::Error::custom),
-            Scalar::Number(n) if n.is_finite() && n >= 0.0 => Ok(Rate(n)),
-            n => Err(de::Error::custom(format!("{n} is not {RATE_FORM}"))),
+            Scalar::Number(n) => Err(de::Error::custom(no_unit(&n.to_string()))),
         }
     }
 }
@@ -232,7 +236,11 @@ mod tests {
         assert_eq!(Rate::parse("7200/h").unwrap().0, 2.0);
         assert_eq!(Rate::parse("172800/day").unwrap().0, 2.0);
         assert_eq!(Rate::parse("120/min").unwrap().0, 2.0);
-        assert_eq!(Rate::parse("3").unwrap().0, 3.0);
+        let bare = Rate::parse("600").unwrap_err();
+        assert!(
+            bare.contains("600 has no unit") && bare.contains("600/day"),
+            "{bare}"
+        );
         assert!(Rate::parse("3/fortnight").is_err());
         assert!(Rate::parse("-1/s").is_err());
     }

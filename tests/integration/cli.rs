@@ -493,3 +493,20 @@ fn a_tolerance_is_a_percentage_or_a_fraction_never_a_bare_number_above_one() {
         }
     }
 }
+
+#[test]
+fn a_rate_without_its_unit_is_refused_with_the_forms_to_write() {
+    let dir = TempDir::new().unwrap();
+    let profile = write(
+        &dir,
+        "x.toml",
+        &GOOD.replace("rate = \"0.2/s\"", "rate = 600"),
+    );
+    peakdesk()
+        .args(["validate", &profile])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "arrivals.rate: 600 has no unit (give one: \"600/s\", \"600/h\", \"600/day\")",
+        ));
+}
