@@ -458,6 +458,10 @@ pub struct RunArgs {
     /// Worker threads (0: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Run even when the run's estimated memory is more than this machine
+    /// has available (the check is refused otherwise, with the estimate).
+    #[arg(long)]
+    pub no_size_check: bool,
 }
 
 impl RunArgs {

@@ -295,3 +295,18 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     }
     Ok(ExitCode::Pass)
 }
+
+/// Refuses a run of `scenarios` (`replications` each) whose estimated
+/// memory passes what this machine has, unless `--no-size-check`.
+pub(crate) fn check_size(
+    run: &crate::cli::RunArgs,
+    scenarios: &[profile::Scenario],
+    replications: u32,
+) -> Result<(), Error> {
+    if run.no_size_check {
+        return Ok(());
+    }
+    let parallel = run.threads_used().min(replications.max(1) as usize);
+    let limit = crate::plan::size::available_bytes();
+    crate::plan::size::check(scenarios, parallel, limit).map_err(Error::Usage)
+}

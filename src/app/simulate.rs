@@ -46,6 +46,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, a.cold)?;
+    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
     shard::check_output(a.shard, a.out.json.as_ref())?;
     if let Some(path) = &a.out.html {
         report::check_writable(path)?;

@@ -270,6 +270,7 @@ fn table(j: &StaffJson) -> String {
 pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
+    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
     for path in [&a.json, &a.write_profile].into_iter().flatten() {
         report::check_writable(path)?;
     }

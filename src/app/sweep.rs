@@ -171,6 +171,7 @@ pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
         run: crate::cli::RunArgs {
             seed: job.seed,
             threads: 0,
+            no_size_check: false,
         },
         csv: outputs.csv.clone(),
         json: outputs.json.clone(),
@@ -207,6 +208,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         report::check_writable(path)?;
     }
     let (points, scenarios) = plan(&a)?;
+    super::check_size(&a.run, &scenarios, a.replications)?;
     let units = points.len() as u64 * u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();

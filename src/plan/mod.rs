@@ -2,4 +2,5 @@
 //! configuration is cheapest while still passing its rules.
 
 pub mod costs;
+pub mod size;
 pub mod staff;

@@ -8,6 +8,10 @@ use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_desk::index_of;
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
 
+/// Most agents one group may have at once: far above any real desk (the
+/// largest run thousands), far below what would exhaust memory.
+pub const MAX_AGENTS: u32 = 100_000;
+
 pub(super) fn covered(groups: &[GroupPlan], skills: &[String]) -> String {
     let mut names: Vec<&str> = groups
         .iter()
@@ -161,7 +165,7 @@ pub(super) fn groups(
                 ));
             }
         };
-        let staff = raw_steps
+        let staff: Vec<(SimTime, u32)> = raw_steps
             .into_iter()
             .map(|(t, n)| {
                 (
@@ -170,6 +174,20 @@ pub(super) fn groups(
                 )
             })
             .collect();
+        let most = staff.iter().map(|s| s.1).max().unwrap_or(0);
+        if most > MAX_AGENTS {
+            let k = if g.roster.is_some() {
+                "roster"
+            } else {
+                "staff"
+            };
+            return Err(invalid(
+                key(k),
+                format!(
+                    "{most} agents on shift at once (after the staffing multiplier and shrinkage) is more than a group can have (expected at most {MAX_AGENTS})"
+                ),
+            ));
+        }
         let resolve = |list: &Option<Vec<String>>, k: &str| -> Result<Vec<usize>, Invalid> {
             list.iter()
                 .flatten()
@@ -200,6 +218,15 @@ pub(super) fn groups(
             return Err(invalid(
                 key("concurrency"),
                 format!("{concurrency} is not a number of chats at once (expected 1 to 64)"),
+            ));
+        }
+        if let Some(s) = g.standby.as_ref().filter(|s| s.agents > MAX_AGENTS) {
+            return Err(invalid(
+                key("standby.agents"),
+                format!(
+                    "{} is more than a group can have (expected at most {MAX_AGENTS})",
+                    s.agents
+                ),
             ));
         }
         let standby = match &g.standby {

@@ -510,3 +510,39 @@ fn a_rate_without_its_unit_is_refused_with_the_forms_to_write() {
             "arrivals.rate: 600 has no unit (give one: \"600/s\", \"600/h\", \"600/day\")",
         ));
 }
+
+#[test]
+fn runs_that_cannot_fit_are_refused_before_they_start_with_the_estimate() {
+    let c = "profiles/reference/erlang-c.toml";
+    for (sets, says) in [
+        (
+            vec!["agents.groups[0].staff=1000000000"],
+            "is more than a group can have",
+        ),
+        (
+            vec!["arrivals.rate=1000000000/s", "horizon=365d"],
+            "shoppers in the system at once",
+        ),
+        (vec!["horizon=365000d"], "35040000 interval rows"),
+    ] {
+        let mut cmd = peakdesk();
+        cmd.args(["simulate", c, "--quiet", "--json", "/dev/null"]);
+        for s in &sets {
+            cmd.args(["--set", s]);
+        }
+        cmd.assert().code(2).stderr(predicate::str::contains(says));
+    }
+    // The override lets a run the estimate doubts go ahead.
+    peakdesk()
+        .args([
+            "simulate",
+            c,
+            "--quiet",
+            "--json",
+            "/dev/null",
+            "--no-size-check",
+        ])
+        .args(["--set", "horizon=2h"])
+        .assert()
+        .success();
+}
