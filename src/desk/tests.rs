@@ -104,17 +104,16 @@ impl<'a> Bench<'a> {
     }
 }
 
-fn scenario(toml: &str) -> Scenario {
-    profile::parse("desk-test.toml", toml, false, &[]).unwrap_or_else(|e| panic!("{e}"))
+/// A day of one shopper a second (the tests place their own) at `desk`.
+fn scenario(desk: &str) -> Scenario {
+    let toml = format!("horizon = \"1d\"\n[arrivals]\nrate = \"1/s\"\n{desk}");
+    profile::parse("desk-test.toml", &toml, false, &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
 const S: SimTime = SECOND;
 
 /// One agent holding up to three chats, chat and phone channels.
 const CHATS_AND_CALLS: &str = r#"
-horizon = "1d"
-[arrivals]
-rate = "1/s"
 [questions]
 q = { share = 1.0, skill = "s", reply = { deterministic = "100s" } }
 [channels]
@@ -163,9 +162,6 @@ fn a_freed_chat_slot_takes_the_oldest_chat_past_a_waiting_call() {
 fn three_turns(first_response: &str) -> Scenario {
     scenario(&format!(
         r#"
-horizon = "1d"
-[arrivals]
-rate = "1/s"
 [questions]
 q = {{ share = 1.0, skill = "s", turns = 3, reply = {{ deterministic = "10s" }}, think = {{ deterministic = "5s" }} }}
 [agents]
@@ -199,9 +195,6 @@ fn each_message_is_counted_once_whatever_first_response_says() {
 fn two_groups(pick: &str, staff: [u32; 2], concurrency: u32) -> Scenario {
     scenario(&format!(
         r#"
-horizon = "1d"
-[arrivals]
-rate = "1/s"
 [questions]
 q = {{ share = 1.0, skill = "s", reply = {{ deterministic = "1000s" }} }}
 [routing]

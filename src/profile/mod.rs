@@ -214,7 +214,7 @@ mod tests {
         let e = err(&MINIMAL.replace("\"1/s\"", "\"fast\""), &[]);
         assert_eq!(
             e,
-            "p.toml: arrivals.rate: 'fast' is not a rate such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\" or a number per second"
+            "p.toml: arrivals.rate: 'fast' is not a rate with its unit, such as \"2/s\", \"120/min\", \"7200/h\", \"150000/day\""
         );
         let e = err(MINIMAL, &["agents.groups[0].staff=-3"]);
         assert!(

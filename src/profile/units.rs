@@ -137,7 +137,11 @@ impl Rate {
     pub fn parse(text: &str) -> Result<Rate, String> {
         let t = text.trim();
         let Some((count, per)) = t.split_once('/').map(|(c, u)| (c.trim(), u.trim())) else {
-            return Err(no_unit(t));
+            return Err(if t.parse::<f64>().is_ok() {
+                no_unit(t)
+            } else {
+                bad(text, RATE_FORM)
+            });
         };
         let seconds = match per {
             "s" | "sec" | "second" => 1.0,
