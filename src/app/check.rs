@@ -129,7 +129,7 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Replications::Fixed(n) => Some(n),
         Replications::Auto => None,
     };
-    let at_once = fixed.unwrap_or(a.max_replications.max(2));
+    let at_once = fixed.unwrap_or(AUTO_STEP.min(a.max_replications.max(2)));
     super::check_size(&a.run, std::slice::from_ref(&sc), at_once)?;
     let progress = match fixed {
         Some(n) => Progress::new(u64::from(n), "replications", a.quiet),

@@ -306,7 +306,9 @@ pub(crate) fn check_size(
     if run.no_size_check {
         return Ok(());
     }
-    let parallel = run.threads_used().min(replications.max(1) as usize);
+    // Points of a sweep run in parallel too.
+    let units = scenarios.len().max(1) * replications.max(1) as usize;
+    let parallel = run.threads_used().min(units);
     let limit = crate::plan::size::available_bytes();
     crate::plan::size::check(scenarios, parallel, limit).map_err(Error::Usage)
 }

@@ -68,22 +68,26 @@ impl<'a> Demand<'a> {
     /// arrival and invitation due at or after it.
     pub fn skip_to(&mut self, start: SimTime) -> (Option<SimTime>, Option<SimTime>) {
         let (mut arrival, mut invitation) = (self.next(false), self.next(true));
+        // The engine's calendar order: by time, then by when each was
+        // scheduled (the first arrival before the first invitation).
+        let (mut arrival_seq, mut invitation_seq, mut seq) = (0_u64, 1_u64, 2_u64);
         loop {
-            // The earliest due (an arrival first on a tie); when it is at
-            // or after `start`, so is everything else.
+            // The earliest due; when it is at or after `start`, so is
+            // everything else.
             let invited = match (arrival, invitation) {
-                (Some(a), Some(i)) => i < a,
+                (Some(a), Some(i)) => (i, invitation_seq) < (a, arrival_seq),
                 (a, i) => a.is_none() && i.is_some(),
             };
-            let due = if invited {
-                &mut invitation
+            let (due, due_seq) = if invited {
+                (&mut invitation, &mut invitation_seq)
             } else {
-                &mut arrival
+                (&mut arrival, &mut arrival_seq)
             };
             match *due {
                 Some(t) if t < start => {
                     self.offer(t, invited);
                     *due = self.next(invited);
+                    (*due_seq, seq) = (seq, seq + 1);
                 }
                 _ => return (arrival, invitation),
             }

@@ -6,6 +6,7 @@
 //! starts, with the estimate, instead of being killed by the kernel.
 
 use crate::profile::Scenario;
+use crate::profile::desk::{Channel, Segment};
 use crate::time::to_secs;
 
 /// Bytes of one interval row: its tally and histogram (about 2.3 KiB)
@@ -41,24 +42,26 @@ pub fn estimate(sc: &Scenario, parallel: usize) -> Size {
         .iter()
         .map(|s| s.multiplier)
         .fold(1.0, f64::max);
+    // Invitations follow the arrivals' curve and surges.
     let invited = sc
         .proactive
         .as_ref()
         .map_or(0.0, |p| p.rate_per_s * p.accept);
     let mean_rate = sc.arrivals.rate_per_s + invited;
-    let peak_rate = sc.arrivals.rate_per_s * peak_level * surge + invited;
+    let peak_rate = mean_rate * peak_level * surge;
     let shoppers = mean_rate * horizon;
     // The longest a shopper stays: some multiple of the longest mean
-    // patience, or the whole run when some shoppers never give up.
+    // patience of a segment on a channel (the channel's own, else the
+    // segment's scaled), or the whole run when some never give up.
+    let on = |s: &Segment, c: &Channel| match (&c.patience, &s.patience) {
+        (Some(d), _) => Some(d.mean_secs()),
+        (None, Some(d)) => Some(d.mean_secs() * c.patience_scale),
+        (None, None) => None,
+    };
     let patience = sc
         .segments
         .iter()
-        .map(|s| s.patience.as_ref().map(|d| d.mean_secs()))
-        .chain(
-            sc.channels
-                .iter()
-                .map(|c| c.patience.as_ref().map(|d| d.mean_secs())),
-        )
+        .flat_map(|s| sc.channels.iter().map(move |c| on(s, c)))
         .try_fold(0.0_f64, |m, p| p.map(|p| m.max(p)));
     let stay = patience.map_or(horizon, |p| (p * PATIENCES).min(horizon));
     let in_system = (peak_rate * stay).min(shoppers);
@@ -87,17 +90,25 @@ pub fn available_bytes() -> f64 {
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
-/// Refuses a run of `scenarios` (each with `parallel` replications at
-/// once) whose estimate passes `limit` bytes; the message gives the
-/// estimate and what drives it.
+/// Refuses a run of `scenarios` with `parallel` replications at once
+/// whose estimate passes `limit` bytes; the message gives the estimate and
+/// what drives it. With several scenarios (a sweep) each one's merged
+/// interval series is kept to the end as well.
 pub fn check(scenarios: &[Scenario], parallel: usize, limit: f64) -> Result<(), String> {
-    let Some((sc, size)) = scenarios
+    let Some((sc, mut size)) = scenarios
         .iter()
         .map(|sc| (sc, estimate(sc, parallel)))
         .max_by(|a, b| a.1.bytes.total_cmp(&b.1.bytes))
     else {
         return Ok(());
     };
+    if scenarios.len() > 1 {
+        let row = ROW_BYTES + GROUP_ROW_BYTES * sc.groups.len() as f64;
+        size.bytes += scenarios
+            .iter()
+            .map(|s| estimate(s, 1).rows * row)
+            .sum::<f64>();
+    }
     if size.bytes <= limit {
         return Ok(());
     }
@@ -119,5 +130,38 @@ fn count(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.1e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(extra: &str) -> Scenario {
+        let toml = format!(
+            "horizon = \"30d\"\n[arrivals]\nrate = \"1/s\"\n{extra}\n[[agents.groups]]\nname = \"a\"\nstaff = 3\nhandle = {{ exponential = \"60s\" }}\n"
+        );
+        crate::profile::parse("size.toml", &toml, false, &[]).unwrap()
+    }
+
+    #[test]
+    fn shoppers_stay_ten_patiences_at_most_or_the_whole_run_without_patience() {
+        // A segment's patience holds on channels without their own.
+        let patient = estimate(
+            &scenario(
+                "[shoppers]\npatience = { exponential = \"60s\" }\n[channels]\nchat = { share = 1.0, patience_scale = 2.0 }",
+            ),
+            1,
+        );
+        assert!((patient.in_system - 1200.0).abs() < 1e-6, "{patient:?}");
+        let never = estimate(&scenario(""), 2);
+        assert_eq!(never.in_system, never.shoppers);
+        assert!((never.shoppers - 30.0 * 86400.0).abs() < 1e-6);
+        assert_eq!(never.rows, 30.0 * 96.0);
+        let one = estimate(&scenario(""), 1);
+        assert!(
+            (never.bytes - 2.0 * one.bytes).abs() < 1e-3,
+            "two replications in flight"
+        );
     }
 }

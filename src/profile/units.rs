@@ -137,11 +137,13 @@ impl Rate {
     pub fn parse(text: &str) -> Result<Rate, String> {
         let t = text.trim();
         let Some((count, per)) = t.split_once('/').map(|(c, u)| (c.trim(), u.trim())) else {
-            return Err(if t.parse::<f64>().is_ok() {
-                no_unit(t)
-            } else {
-                bad(text, RATE_FORM)
-            });
+            return Err(
+                if t.parse::<f64>().is_ok_and(|n| n.is_finite() && n >= 0.0) {
+                    no_unit(t)
+                } else {
+                    bad(text, RATE_FORM)
+                },
+            );
         };
         let seconds = match per {
             "s" | "sec" | "second" => 1.0,
@@ -161,7 +163,10 @@ impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match scalar(d, RATE_FORM)? {
             Scalar::Text(s) => Rate::parse(&s).map_err(de::Error::custom),
-            Scalar::Number(n) => Err(de::Error::custom(no_unit(&n.to_string()))),
+            Scalar::Number(n) if n.is_finite() && n >= 0.0 => {
+                Err(de::Error::custom(no_unit(&n.to_string())))
+            }
+            n => Err(de::Error::custom(format!("{n} is not {RATE_FORM}"))),
         }
     }
 }
