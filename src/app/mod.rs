@@ -310,5 +310,5 @@ pub(crate) fn check_size(
     let units = scenarios.len().max(1) * replications.max(1) as usize;
     let parallel = run.threads_used().min(units);
     let limit = crate::plan::size::available_bytes();
-    crate::plan::size::check(scenarios, parallel, limit).map_err(Error::Usage)
+    crate::plan::size::check(scenarios, parallel, limit).map_err(|e| Error::Usage(e.to_string()))
 }

@@ -4,7 +4,8 @@
 //! only speaks the target's protocol.
 
 use crate::demand::Shopper;
-use crate::time::SimTime;
+use crate::profile::units::Duration;
+use crate::time::{SimTime, clock_label};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -157,27 +158,55 @@ pub struct DeskClock {
     pub speed: Option<f64>,
 }
 
+/// How a desk's clock disagrees with a drive's window.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum ClockMismatch {
+    /// Another speed.
+    #[error(
+        "the desk runs at {desk}x and this drive at {drive}x: start both at one speed (serve --speed, drive --speed)"
+    )]
+    Speed {
+        /// The desk's speed.
+        desk: f64,
+        /// The drive's.
+        drive: f64,
+    },
+    /// Another time of day.
+    #[error(
+        "the desk's clock reads {} and this drive starts at {} (more than {} apart): start `peakdesk serve --from {}` just before the drive, or drive --from {}",
+        clock_label(*desk), clock_label(*from), Duration(*tolerance), clock_label(*from), clock_label(*desk)
+    )]
+    Time {
+        /// The desk's scenario time now.
+        desk: SimTime,
+        /// The drive's window start.
+        from: SimTime,
+        /// How far apart they may be.
+        tolerance: SimTime,
+    },
+}
+
 impl DeskClock {
     /// Whether a drive of the window from `from` at `speed` plays the time
     /// the desk keeps: its clock within `tolerance` of `from`, and the
-    /// same speed. The message names both.
-    pub fn check(&self, from: SimTime, speed: f64, tolerance: SimTime) -> Result<(), String> {
+    /// same speed.
+    pub fn check(
+        &self,
+        from: SimTime,
+        speed: f64,
+        tolerance: SimTime,
+    ) -> Result<(), ClockMismatch> {
         if let Some(desk) = self.speed
             && (desk - speed).abs() > 1e-9 * speed
         {
-            return Err(format!(
-                "the desk runs at {desk}x and this drive at {speed}x: start both at one speed (serve --speed, drive --speed)"
-            ));
+            return Err(ClockMismatch::Speed { desk, drive: speed });
         }
         match self.now {
-            Some(now) if now.abs_diff(from) > tolerance => Err(format!(
-                "the desk's clock reads {} and this drive starts at {} (more than {} apart): start `peakdesk serve --from {}` just before the drive, or drive --from {}",
-                crate::time::clock_label(now),
-                crate::time::clock_label(from),
-                crate::profile::units::Duration(tolerance),
-                crate::time::clock_label(from),
-                crate::time::clock_label(now),
-            )),
+            Some(desk) if desk.abs_diff(from) > tolerance => Err(ClockMismatch::Time {
+                desk,
+                from,
+                tolerance,
+            }),
             _ => Ok(()),
         }
     }

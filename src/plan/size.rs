@@ -90,11 +90,27 @@ pub fn available_bytes() -> f64 {
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
+/// A run estimated to need more memory than the machine has.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{source_file}: this run would need about {:.1} GiB ({} interval rows and up to {} shoppers in the system at once, {parallel} replication(s) in flight; {} shoppers per replication), more than the {:.1} GiB this machine has available: shorten the horizon, widen the interval, lower the rate or give patience, or pass --no-size-check",
+    size.bytes / GIB, count(size.rows), count(size.in_system), count(size.shoppers), limit / GIB
+)]
+pub struct TooLarge {
+    /// The profile whose run is largest.
+    pub source_file: String,
+    /// Its estimate.
+    pub size: Size,
+    /// Replications in flight.
+    pub parallel: usize,
+    /// The memory available, bytes.
+    pub limit: f64,
+}
+
 /// Refuses a run of `scenarios` with `parallel` replications at once
-/// whose estimate passes `limit` bytes; the message gives the estimate and
-/// what drives it. With several scenarios (a sweep) each one's merged
-/// interval series is kept to the end as well.
-pub fn check(scenarios: &[Scenario], parallel: usize, limit: f64) -> Result<(), String> {
+/// whose estimate passes `limit` bytes. With several scenarios (a sweep)
+/// each one's merged interval series is kept to the end as well.
+pub fn check(scenarios: &[Scenario], parallel: usize, limit: f64) -> Result<(), TooLarge> {
     let Some((sc, mut size)) = scenarios
         .iter()
         .map(|sc| (sc, estimate(sc, parallel)))
@@ -112,16 +128,12 @@ pub fn check(scenarios: &[Scenario], parallel: usize, limit: f64) -> Result<(), 
     if size.bytes <= limit {
         return Ok(());
     }
-    Err(format!(
-        "{}: this run would need about {:.1} GiB ({} interval rows and up to {} shoppers in the system at once, {} replication(s) in flight; {} shoppers per replication), more than the {:.1} GiB this machine has available: shorten the horizon, widen the interval, lower the rate or give patience, or pass --no-size-check",
-        sc.source,
-        size.bytes / GIB,
-        count(size.rows),
-        count(size.in_system),
-        parallel.max(1),
-        count(size.shoppers),
-        limit / GIB
-    ))
+    Err(TooLarge {
+        source_file: sc.source.clone(),
+        size,
+        parallel: parallel.max(1),
+        limit,
+    })
 }
 
 /// A large count, readably (`3.2e16` style past a trillion).
