@@ -1,6 +1,7 @@
 //! The shopper's half of a conversation, apart from the desk that answers
-//! it: how long the shopper thinks before writing again, and whether and
-//! how a shopper who gave up comes back (after a delay, perhaps on another
+//! it: how long the shopper thinks before writing again, when the shopper
+//! waiting for a human gives up, and whether and how a shopper who gave up
+//! comes back (after a delay, perhaps on another
 //! channel, with a fresh patience). It knows no clock and draws only from
 //! the conversation's own stream, in a fixed order, so every mode that
 //! plays a shopper plays the same one for the same seed.
@@ -14,6 +15,14 @@ use rand::{Rng, RngExt};
 #[inline]
 pub fn think<R: Rng + ?Sized>(sc: &Scenario, s: &Shopper, rng: &mut R) -> SimTime {
     sc.questions[s.question as usize].think.sample(rng)
+}
+
+/// When a shopper who starts waiting for a human at `now` gives up, if
+/// ever (patience runs while the shopper waits for a human, and stops when
+/// an agent takes the conversation).
+#[inline]
+pub fn gives_up_at(s: &Shopper, now: SimTime) -> Option<SimTime> {
+    (s.patience != SimTime::MAX).then(|| now.saturating_add(s.patience))
 }
 
 /// A shopper who gave up, coming back.

@@ -2,7 +2,7 @@
 //! shopper, standby call-outs and headcount changes. Part of the desk's
 //! state machine, kept apart from the conversation flow in `mod.rs`.
 
-use super::{Desk, Sink, State, Timer, stretch};
+use super::{Desk, Handle, Sink, State, Timer, stretch};
 use crate::profile::desk::{FirstResponse, GroupPick};
 use crate::time::SimTime;
 
@@ -14,7 +14,7 @@ impl Desk<'_> {
         let s = &mut self.slots[slot as usize];
         s.queued_at = now;
         s.message_at = now;
-        let (generation, patience, class) = (s.generation, s.shopper.patience, s.shopper.class());
+        let (generation, sh, class) = (s.generation, s.shopper, s.shopper.class());
         // A home group with room takes the shopper at once.
         if let Some(g) = self.pick_group(&self.home[skill], exclusive) {
             self.take(now, slot, g, sink);
@@ -23,12 +23,7 @@ impl Desk<'_> {
         self.slots[slot as usize].state = State::Waiting;
         self.queues[skill].push(class, exclusive, (slot, generation, now));
         self.queue_by_group[self.owner[skill]] += 1;
-        if patience != SimTime::MAX {
-            sink.schedule(
-                now.saturating_add(patience),
-                Timer::Abandon(slot, generation),
-            );
-        }
+        sink.waiting(Handle { slot, generation }, &sh, now);
         if !self.overflow[skill].is_empty() {
             sink.schedule(
                 now + self.sc.overflow_after,

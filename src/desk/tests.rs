@@ -2,16 +2,24 @@
 //! calendar, shoppers placed at chosen times, and a sink that writes down
 //! what the desk did.
 
-use super::{Desk, Ending, Sink, Timer};
-use crate::demand::Shopper;
+use super::{Desk, Ending, Handle, Sink, Timer};
+use crate::demand::{Shopper, conversation};
+use crate::engine::rng::StreamRng;
 use crate::profile::desk::{Lane, Tier};
 use crate::profile::{self, Scenario};
 use crate::time::{SECOND, SimTime};
 
-/// What the desk told its caller.
-#[derive(Default)]
-struct Log {
-    due: Vec<(SimTime, u64, Timer)>,
+/// What is due later: a desk timer, or a modelled shopper's next message.
+#[derive(Debug, Clone, Copy)]
+enum Due {
+    Timer(Timer),
+    Writes(Handle),
+}
+
+/// What the desk told its caller; the shoppers are modelled.
+struct Log<'a> {
+    sc: &'a Scenario,
+    due: Vec<(SimTime, u64, Due)>,
     seq: u64,
     /// (shopper seed, group, time) of each take.
     taken: Vec<(u64, usize, SimTime)>,
@@ -20,10 +28,10 @@ struct Log {
     resolved: Vec<u64>,
 }
 
-impl Sink for Log {
+impl Sink for Log<'_> {
     fn schedule(&mut self, at: SimTime, timer: Timer) {
         self.seq += 1;
-        self.due.push((at, self.seq, timer));
+        self.due.push((at, self.seq, Due::Timer(timer)));
     }
     fn first_response(&mut self, _: &Shopper, _: SimTime, _: bool) {}
     fn human_response(&mut self, _: &Shopper, _: usize, _: SimTime) {}
@@ -39,12 +47,24 @@ impl Sink for Log {
         self.resolved.push(s.seed);
     }
     fn retried(&mut self, _: &mut Shopper, _: SimTime) {}
+    fn waiting(&mut self, _: Handle, _: &Shopper, _: SimTime) {}
+    fn next_message(&mut self, _: &Shopper, _: SimTime, _: &mut StreamRng) -> Option<SimTime> {
+        None
+    }
+    fn writes_again(&mut self, h: Handle, s: &Shopper, now: SimTime, rng: &mut StreamRng) {
+        let at = now + conversation::think(self.sc, s, rng);
+        self.seq += 1;
+        self.due.push((at, self.seq, Due::Writes(h)));
+    }
+    fn comes_back(&mut self, _: Handle, _: &mut Shopper, _: SimTime, _: &mut StreamRng) -> bool {
+        false
+    }
 }
 
 /// A desk, its log, and a clock moved by hand.
 struct Bench<'a> {
     desk: Desk<'a>,
-    log: Log,
+    log: Log<'a>,
     now: SimTime,
 }
 
@@ -53,7 +73,14 @@ impl<'a> Bench<'a> {
     fn new(sc: &'a Scenario) -> Bench<'a> {
         let mut b = Bench {
             desk: Desk::new(sc),
-            log: Log::default(),
+            log: Log {
+                sc,
+                due: Vec::new(),
+                seq: 0,
+                taken: Vec::new(),
+                messages: Vec::new(),
+                resolved: Vec::new(),
+            },
             now: 0,
         };
         for (g, plan) in sc.groups.iter().enumerate() {
@@ -68,9 +95,12 @@ impl<'a> Bench<'a> {
             .filter(|&i| self.log.due[i].0 <= t)
             .min_by_key(|&i| (self.log.due[i].0, self.log.due[i].1))
         {
-            let (at, _, timer) = self.log.due.swap_remove(i);
+            let (at, _, due) = self.log.due.swap_remove(i);
             self.now = at;
-            self.desk.fire(at, timer, &mut self.log);
+            match due {
+                Due::Timer(timer) => self.desk.fire(at, timer, &mut self.log),
+                Due::Writes(h) => self.desk.message(at, h, &mut self.log),
+            }
         }
         self.now = t;
     }

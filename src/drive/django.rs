@@ -16,11 +16,11 @@
 
 use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Tally};
 use super::callback::{self, Hooks};
-use super::clock::Clock;
 use super::http::{Client, Names, id_of};
 use super::target::{self, Django, Request, Secret, Target};
 use super::template;
 use super::wall_desk::{self, Cmd, Outlet};
+use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use serde_json::{Value, json};
@@ -205,7 +205,7 @@ impl DjangoAdapter {
                 wall_desk::run(
                     &desk_sc,
                     rx,
-                    Clock::starting_now(from, speed),
+                    Timebase::starting_now(from, speed),
                     &outlet,
                     &flag,
                 )

@@ -11,7 +11,6 @@
 
 pub mod adapter;
 mod callback;
-pub mod clock;
 pub mod django;
 pub mod http;
 pub mod plan;

@@ -11,11 +11,11 @@
 
 use super::Options;
 use super::adapter::{Adapter, Conversation, Failure, Reply, Tally};
-use super::clock::Clock;
 use super::plan::Schedule;
 use super::report::{DriveTally, Timeline};
 use crate::demand::Shopper;
 use crate::desk::{Ending, Levels};
+use crate::engine::clock::Timebase;
 use crate::metrics::{Recorder, Replication, hist};
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -164,7 +164,7 @@ pub fn run<A: Adapter>(
     let (tx, mut rx) = mpsc::unbounded_channel::<Obs>();
     let stop = CancellationToken::new();
     let hard = CancellationToken::new();
-    let clock = Clock {
+    let clock = Timebase {
         start: Instant::now() + Duration::from_millis(50),
         from: opts.from,
         speed: opts.speed,
@@ -375,7 +375,7 @@ async fn schedule<A: Adapter>(
     counters: Arc<Counters>,
     stop: CancellationToken,
     hard: CancellationToken,
-    clock: Clock,
+    clock: Timebase,
     part: Part,
 ) -> Scheduled {
     let mut intended = 0;
@@ -446,7 +446,7 @@ async fn converse<A: Adapter>(
     tx: mpsc::UnboundedSender<Obs>,
     counters: Arc<Counters>,
     hard: CancellationToken,
-    clock: Clock,
+    clock: Timebase,
 ) {
     let s = c.shopper;
     let due = clock.wall(s.arrival);

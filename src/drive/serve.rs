@@ -9,8 +9,8 @@
 //! up. The model plays the rest as `simulate` does: the bot, routing,
 //! queues, agents, shifts.
 
-use super::clock::Clock;
 use super::wall_desk::{self, Cmd, Outlet};
+use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use std::collections::{HashMap, VecDeque};
@@ -67,7 +67,7 @@ pub struct Shared {
     /// Closed conversations, oldest first, dropped after a while.
     closed: Mutex<VecDeque<(Instant, u64)>>,
     /// The desk's clock: scenario time now (`/health` shows it).
-    pub clock: Clock,
+    pub clock: Timebase,
 }
 
 /// Seconds since the epoch, now.
@@ -167,7 +167,7 @@ pub fn run(
         stop: Default::default(),
         next_id: AtomicU64::new(1),
         closed: Mutex::new(VecDeque::new()),
-        clock: Clock::starting_now(from, speed),
+        clock: Timebase::starting_now(from, speed),
     });
     let desk = {
         let shared = shared.clone();

@@ -1,24 +1,25 @@
-//! The desk model on the wall clock: one thread owns a `desk::Desk` (the
-//! state machine `simulate` runs) and a calendar of its timers, fires each
-//! at its scenario time as the wall clock (times `speed`) reaches it, and
-//! takes conversations and departures from a channel. What the desk does
-//! to a conversation goes to an [`Outlet`]: `serve` shows replies to its
-//! HTTP callers; the django-helpdesk adapter's virtual agents claim
-//! tickets and post follow-ups.
+//! The desk model on the wall clock: the one event loop
+//! (`engine::event_loop`) on a [`Wall`] clock, with callers as the
+//! shoppers. Conversations open and shoppers leave by commands on a
+//! channel; what the desk does to a conversation goes to an [`Outlet`]:
+//! `serve` shows replies to its HTTP callers; the django-helpdesk
+//! adapter's virtual agents claim tickets and post follow-ups.
 //!
-//! The callers are the shoppers: their patience is theirs (the desk's is
-//! off, a departure arrives as a command) and so are retrials.
+//! The callers' patience and retrials are theirs (a departure arrives as a
+//! command); the later turns of a conversation are played by the shopper
+//! model (`demand::conversation`), as `simulate` plays them.
 
-use super::clock::Clock;
-use crate::demand::{Arrival, Shopper, ShopperSampler};
-use crate::desk::{Desk, Ending, Sink, Timer};
+use crate::demand::{Arrival, Shopper, ShopperSampler, conversation};
+use crate::desk::{Desk, Ending, Handle, Sink, Timer};
 use crate::engine::calendar::Calendar;
+use crate::engine::clock::{Timebase, Wall};
+use crate::engine::event_loop::{self, Event, Turn, World};
+use crate::engine::rng::StreamRng;
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Receiver;
 
 /// Where the desk's actions on conversations go (ids are the callers').
 pub trait Outlet {
@@ -45,39 +46,49 @@ pub enum Cmd {
     Leave(u64),
 }
 
-enum Ev {
-    Staffing(u16),
-    Desk(Timer),
+/// What is shown to callers when its time comes.
+enum Shown {
     Reply {
         id: u64,
         by_bot: bool,
         group: Option<usize>,
     },
-    Close(u64),
+    Closed(u64),
 }
 
-struct WallSink<'a> {
-    cal: &'a mut Calendar<Ev>,
-    group_of: &'a mut HashMap<u64, usize>,
+/// Callers around the desk.
+struct Served<'a> {
+    sc: &'a Scenario,
+    calendar: Calendar<Event>,
     outlet: &'a dyn Outlet,
+    sampler: ShopperSampler<'a>,
+    /// Open conversations by caller id.
+    handles: HashMap<u64, Handle>,
+    /// The group of a human response about to be shown.
+    group_of: HashMap<u64, usize>,
+    shows: HashMap<u32, Shown>,
+    next_show: u32,
 }
 
-impl Sink for WallSink<'_> {
+impl Served<'_> {
+    fn show_at(&mut self, at: SimTime, shown: Shown) {
+        let key = self.next_show;
+        self.next_show = self.next_show.wrapping_add(1);
+        self.shows.insert(key, shown);
+        self.calendar.schedule(at, Event::Show(key));
+    }
+}
+
+impl Sink for Served<'_> {
     fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.cal.schedule(at, Ev::Desk(timer));
+        self.calendar.schedule(at, Event::Desk(timer));
     }
     fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool) {
         // The bot's turns are played out in advance: its reply is due
         // later, so every reply goes through the calendar.
         let group = self.group_of.remove(&s.seed);
-        self.cal.schedule(
-            now,
-            Ev::Reply {
-                id: s.seed,
-                by_bot,
-                group,
-            },
-        );
+        let id = s.seed;
+        self.show_at(now, Shown::Reply { id, by_bot, group });
     }
     fn human_response(&mut self, s: &Shopper, group: usize, _wait: SimTime) {
         self.group_of.insert(s.seed, group);
@@ -88,87 +99,39 @@ impl Sink for WallSink<'_> {
         self.outlet.taken(s.seed, group);
     }
     fn abandoned(&mut self, s: &Shopper, now: SimTime, _had_response: bool) {
-        self.cal.schedule(now, Ev::Close(s.seed));
+        self.show_at(now, Shown::Closed(s.seed));
     }
     fn resolved(&mut self, s: &Shopper, now: SimTime, _group: Option<usize>, _e: Ending) {
-        self.cal.schedule(now, Ev::Close(s.seed));
+        self.show_at(now, Shown::Closed(s.seed));
     }
     fn retried(&mut self, _s: &mut Shopper, _now: SimTime) {}
+    fn waiting(&mut self, _h: Handle, _s: &Shopper, _now: SimTime) {}
+    fn next_message(&mut self, s: &Shopper, at: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
+        Some(at + conversation::think(self.sc, s, rng))
+    }
+    fn writes_again(&mut self, h: Handle, s: &Shopper, now: SimTime, rng: &mut StreamRng) {
+        let at = now + conversation::think(self.sc, s, rng);
+        self.calendar.schedule(at, Event::Shopper(Turn::Writes(h)));
+    }
+    fn comes_back(&mut self, _: Handle, _: &mut Shopper, _: SimTime, _: &mut StreamRng) -> bool {
+        false
+    }
 }
 
-/// Runs the desk of `sc` on `clock` until `stop` is set or every sender
-/// is gone.
-pub fn run(sc: &Scenario, rx: Receiver<Cmd>, clock: Clock, outlet: &dyn Outlet, stop: &AtomicBool) {
-    let from = clock.from;
-    let sim_now = || clock.now();
-    let wall = |t: SimTime| clock.wall(t);
-    let mut desk = Desk::new(sc);
-    let mut cal: Calendar<Ev> = Calendar::default();
-    let mut group_of = HashMap::new();
-    let mut slots: HashMap<u64, (u32, u32)> = HashMap::new();
-    let mut sampler = ShopperSampler::new(sc, 0);
-    for (g, plan) in sc.groups.iter().enumerate() {
-        let mut sink = WallSink {
-            cal: &mut cal,
-            group_of: &mut group_of,
-            outlet,
-        };
-        desk.set_staff(from, g, plan.staff_at(from), &mut sink);
-        if let Some(t) = plan.next_change(from) {
-            cal.schedule(t, Ev::Staffing(g as u16));
-        }
+impl World for Served<'_> {
+    type Input = Cmd;
+    fn calendar(&mut self) -> &mut Calendar<Event> {
+        &mut self.calendar
     }
-    while !stop.load(Ordering::Relaxed) {
-        // Fire what is due, each at its own scenario time.
-        let now = sim_now();
-        while cal.peek_time().is_some_and(|t| t <= now) {
-            let (t, ev) = cal.pop().expect("peeked");
-            let mut sink = WallSink {
-                cal: &mut cal,
-                group_of: &mut group_of,
-                outlet,
-            };
-            match ev {
-                Ev::Staffing(g) => {
-                    let plan = &sc.groups[g as usize];
-                    desk.set_staff(t, g as usize, plan.staff_at(t), &mut sink);
-                    if let Some(next) = plan.next_change(t) {
-                        sink.cal.schedule(next, Ev::Staffing(g));
-                    }
-                }
-                Ev::Desk(timer) => desk.fire(t, timer, &mut sink),
-                Ev::Reply { id, by_bot, group } => outlet.reply(id, by_bot, group),
-                Ev::Close(id) => {
-                    slots.remove(&id);
-                    outlet.closed(id);
-                }
-            }
-        }
-        let wait = cal
-            .peek_time()
-            .map_or(Duration::from_millis(100), |t| {
-                wall(t).saturating_duration_since(Instant::now())
-            })
-            .min(Duration::from_millis(100));
-        let cmd = match rx.recv_timeout(wait) {
-            Ok(cmd) => cmd,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        let now = sim_now();
-        let mut sink = WallSink {
-            cal: &mut cal,
-            group_of: &mut group_of,
-            outlet,
-        };
+    fn input(&mut self, now: SimTime, cmd: Cmd, desk: &mut Desk) {
         match cmd {
             Cmd::Open { id, parts } => {
-                let drawn = match sampler.next(now, None) {
+                let drawn = match self.sampler.next(now, None) {
                     Arrival::Desk(s) | Arrival::Deflected(s) => s,
                 };
                 let mut s = match parts {
                     [None, None, None] => drawn,
-                    [seg, q, ch] => sampler.build(
+                    [seg, q, ch] => self.sampler.build(
                         now,
                         seg.unwrap_or(drawn.segment as usize),
                         q.unwrap_or(drawn.question as usize),
@@ -178,14 +141,50 @@ pub fn run(sc: &Scenario, rx: Receiver<Cmd>, clock: Clock, outlet: &dyn Outlet, 
                 };
                 s.patience = SimTime::MAX;
                 s.seed = id;
-                let slot = desk.arrive(now, s, &mut sink);
-                slots.insert(id, slot);
+                let h = desk.arrive(now, s, self);
+                self.handles.insert(id, h);
             }
             Cmd::Leave(id) => {
-                if let Some(&(slot, generation)) = slots.get(&id) {
-                    desk.fire(now, Timer::Abandon(slot, generation), &mut sink);
+                if let Some(&h) = self.handles.get(&id) {
+                    desk.gives_up(now, h, self);
                 }
             }
         }
     }
+    fn show(&mut self, _now: SimTime, key: u32) {
+        match self.shows.remove(&key) {
+            Some(Shown::Reply { id, by_bot, group }) => self.outlet.reply(id, by_bot, group),
+            Some(Shown::Closed(id)) => {
+                self.handles.remove(&id);
+                self.outlet.closed(id);
+            }
+            None => {}
+        }
+    }
+}
+
+/// Runs the desk of `sc` on the wall clock `base` until `stop` is set or
+/// every sender is gone.
+pub fn run(
+    sc: &Scenario,
+    rx: Receiver<Cmd>,
+    base: Timebase,
+    outlet: &dyn Outlet,
+    stop: &AtomicBool,
+) {
+    let mut desk = Desk::new(sc);
+    let mut world = Served {
+        sc,
+        calendar: Calendar::default(),
+        outlet,
+        sampler: ShopperSampler::new(sc, 0),
+        handles: HashMap::new(),
+        group_of: HashMap::new(),
+        shows: HashMap::new(),
+        next_show: 0,
+    };
+    event_loop::staff(sc, base.from, &mut desk, &mut world);
+    let mut clock = Wall::new(base, rx, stop);
+    // A served desk runs until it is stopped, past the profile's horizon.
+    event_loop::run(sc, SimTime::MAX, &mut desk, &mut world, &mut clock);
 }

@@ -1,0 +1,155 @@
+//! `simulate`'s world around the desk: modelled shoppers (the demand
+//! stream and `demand::conversation`, the shopper's half of each
+//! conversation) on the virtual clock, outcomes streamed to the recorder.
+
+use super::calendar::Calendar;
+use super::clock::{NoInput, Virtual};
+use super::event_loop::{self, Event, Turn, World};
+use super::rng::StreamRng;
+use crate::demand::{Arrival, Demand, Shopper, conversation};
+use crate::desk::{Desk, Ending, Handle, Sink, Timer};
+use crate::metrics::{Recorder, Replication};
+use crate::profile::Scenario;
+use crate::time::SimTime;
+
+/// Modelled shoppers and a recorder, around one replication's desk.
+struct Simulation<'a> {
+    sc: &'a Scenario,
+    calendar: Calendar<Event>,
+    recorder: Recorder<'a>,
+    demand: Demand<'a>,
+}
+
+impl Sink for Simulation<'_> {
+    #[inline]
+    fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.calendar.schedule(at, Event::Desk(timer));
+    }
+    #[inline]
+    fn first_response(&mut self, s: &Shopper, now: SimTime, _by_bot: bool) {
+        self.recorder.first_response(s, now);
+    }
+    #[inline]
+    fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
+        self.recorder.human_response(s, group, wait);
+    }
+    #[inline]
+    fn message(&mut self, s: &Shopper, response: SimTime) {
+        self.recorder.message(s, response);
+    }
+    fn handed_off(&mut self, s: &Shopper) {
+        self.recorder.handed_off(s);
+    }
+    #[inline]
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
+        self.recorder.abandoned(s, now, had_response);
+    }
+    #[inline]
+    fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending) {
+        self.recorder.resolved(s, now, group, ending);
+    }
+    fn retried(&mut self, s: &mut Shopper, now: SimTime) {
+        self.recorder.stamp(s, now);
+        self.recorder.arrived(s);
+    }
+    #[inline]
+    fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime) {
+        if let Some(at) = conversation::gives_up_at(s, now) {
+            self.calendar.schedule(at, Event::Shopper(Turn::GivesUp(h)));
+        }
+    }
+    #[inline]
+    fn next_message(&mut self, s: &Shopper, at: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
+        Some(at + conversation::think(self.sc, s, rng))
+    }
+    #[inline]
+    fn writes_again(&mut self, h: Handle, s: &Shopper, now: SimTime, rng: &mut StreamRng) {
+        let at = now + conversation::think(self.sc, s, rng);
+        self.calendar.schedule(at, Event::Shopper(Turn::Writes(h)));
+    }
+    fn comes_back(
+        &mut self,
+        h: Handle,
+        s: &mut Shopper,
+        now: SimTime,
+        rng: &mut StreamRng,
+    ) -> bool {
+        let Some(back) = conversation::comes_back(self.sc, s, rng) else {
+            return false;
+        };
+        (s.channel, s.patience) = (back.channel, back.patience);
+        let at = now + back.after;
+        self.calendar
+            .schedule(at, Event::Shopper(Turn::ComesBack(h)));
+        true
+    }
+}
+
+impl World for Simulation<'_> {
+    type Input = NoInput;
+    #[inline(always)]
+    fn calendar(&mut self) -> &mut Calendar<Event> {
+        &mut self.calendar
+    }
+    #[inline(always)]
+    fn advance(&mut self, now: SimTime, desk: &Desk) {
+        self.recorder
+            .advance(now, desk.levels(), |g| desk.group_levels(g));
+    }
+    #[inline]
+    fn arrival(&mut self, now: SimTime, invited: bool, desk: &mut Desk) {
+        match self.demand.offer(now, invited) {
+            Some(Arrival::Desk(shopper)) => {
+                self.recorder.arrived(&shopper);
+                desk.arrive(now, shopper, self);
+            }
+            Some(Arrival::Deflected(shopper)) => self.recorder.deflected(&shopper),
+            None => {}
+        }
+        let event = if invited {
+            Event::Invitation
+        } else {
+            Event::Arrival
+        };
+        match self.demand.next(invited) {
+            Some(t) if invited => self.calendar.schedule(t, event),
+            Some(t) => self.calendar.schedule_side(t, event),
+            None => {}
+        }
+    }
+}
+
+/// Runs one replication of a scenario on the virtual clock.
+pub fn run_replication(sc: &Scenario, replication: u32) -> Replication {
+    let mut desk = Desk::new(sc);
+    let mut sim = Simulation {
+        sc,
+        calendar: Calendar::default(),
+        recorder: Recorder::new(sc),
+        demand: Demand::new(sc, replication),
+    };
+    let start = sc.start;
+    let (first_arrival, first_invitation) = if start > 0 {
+        // A cold window: the desk is closed, and empty, until `start`.
+        sim.recorder
+            .advance(start, desk.levels(), |g| desk.group_levels(g));
+        sim.demand.skip_to(start)
+    } else {
+        (sim.demand.next(false), sim.demand.next(true))
+    };
+    event_loop::staff(sc, start, &mut desk, &mut sim);
+    if let Some(t) = first_arrival {
+        sim.calendar.schedule_side(t, Event::Arrival);
+    }
+    if let Some(t) = first_invitation {
+        sim.calendar.schedule(t, Event::Invitation);
+    }
+    event_loop::run(sc, sc.horizon, &mut desk, &mut sim, &mut Virtual);
+    let events = sim.calendar.popped();
+    sim.recorder.finish(
+        desk.levels(),
+        |g| desk.group_levels(g),
+        desk.unanswered(),
+        events,
+    )
+}
