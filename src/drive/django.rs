@@ -261,6 +261,7 @@ impl adapter::Adapter for DjangoAdapter {
         };
         let s = &c.shopper;
         self.tell(Cmd::Open {
+            caller_turns: false,
             id,
             parts: [
                 Some(s.segment as usize),

@@ -5,9 +5,10 @@
 //! callers' webhooks.
 //!
 //! A caller is the shopper: it opens a conversation (segment, question,
-//! channel by name, else drawn from the profile) and leaves when it gives
-//! up. The model plays the rest as `simulate` does: the bot, routing,
-//! queues, agents, shifts.
+//! channel by name, else drawn from the profile), leaves when it gives up,
+//! and sends the later messages itself if it opened the conversation so
+//! (else the shopper model plays them). The model plays the desk as
+//! `simulate` does: the bot, routing, queues, agents, shifts.
 
 use super::wall_desk::{self, Cmd, Outlet};
 use crate::engine::clock::Timebase;
@@ -188,6 +189,13 @@ pub fn run(
     });
     shared.stop.store(true, Ordering::Relaxed);
     drop(rt);
-    let _ = desk.join();
+    if let Ok(late) = desk.join() {
+        eprintln!(
+            "peakdesk serve: the desk fired {} events, {} more than 1 ms late (latest {:.1} ms)",
+            late.events,
+            late.over_1ms,
+            late.max_us as f64 / 1e3
+        );
+    }
     Ok(())
 }

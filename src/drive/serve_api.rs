@@ -3,9 +3,13 @@
 //!
 //! - `GET /health`: `{status, profile, clock_s, clock, speed}`, the desk's
 //!   scenario time now and its speed
-//! - `POST /conversations` `{segment?, question?, channel?, text?, callback?, wait?}`:
+//! - `POST /conversations` `{segment?, question?, channel?, text?, callback?, wait?, turns?}`:
 //!   201 with `{id, created_at, messages}`; with `wait` (seconds) the
-//!   answer waits up to that long for the first reply.
+//!   answer waits up to that long for the first reply. `turns: "caller"`:
+//!   the caller sends the later messages and sees every answer; else
+//!   (`"model"`) the model plays them and shows the first response.
+//! - `POST /conversations/{id}/messages` `{text?}`: the shopper writes
+//!   again (202; a conversation opened with `turns: "caller"`).
 //! - `GET /conversations/{id}`: `{id, created_at, closed, messages}`.
 //! - `DELETE /conversations/{id}`: the shopper leaves (204).
 //!
@@ -33,6 +37,7 @@ struct OpenBody {
     text: Option<String>,
     callback: Option<String>,
     wait: Option<f64>,
+    turns: Option<String>,
 }
 
 fn view(id: u64, c: &Conv) -> serde_json::Value {
@@ -93,6 +98,16 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
         Ok(p) => p,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
     };
+    let caller_turns = match b.turns.as_deref() {
+        None | Some("" | "model") => false,
+        Some("caller") => true,
+        Some(other) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("unknown turns {other:?} (expected \"caller\" or \"model\")"),
+            );
+        }
+    };
     let id = sh
         .next_id
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -106,7 +121,12 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
             waiters: Vec::new(),
         },
     );
-    if sh.tx.send(Cmd::Open { id, parts }).is_err() {
+    let open = Cmd::Open {
+        id,
+        parts,
+        caller_turns,
+    };
+    if sh.tx.send(open).is_err() {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "the desk has stopped".into(),
@@ -147,18 +167,27 @@ async fn get(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response 
     }
 }
 
-async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+/// Tells the desk `cmd(id)` for a known conversation, answering `ok`.
+fn tell(sh: &Shared, id: &str, cmd: fn(u64) -> Cmd, ok: StatusCode) -> Response {
     let known = id
         .parse::<u64>()
         .ok()
         .filter(|n| sh.convs.lock().expect("not poisoned").contains_key(n));
     match known {
         Some(n) => {
-            let _ = sh.tx.send(Cmd::Leave(n));
-            StatusCode::NO_CONTENT.into_response()
+            let _ = sh.tx.send(cmd(n));
+            ok.into_response()
         }
         None => error(StatusCode::NOT_FOUND, format!("no conversation {id}")),
     }
+}
+
+async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    tell(&sh, &id, Cmd::Leave, StatusCode::NO_CONTENT)
+}
+
+async fn message(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    tell(&sh, &id, Cmd::Message, StatusCode::ACCEPTED)
 }
 
 /// `GET /health`: up, and the desk's clock, so that a drive can check it
@@ -181,5 +210,6 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
         .route("/health", axum::routing::get(health))
         .route("/conversations", axum::routing::post(open))
         .route("/conversations/{id}", axum::routing::get(get).delete(leave))
+        .route("/conversations/{id}/messages", axum::routing::post(message))
         .with_state(shared)
 }

@@ -6,18 +6,21 @@
 //! adapter's virtual agents claim tickets and post follow-ups.
 //!
 //! The callers' patience and retrials are theirs (a departure arrives as a
-//! command); the later turns of a conversation are played by the shopper
-//! model (`demand::conversation`), as `simulate` plays them.
+//! command). A conversation's later messages are the caller's when it
+//! opened it so ([`Cmd::Open`]'s `caller_turns`: each answer is shown, and
+//! the desk waits for [`Cmd::Message`]); otherwise the shopper model
+//! (`demand::conversation`) plays them, as `simulate` does, and only the
+//! first response is shown.
 
 use crate::demand::{Arrival, Shopper, ShopperSampler, conversation};
 use crate::desk::{Desk, Ending, Handle, Sink, Timer};
 use crate::engine::calendar::Calendar;
-use crate::engine::clock::{Timebase, Wall};
+use crate::engine::clock::{Lateness, Timebase, Wall};
 use crate::engine::event_loop::{self, Event, Turn, World};
 use crate::engine::rng::StreamRng;
 use crate::profile::Scenario;
 use crate::time::SimTime;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Receiver;
 
@@ -25,8 +28,9 @@ use std::sync::mpsc::Receiver;
 pub trait Outlet {
     /// An agent of `group` took conversation `id`.
     fn taken(&self, _id: u64, _group: usize) {}
-    /// The first reply to conversation `id`, from the bot or an agent of
-    /// `group`.
+    /// A reply to conversation `id`, from the bot or an agent of `group`:
+    /// the first response, then (when the caller plays its turns) each
+    /// answer.
     fn reply(&self, id: u64, by_bot: bool, group: Option<usize>);
     /// Conversation `id` is over (resolved, or its shopper left).
     fn closed(&self, id: u64);
@@ -41,7 +45,11 @@ pub enum Cmd {
         id: u64,
         /// Segment, question, channel.
         parts: [Option<usize>; 3],
+        /// Whether the caller sends the later messages.
+        caller_turns: bool,
     },
+    /// The shopper of conversation `id` writes again (caller's turns).
+    Message(u64),
     /// The shopper of conversation `id` left.
     Leave(u64),
 }
@@ -64,6 +72,8 @@ struct Served<'a> {
     sampler: ShopperSampler<'a>,
     /// Open conversations by caller id.
     handles: HashMap<u64, Handle>,
+    /// The conversations whose callers play their later turns.
+    callers: HashSet<u64>,
     /// The group of a human response about to be shown.
     group_of: HashMap<u64, usize>,
     shows: HashMap<u32, Shown>,
@@ -88,7 +98,16 @@ impl Sink for Served<'_> {
         // later, so every reply goes through the calendar.
         let group = self.group_of.remove(&s.seed);
         let id = s.seed;
-        self.show_at(now, Shown::Reply { id, by_bot, group });
+        if !self.callers.contains(&id) {
+            self.show_at(now, Shown::Reply { id, by_bot, group });
+        }
+    }
+    fn replied(&mut self, _h: Handle, s: &Shopper, at: SimTime, group: Option<usize>) {
+        let id = s.seed;
+        if self.callers.contains(&id) {
+            let by_bot = group.is_none();
+            self.show_at(at, Shown::Reply { id, by_bot, group });
+        }
     }
     fn human_response(&mut self, s: &Shopper, group: usize, _wait: SimTime) {
         self.group_of.insert(s.seed, group);
@@ -107,9 +126,12 @@ impl Sink for Served<'_> {
     fn retried(&mut self, _s: &mut Shopper, _now: SimTime) {}
     fn waiting(&mut self, _h: Handle, _s: &Shopper, _now: SimTime) {}
     fn next_message(&mut self, s: &Shopper, at: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
-        Some(at + conversation::think(self.sc, s, rng))
+        (!self.callers.contains(&s.seed)).then(|| at + conversation::think(self.sc, s, rng))
     }
     fn writes_again(&mut self, h: Handle, s: &Shopper, now: SimTime, rng: &mut StreamRng) {
+        if self.callers.contains(&s.seed) {
+            return;
+        }
         let at = now + conversation::think(self.sc, s, rng);
         self.calendar.schedule(at, Event::Shopper(Turn::Writes(h)));
     }
@@ -125,7 +147,11 @@ impl World for Served<'_> {
     }
     fn input(&mut self, now: SimTime, cmd: Cmd, desk: &mut Desk) {
         match cmd {
-            Cmd::Open { id, parts } => {
+            Cmd::Open {
+                id,
+                parts,
+                caller_turns,
+            } => {
                 let drawn = match self.sampler.next(now, None) {
                     Arrival::Desk(s) | Arrival::Deflected(s) => s,
                 };
@@ -141,12 +167,24 @@ impl World for Served<'_> {
                 };
                 s.patience = SimTime::MAX;
                 s.seed = id;
+                if caller_turns {
+                    self.callers.insert(id);
+                }
                 let h = desk.arrive(now, s, self);
                 self.handles.insert(id, h);
             }
+            Cmd::Message(id) => {
+                if let Some(&h) = self.handles.get(&id) {
+                    desk.message(now, h, self);
+                }
+            }
             Cmd::Leave(id) => {
                 if let Some(&h) = self.handles.get(&id) {
-                    desk.gives_up(now, h, self);
+                    if self.callers.contains(&id) {
+                        desk.leave(now, h, self);
+                    } else {
+                        desk.gives_up(now, h, self);
+                    }
                 }
             }
         }
@@ -156,6 +194,7 @@ impl World for Served<'_> {
             Some(Shown::Reply { id, by_bot, group }) => self.outlet.reply(id, by_bot, group),
             Some(Shown::Closed(id)) => {
                 self.handles.remove(&id);
+                self.callers.remove(&id);
                 self.outlet.closed(id);
             }
             None => {}
@@ -164,14 +203,14 @@ impl World for Served<'_> {
 }
 
 /// Runs the desk of `sc` on the wall clock `base` until `stop` is set or
-/// every sender is gone.
+/// every sender is gone; returns how late its events fired.
 pub fn run(
     sc: &Scenario,
     rx: Receiver<Cmd>,
     base: Timebase,
     outlet: &dyn Outlet,
     stop: &AtomicBool,
-) {
+) -> Lateness {
     let mut desk = Desk::new(sc);
     let mut world = Served {
         sc,
@@ -179,6 +218,7 @@ pub fn run(
         outlet,
         sampler: ShopperSampler::new(sc, 0),
         handles: HashMap::new(),
+        callers: HashSet::new(),
         group_of: HashMap::new(),
         shows: HashMap::new(),
         next_show: 0,
@@ -187,4 +227,5 @@ pub fn run(
     let mut clock = Wall::new(base, rx, stop);
     // A served desk runs until it is stopped, past the profile's horizon.
     event_loop::run(sc, SimTime::MAX, &mut desk, &mut world, &mut clock);
+    clock.lateness()
 }

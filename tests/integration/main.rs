@@ -9,6 +9,7 @@ mod properties;
 mod report;
 mod schema;
 mod serve_clock;
+mod serve_turns;
 mod shard;
 mod sla;
 mod staff;

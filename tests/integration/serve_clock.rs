@@ -3,7 +3,7 @@
 //! file and refuses a window or a speed the desk is not at; the target's
 //! address comes from `--target-url` instead of an edited file.
 
-use crate::common::{Served, peakdesk};
+use crate::common::{Served, http_json, peakdesk};
 
 const DESK: &str = "tests/integration/drive-desk.toml";
 /// The desk's profile stretched to a day, so that 19:00 is in it.
@@ -67,24 +67,8 @@ fn a_drive_at_the_desks_time_runs_through_target_url() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(s["counts"]["arrived"].as_u64().unwrap() > 0, "{s}");
-    let health = get_json(&served.url, "/health");
+    let (_, health) = http_json(&served.url, "GET", "/health", "");
     let clock = health["clock_s"].as_f64().unwrap();
     assert!((19.0 * 3600.0..20.0 * 3600.0).contains(&clock), "{health}");
     assert_eq!(health["speed"].as_f64(), Some(10.0));
-}
-
-/// `GET path` over a plain HTTP/1.1 connection, the answer's JSON body.
-fn get_json(url: &str, path: &str) -> serde_json::Value {
-    use std::io::{Read, Write};
-    let host = url.trim_start_matches("http://");
-    let mut conn = std::net::TcpStream::connect(host).unwrap();
-    write!(
-        conn,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
 }
