@@ -72,11 +72,10 @@ pub struct Ending {
     pub handle: SimTime,
 }
 
-/// Where the desk's reactions go: its timers, what happened to each
-/// conversation (for the recorder), and the shopper's side.
-pub trait Sink {
-    /// Fire `timer` at `at`.
-    fn schedule(&mut self, at: SimTime, timer: Timer);
+/// What happened to each conversation, as the recorder counts it: the
+/// desk reports it for the conversations it answers, and `drive`'s
+/// shoppers for the conversations a real desk answers.
+pub trait Outcomes {
     /// The shopper's first response, from the bot or an agent.
     fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool);
     /// An agent of `group` gave the first human response, `wait` after the
@@ -84,16 +83,8 @@ pub trait Sink {
     fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime);
     /// One message answered after `response`.
     fn message(&mut self, s: &Shopper, response: SimTime);
-    /// A reply reaches the shopper at `at`, from the bot or an agent of
-    /// `group` (callers that show replies deliver it then).
-    #[inline]
-    fn replied(&mut self, _h: Handle, _s: &Shopper, _at: SimTime, _group: Option<usize>) {}
     /// The bot handed the shopper to a human.
     fn handed_off(&mut self, s: &Shopper);
-    /// An agent of `group` took the shopper (the wall-clock modes claim
-    /// the conversation here; the simulator needs nothing).
-    #[inline]
-    fn taken(&mut self, _s: &Shopper, _group: usize, _now: SimTime) {}
     /// The shopper left before the conversation was done.
     fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool);
     /// The conversation ended (`group`: the agents' group, if any).
@@ -101,6 +92,22 @@ pub trait Sink {
     /// A shopper who gave up comes back: the sink stamps the new attempt
     /// (interval, counted) and counts it as an arrival.
     fn retried(&mut self, s: &mut Shopper, now: SimTime);
+}
+
+/// Where the desk's reactions go: its timers, what happened to each
+/// conversation ([`Outcomes`]), and the shopper's side.
+pub trait Sink: Outcomes {
+    /// Fire `timer` at `at`.
+    fn schedule(&mut self, at: SimTime, timer: Timer);
+    /// A reply reaches the shopper at `at`, from the bot or an agent of
+    /// `group` (callers that show replies deliver it then).
+    #[inline]
+    fn replied(&mut self, _h: Handle, _s: &Shopper, _at: SimTime, _group: Option<usize>) {}
+    /// An agent of `group` took the shopper (the wall-clock modes claim
+    /// the conversation or tell the caller here; the simulator needs
+    /// nothing).
+    #[inline]
+    fn taken(&mut self, _h: Handle, _s: &Shopper, _group: usize, _now: SimTime) {}
 
     // The shopper's side.
 
@@ -297,6 +304,19 @@ impl<'a> Desk<'a> {
         Handle {
             slot,
             generation: self.slots[slot as usize].generation,
+        }
+    }
+
+    /// Whether the conversation of `h` waits for its shopper's next
+    /// message (`Some(false)`: the desk owes the next move; `None`: it is
+    /// over, or the shopper is away).
+    pub fn awaits_shopper(&self, h: Handle) -> Option<bool> {
+        let s = &self.slots[h.slot as usize];
+        match s.state {
+            _ if s.generation != h.generation => None,
+            State::Free | State::Away => None,
+            State::BotAwait | State::Await => Some(true),
+            State::Bot | State::Waiting | State::Agent => Some(false),
         }
     }
 

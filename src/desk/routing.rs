@@ -100,7 +100,11 @@ impl Desk<'_> {
         let s = &mut self.slots[slot as usize];
         s.state = State::Agent;
         (s.group, s.agent, s.taken_at) = (g as u16, agent, now);
-        sink.taken(&s.shopper, g, now);
+        let h = Handle {
+            slot,
+            generation: s.generation,
+        };
+        sink.taken(h, &s.shopper, g, now);
         if s.handed_off || s.bot_turns > 0 {
             s.turns_left = s.turns_left.saturating_sub(s.bot_turns).max(1);
         }

@@ -2,7 +2,7 @@
 //! calendar, shoppers placed at chosen times, and a sink that writes down
 //! what the desk did.
 
-use super::{Desk, Ending, Handle, Sink, Timer};
+use super::{Desk, Ending, Handle, Outcomes, Sink, Timer};
 use crate::demand::{Shopper, conversation};
 use crate::engine::rng::StreamRng;
 use crate::profile::desk::{Lane, Tier};
@@ -28,25 +28,28 @@ struct Log<'a> {
     resolved: Vec<u64>,
 }
 
-impl Sink for Log<'_> {
-    fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.seq += 1;
-        self.due.push((at, self.seq, Due::Timer(timer)));
-    }
+impl Outcomes for Log<'_> {
     fn first_response(&mut self, _: &Shopper, _: SimTime, _: bool) {}
     fn human_response(&mut self, _: &Shopper, _: usize, _: SimTime) {}
     fn message(&mut self, s: &Shopper, response: SimTime) {
         self.messages.push((s.seed, response));
     }
     fn handed_off(&mut self, _: &Shopper) {}
-    fn taken(&mut self, s: &Shopper, group: usize, now: SimTime) {
-        self.taken.push((s.seed, group, now));
-    }
     fn abandoned(&mut self, _: &Shopper, _: SimTime, _: bool) {}
     fn resolved(&mut self, s: &Shopper, _: SimTime, _: Option<usize>, _: Ending) {
         self.resolved.push(s.seed);
     }
     fn retried(&mut self, _: &mut Shopper, _: SimTime) {}
+}
+
+impl Sink for Log<'_> {
+    fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.seq += 1;
+        self.due.push((at, self.seq, Due::Timer(timer)));
+    }
+    fn taken(&mut self, _: Handle, s: &Shopper, group: usize, now: SimTime) {
+        self.taken.push((s.seed, group, now));
+    }
     fn waiting(&mut self, _: Handle, _: &Shopper, _: SimTime) {}
     fn next_message(&mut self, _: &Shopper, _: SimTime, _: &mut StreamRng) -> Option<SimTime> {
         None

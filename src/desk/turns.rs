@@ -6,7 +6,8 @@
 use super::{Desk, Ending, Handle, Sink, Slot, State, Timer, stretch};
 use crate::demand::Shopper;
 use crate::engine::rng::StreamRng;
-use crate::time::{DAY, SimTime};
+use crate::profile::desk::BotOpens;
+use crate::time::SimTime;
 use rand::SeedableRng;
 
 impl Desk<'_> {
@@ -118,20 +119,21 @@ impl Desk<'_> {
         let sh = s.shopper;
         let q = &sc.questions[sh.question as usize];
         s.turns_left = q.turns;
-        if let Some(bot) = &sc.bot
-            && bot.on_at(now % DAY)
-            && bot.channels[sh.channel as usize]
-        {
-            let hand_over = bot.handoff_questions[sh.question as usize]
-                || bot.handoff_segments[sh.segment as usize];
-            if !hand_over && bot.covers[sh.question as usize] {
-                self.bot_conversation(now, slot, sink);
-                return;
-            }
-            if hand_over {
+        let opens = sc.bot.as_ref().map(|b| {
+            b.opens(
+                now,
+                sh.question as usize,
+                sh.segment as usize,
+                sh.channel as usize,
+            )
+        });
+        match opens {
+            Some(BotOpens::Answers) => return self.bot_conversation(now, slot, sink),
+            Some(BotOpens::HandsOver) => {
                 s.handed_off = true;
                 sink.handed_off(&sh);
             }
+            _ => {}
         }
         self.queue_for_human(now, slot, sink);
     }

@@ -136,7 +136,37 @@ pub struct Opened {
     pub reply: Option<Reply>,
 }
 
-/// A reply as noticed.
+/// What comes next in a conversation after a reply, as a desk that says
+/// so tells (`peakdesk serve`'s `next`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// The desk waits for the shopper's next message.
+    Shopper,
+    /// The desk owes the next move (the bot handed over to a human).
+    Desk,
+    /// The conversation is over.
+    Closed,
+}
+
+impl Next {
+    /// The word the API uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Next::Shopper => "shopper",
+            Next::Desk => "desk",
+            Next::Closed => "closed",
+        }
+    }
+
+    /// The value for a word of the API (`None`: not one of them).
+    pub fn parse(word: &str) -> Option<Next> {
+        [Next::Shopper, Next::Desk, Next::Closed]
+            .into_iter()
+            .find(|n| n.name().eq_ignore_ascii_case(word))
+    }
+}
+
+/// A reply, or a notice that an agent took the conversation, as noticed.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
     /// The server's time of the reply, seconds since the epoch.
@@ -145,6 +175,11 @@ pub struct Reply {
     pub by_bot: Option<bool>,
     /// The agents' group, by name, when the target says.
     pub group: Option<String>,
+    /// What comes next, when the target says.
+    pub next: Option<Next>,
+    /// Not an answer: an agent took the conversation (the target's
+    /// `event` is `"joined"`).
+    pub joined: bool,
 }
 
 /// The scenario time and speed a target says its desk keeps (`peakdesk
@@ -235,14 +270,33 @@ pub trait Adapter: Send + Sync + 'static {
         c: &Conversation,
         tally: &dyn Tally,
     ) -> impl Future<Output = Result<Opened, Failure>> + Send;
-    /// Waits for the first reply (the runner stops waiting when the
-    /// shopper's patience runs out).
+    /// Waits for the conversation's next reply or notice after the `seen`
+    /// ones already noticed (the runner stops waiting when the shopper's
+    /// patience runs out).
     fn reply(
         &self,
         c: &Conversation,
         o: &Opened,
+        seen: u32,
         tally: &dyn Tally,
     ) -> impl Future<Output = Result<Reply, Failure>> + Send;
+    /// Whether the shopper can write again (the target file has a
+    /// `[message]` request): else a conversation ends at its first reply.
+    fn plays_turns(&self) -> bool {
+        false
+    }
+    /// The shopper writes again; a reply in the answer (sync mode).
+    fn message(
+        &self,
+        _c: &Conversation,
+        _o: &Opened,
+        _tally: &dyn Tally,
+    ) -> impl Future<Output = Result<Option<Reply>, Failure>> + Send {
+        std::future::ready(Err(Failure::bad(
+            "message",
+            "this target takes no later messages",
+        )))
+    }
     /// The shopper gives up.
     fn leave(
         &self,

@@ -1,12 +1,13 @@
 //! The webhook listener: a target that pushes replies posts them here, and
-//! each waiting shopper's task gets its reply by the target's conversation
-//! id. A webhook can beat the answer to the request that opened the
-//! conversation; it is then kept until the task asks, for at most a minute.
+//! each waiting shopper's task gets its replies, in the order they came,
+//! by the target's conversation id. A webhook can beat the answer to the
+//! request that opened the conversation, or come while the shopper thinks;
+//! it is then kept until the task asks, for at most a minute.
 
 use super::adapter::Reply;
 use axum::extract::State;
 use axum::http::StatusCode;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -17,7 +18,7 @@ pub type Parse = dyn Fn(&serde_json::Value) -> Option<(String, Reply)> + Send + 
 /// Replies on their way to the tasks waiting for them.
 pub struct Hooks {
     waiting: Mutex<HashMap<String, oneshot::Sender<Reply>>>,
-    early: Mutex<HashMap<String, (Instant, Reply)>>,
+    early: Mutex<HashMap<String, (Instant, VecDeque<Reply>)>>,
     parse: Box<Parse>,
     /// Webhooks received.
     pub received: std::sync::atomic::AtomicU64,
@@ -26,10 +27,16 @@ pub struct Hooks {
 const KEEP_EARLY: Duration = Duration::from_secs(60);
 
 impl Hooks {
-    /// Waits for the reply to conversation `id`.
+    /// Waits for the next reply to conversation `id`.
     pub async fn wait(&self, id: &str) -> Option<Reply> {
         let rx = {
-            if let Some((_, r)) = self.early.lock().expect("not poisoned").remove(id) {
+            let mut early = self.early.lock().expect("not poisoned");
+            if let Some((_, kept)) = early.get_mut(id)
+                && let Some(r) = kept.pop_front()
+            {
+                if kept.is_empty() {
+                    early.remove(id);
+                }
                 return Some(r);
             }
             let (tx, rx) = oneshot::channel();
@@ -42,31 +49,41 @@ impl Hooks {
         rx.await.ok()
     }
 
-    /// Stops waiting for conversation `id`.
+    /// Stops waiting for conversation `id`, and drops what was kept.
     pub fn forget(&self, id: &str) {
         self.waiting.lock().expect("not poisoned").remove(id);
+        self.early.lock().expect("not poisoned").remove(id);
     }
 
-    /// Hands a reply to its waiting task, or keeps it for a while. Only
-    /// the first reply of a conversation is wanted; later ones to a
-    /// conversation nobody waits for are kept briefly, then dropped.
+    /// Hands a reply to its waiting task, or keeps it (behind the others
+    /// of its conversation) for a while: replies to a conversation nobody
+    /// asks about again are dropped after a minute.
     pub fn deliver(&self, id: String, reply: Reply) {
         self.received
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let waiter = self.waiting.lock().expect("not poisoned").remove(&id);
-        match waiter {
-            Some(tx) => {
-                let _ = tx.send(reply);
-            }
-            None => {
-                let now = Instant::now();
-                let mut early = self.early.lock().expect("not poisoned");
-                if early.len() > 10_000 {
-                    early.retain(|_, (at, _)| now.duration_since(*at) < KEEP_EARLY);
-                }
-                early.entry(id).or_insert((now, reply));
-            }
+        // Under the lock of the kept replies, so that a reply cannot pass
+        // one kept before it.
+        let now = Instant::now();
+        let mut early = self.early.lock().expect("not poisoned");
+        let waiter = match early.contains_key(&id) {
+            true => None,
+            false => self.waiting.lock().expect("not poisoned").remove(&id),
+        };
+        let reply = match waiter {
+            Some(tx) => match tx.send(reply) {
+                Ok(()) => return,
+                Err(reply) => reply,
+            },
+            None => reply,
+        };
+        if early.len() > 10_000 {
+            early.retain(|_, (at, _)| now.duration_since(*at) < KEEP_EARLY);
         }
+        early
+            .entry(id)
+            .or_insert_with(|| (now, VecDeque::new()))
+            .1
+            .push_back(reply);
     }
 }
 

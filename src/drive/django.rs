@@ -105,7 +105,7 @@ impl Outlet for Agents {
         });
     }
 
-    fn reply(&self, id: u64, _by_bot: bool, _group: Option<usize>) {
+    fn reply(&self, id: u64, _answer: wall_desk::Answer) {
         match self.working.lock().expect("not poisoned").remove(&id) {
             Some((_, go)) => {
                 let _ = go.send(());
@@ -175,6 +175,8 @@ impl DjangoAdapter {
             Some((
                 ticket,
                 Reply {
+                    next: None,
+                    joined: false,
                     server_at: f.get("date").and_then(template::epoch_seconds),
                     by_bot: Some(false),
                     group: None,
@@ -278,7 +280,13 @@ impl adapter::Adapter for DjangoAdapter {
         })
     }
 
-    async fn reply(&self, _c: &Conversation, o: &Opened, _t: &dyn Tally) -> Result<Reply, Failure> {
+    async fn reply(
+        &self,
+        _c: &Conversation,
+        o: &Opened,
+        _seen: u32,
+        _t: &dyn Tally,
+    ) -> Result<Reply, Failure> {
         self.hooks
             .wait(&o.id)
             .await

@@ -219,13 +219,21 @@ pub fn id_of(v: &Value) -> Option<String> {
     }
 }
 
-/// Reads one reply object with the pointers (`None`: no text there yet).
+/// Reads one reply object with the pointers (`None`: no text there yet,
+/// and not a notice that an agent joined).
 pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
-    let text = m.pointer(&p.text)?;
-    if text.is_null() {
+    let word = |ptr: &Option<String>| {
+        ptr.as_deref()
+            .and_then(|x| m.pointer(x))
+            .and_then(Value::as_str)
+    };
+    let joined = word(&p.event).is_some_and(|e| e.eq_ignore_ascii_case("joined"));
+    if !joined && m.pointer(&p.text).is_none_or(Value::is_null) {
         return None;
     }
     Some(Reply {
+        next: word(&p.next).and_then(adapter::Next::parse),
+        joined,
         server_at: p
             .at
             .as_deref()
@@ -246,12 +254,16 @@ pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
     })
 }
 
-/// The first reply in a document: `messages` points at an array (its
-/// first readable element) or at one reply.
-fn first_reply(doc: &Value, p: &ReplyPointers) -> Option<Reply> {
+/// The reply after the `seen` first ones in a document: `messages`
+/// points at an array (its readable elements) or at one reply.
+fn nth_reply(doc: &Value, p: &ReplyPointers, seen: u32) -> Option<Reply> {
     match doc.pointer(&p.messages)? {
-        Value::Array(items) => items.iter().find_map(|m| read_reply(m, p)),
-        m => read_reply(m, p),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|m| read_reply(m, p))
+            .nth(seen as usize),
+        m if seen == 0 => read_reply(m, p),
+        _ => None,
     }
 }
 
@@ -265,6 +277,7 @@ pub struct HttpAdapter {
     mode: ReplyMode,
     pointers: ReplyPointers,
     leave: Option<Request>,
+    message: Option<Request>,
     names: Names,
     hooks: Option<Arc<Hooks>>,
     callback_url: String,
@@ -279,6 +292,7 @@ impl HttpAdapter {
             reply,
             pointers,
             leave,
+            message,
         } = &target.adapter
         else {
             return Err("not an http target".into());
@@ -307,6 +321,7 @@ impl HttpAdapter {
             mode: reply.clone(),
             pointers: pointers.clone(),
             leave: leave.clone(),
+            message: message.clone(),
             names: Names::of(sc),
             hooks,
             callback_url,
@@ -330,7 +345,7 @@ impl HttpAdapter {
             .and_then(template::epoch_seconds);
         let reply = match self.mode {
             ReplyMode::Sync => Some(
-                first_reply(doc, &self.pointers)
+                nth_reply(doc, &self.pointers, 0)
                     .ok_or_else(|| Failure::bad("open", "no reply in the answer (sync mode)"))?,
             ),
             _ => None,
@@ -380,10 +395,12 @@ impl adapter::Adapter for HttpAdapter {
         &self,
         c: &Conversation,
         o: &Opened,
+        seen: u32,
         tally: &dyn Tally,
     ) -> Result<Reply, Failure> {
         match &self.mode {
-            ReplyMode::Sync => Err(Failure::bad("reply", "sync mode has no later reply")),
+            // Replies come in the answers; no other comes.
+            ReplyMode::Sync => std::future::pending().await,
             ReplyMode::Callback { .. } => {
                 let hooks = self.hooks.as_ref().expect("callback mode listens");
                 hooks
@@ -391,15 +408,23 @@ impl adapter::Adapter for HttpAdapter {
                     .await
                     .ok_or_else(|| Failure::bad("webhook", "the listener stopped"))
             }
-            ReplyMode::Poll { request, interval } => loop {
-                tokio::time::sleep(*interval).await;
-                let vars = self.vars(c, &o.id);
-                if let Ok(doc) = self.client.send("poll", request, &vars, tally).await
-                    && let Some(r) = first_reply(&doc, &self.pointers)
-                {
-                    return Ok(r);
+            ReplyMode::Poll { request, interval } => {
+                // After a reply, the answer that showed it may have shown
+                // the next one too: ask again at once.
+                let mut wait = seen == 0;
+                loop {
+                    if wait {
+                        tokio::time::sleep(*interval).await;
+                    }
+                    wait = true;
+                    let vars = self.vars(c, &o.id);
+                    if let Ok(doc) = self.client.send("poll", request, &vars, tally).await
+                        && let Some(r) = nth_reply(&doc, &self.pointers, seen)
+                    {
+                        return Ok(r);
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -411,6 +436,32 @@ impl adapter::Adapter for HttpAdapter {
                 .await
                 .map(|_| ()),
             None => Ok(()),
+        }
+    }
+
+    fn plays_turns(&self) -> bool {
+        self.message.is_some()
+    }
+
+    async fn message(
+        &self,
+        c: &Conversation,
+        o: &Opened,
+        tally: &dyn Tally,
+    ) -> Result<Option<Reply>, Failure> {
+        let Some(req) = &self.message else {
+            return Err(Failure::bad("message", "the target file has no [message]"));
+        };
+        let doc = self
+            .client
+            .send("message", req, &self.vars(c, &o.id), tally)
+            .await?;
+        match self.mode {
+            ReplyMode::Sync => nth_reply(&doc, &self.pointers, 0)
+                .map(Some)
+                .ok_or_else(|| Failure::bad("message", "no reply in the answer (sync mode)"))
+                .inspect_err(|f| tally.unreadable(f)),
+            _ => Ok(None),
         }
     }
 

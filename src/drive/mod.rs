@@ -18,9 +18,11 @@ pub mod report;
 pub mod runner;
 pub mod serve;
 mod serve_api;
+mod shopper;
 pub mod signals;
 pub mod target;
 pub mod target_raw;
+mod task;
 pub mod template;
 pub mod wall_desk;
 

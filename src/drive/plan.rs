@@ -1,12 +1,13 @@
 //! What a drive sends and when: the same shoppers `simulate` generates for
-//! a profile and seed (replication 0), cut to a window of the day, thinned
-//! to a safety cap, and split among load generators by shopper number
-//! (`--shard`) and then among the worker threads of one generator. The
-//! schedule is an iterator: shoppers are drawn as they fall due, so a
+//! a profile and seed (replication 0: its arrivals, and its proactive
+//! invitations each accepted or declined as there), cut to a window of the
+//! day, thinned to a safety cap, and split among load generators by
+//! number (`--shard`) and then among the worker threads of one generator.
+//! The schedule is an iterator: shoppers are drawn as they fall due, so a
 //! day of traffic never sits in memory.
 
 use super::Options;
-use crate::demand::{Arrival, ArrivalGen, Shopper, ShopperSampler};
+use crate::demand::{Arrival, ArrivalGen, Demand, Shopper};
 use crate::engine::rng::{self, Stream, StreamRng};
 use crate::profile::Scenario;
 use crate::time::{MINUTE, SECOND, SimTime};
@@ -15,7 +16,7 @@ use rand::RngExt;
 /// One shopper due at `shopper.arrival` (scenario time).
 #[derive(Debug, Clone, Copy)]
 pub struct Planned {
-    /// The shopper's number among all the profile's shoppers, from 0.
+    /// Its number among all the profile's arrivals and invitations, from 0.
     pub number: u64,
     /// The shopper.
     pub shopper: Shopper,
@@ -26,9 +27,10 @@ pub struct Planned {
 /// The drive's shoppers in arrival order.
 pub struct Schedule<'a> {
     sc: &'a Scenario,
-    arrivals: ArrivalGen<'a>,
+    demand: Demand<'a>,
+    /// The next arrival and invitation due.
+    due: [Option<SimTime>; 2],
     rate: ArrivalGen<'a>,
-    sampler: ShopperSampler<'a>,
     cap: StreamRng,
     opts: &'a Options,
     number: u64,
@@ -44,11 +46,13 @@ impl<'a> Schedule<'a> {
 
     /// The share of worker `w` of `workers` of this generator's shoppers.
     pub fn for_worker(sc: &'a Scenario, opts: &'a Options, w: usize, workers: usize) -> Self {
+        let mut demand = Demand::new(sc, 0);
+        let due = [demand.next(false), demand.next(true)];
         Schedule {
             sc,
-            arrivals: ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, 0),
+            demand,
+            due,
             rate: ArrivalGen::new(&sc.arrivals, sc.horizon, sc.seed, 0),
-            sampler: ShopperSampler::new(sc, 0),
             cap: rng::stream(sc.seed, 0, Stream::RateCap),
             opts,
             number: 0,
@@ -83,14 +87,22 @@ impl Iterator for Schedule<'_> {
 
     fn next(&mut self) -> Option<Planned> {
         loop {
-            let t = self.arrivals.next_arrival()?;
+            // The earlier of the next arrival and invitation (the arrival
+            // first at the same time, as in the engine's calendar).
+            let invited = match self.due {
+                [Some(a), Some(i)] => i < a,
+                [a, i] => a.is_none() && i.is_some(),
+            };
+            let t = self.due[usize::from(invited)]?;
+            self.due[usize::from(invited)] = self.demand.next(invited);
             let number = self.number;
             self.number += 1;
             // Every shopper is drawn, whatever the window and shard, so that
             // shopper n is the same in every cut of the run.
-            let (shopper, deflected) = match self.sampler.next(t, None) {
-                Arrival::Desk(s) => (s, false),
-                Arrival::Deflected(s) => (s, true),
+            let (shopper, deflected) = match self.demand.offer(t, invited) {
+                Some(Arrival::Desk(s)) => (s, false),
+                Some(Arrival::Deflected(s)) => (s, true),
+                None => continue, // the invitation was declined
             };
             let keep_p = self.opts.max_rate.map_or(1.0, |cap| {
                 (cap / (self.rate.rate_at(t) * self.opts.speed)).min(1.0)

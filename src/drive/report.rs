@@ -31,6 +31,8 @@ pub struct DriveTally {
     pub intended: u64,
     /// Conversations opened.
     pub opened: u64,
+    /// Later shopper messages sent.
+    pub messages: u64,
     /// Conversations whose open failed.
     pub failed: u64,
     /// Deflected by FAQ self-service (nothing sent).
@@ -120,6 +122,7 @@ impl Default for DriveTally {
             detection_lag: hist::run_histogram(),
             intended: 0,
             opened: 0,
+            messages: 0,
             failed: 0,
             deflected: 0,
             requests: 0,
@@ -175,6 +178,9 @@ pub struct DriveReport {
     pub intended: u64,
     /// Conversations opened.
     pub opened: u64,
+    /// Later shopper messages sent (whole conversations).
+    #[serde(default)]
+    pub messages: u64,
     /// Conversations whose open failed.
     pub failed: u64,
     /// Shoppers FAQ self-service answered (nothing sent).
@@ -187,6 +193,10 @@ pub struct DriveReport {
     pub intended_rate_per_s: f64,
     /// Conversations opened per wall second over the window.
     pub achieved_rate_per_s: f64,
+    /// Shopper messages (opening ones and later ones) sent per wall
+    /// second over the window.
+    #[serde(default)]
+    pub messages_per_s: f64,
     /// How late the runner started shoppers, wall seconds.
     pub lateness_s: Percentiles,
     /// The p99 lateness bound (`--max-lateness`), seconds.
@@ -263,11 +273,13 @@ pub fn build(t: &DriveTally, f: RunFacts) -> DriveReport {
         wall_s: f.wall_s,
         intended: t.intended,
         opened: t.opened,
+        messages: t.messages,
         failed: t.failed,
         deflected: t.deflected,
         unopened: t.intended.saturating_sub(t.opened + t.failed + t.deflected),
         intended_rate_per_s: rate(t.intended, f.window_wall_s),
         achieved_rate_per_s: rate(t.opened, f.window_wall_s.min(f.wall_s).max(1e-9)),
+        messages_per_s: rate(t.opened + t.messages, f.window_wall_s.min(f.wall_s).max(1e-9)),
         lateness_s: lateness,
         max_lateness_s: crate::time::to_secs(f.opts.max_lateness),
         valid: p99 <= f.opts.max_lateness,
@@ -304,6 +316,8 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
         if i > 0 {
             out.intended += p.intended;
             out.opened += p.opened;
+            out.messages += p.messages;
+            out.messages_per_s += p.messages_per_s;
             out.failed += p.failed;
             out.deflected += p.deflected;
             out.unopened += p.unopened;

@@ -10,11 +10,12 @@
 //! which feeds the same `Recorder` the simulator uses.
 
 use super::Options;
-use super::adapter::{Adapter, Conversation, Failure, Reply, Tally};
+use super::adapter::{Adapter, Failure, Tally};
 use super::plan::Schedule;
 use super::report::{DriveTally, Timeline};
-use crate::demand::Shopper;
-use crate::desk::{Ending, Levels};
+use super::shopper::Told;
+use super::task::{Obs, Task};
+use crate::desk::Levels;
 use crate::engine::clock::Timebase;
 use crate::metrics::{Recorder, Replication, hist};
 use crate::profile::Scenario;
@@ -22,32 +23,10 @@ use crate::time::SimTime;
 use indexmap::IndexMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
-
-/// What a shopper's task reports.
-enum Obs {
-    /// Opened: open latency and lateness, µs.
-    Opened(Shopper, u64, u64),
-    /// The open failed: due time, lateness µs.
-    Failed(SimTime, u64),
-    /// The run ended before the open was answered: due time, lateness µs.
-    Unopened(SimTime, u64),
-    /// FAQ self-service answered: lateness, µs.
-    Deflected(Shopper, u64),
-    Replied {
-        s: Shopper,
-        at: SimTime,
-        reply: Reply,
-        end_to_end: u64,
-        server: Option<u64>,
-        lag: Option<u64>,
-    },
-    Abandoned(Shopper, SimTime),
-    Cut(Shopper),
-}
 
 /// Request counters shared by every task.
 #[derive(Default)]
@@ -257,11 +236,13 @@ pub fn run<A: Adapter>(
             Err(TryRecvError::Disconnected) => break,
         };
         match o {
-            Obs::Opened(s, latency, late) => {
+            Obs::Opened(s, first, latency, late) => {
                 hist::record(&mut t.lateness, late);
                 due(&mut t.timeline, s.arrival, true);
                 rec.advance(s.arrival, zero, |_| zero);
-                rec.arrived(&s);
+                if first {
+                    rec.arrived(&s);
+                }
                 t.opened += 1;
                 status.opened += 1;
                 hist::record(&mut t.open_latency, latency);
@@ -282,33 +263,22 @@ pub fn run<A: Adapter>(
                 rec.deflected(&s);
                 t.deflected += 1;
             }
-            Obs::Replied {
-                s,
-                at,
-                reply,
+            Obs::Told(told) => {
+                if let Some(at) = told.at() {
+                    rec.advance(at, zero, |_| zero);
+                }
+                match told {
+                    Told::FirstResponse(..) => status.answered += 1,
+                    Told::Abandoned(_, _, false) => status.abandoned += 1,
+                    _ => {}
+                }
+                told.apply(&mut rec);
+            }
+            Obs::FirstReply {
                 end_to_end,
                 server,
                 lag,
             } => {
-                rec.advance(at, zero, |_| zero);
-                status.answered += 1;
-                let wait = at.saturating_sub(s.arrival);
-                let by_bot = reply.by_bot.unwrap_or(false);
-                let group = reply
-                    .group
-                    .as_deref()
-                    .and_then(|g| sc.groups.iter().position(|p| p.name == g));
-                rec.message(&s, wait);
-                if let (false, Some(g)) = (by_bot, group) {
-                    rec.human_response(&s, g, wait);
-                }
-                rec.first_response(&s, s.arrival + wait);
-                let ending = Ending {
-                    by_bot,
-                    mean_response: wait,
-                    handle: 0,
-                };
-                rec.resolved(&s, s.arrival + wait, None, ending);
                 hist::record(&mut t.end_to_end, end_to_end);
                 if let Some(x) = server {
                     hist::record(&mut t.server_response, x);
@@ -317,11 +287,7 @@ pub fn run<A: Adapter>(
                     hist::record(&mut t.detection_lag, x);
                 }
             }
-            Obs::Abandoned(s, at) => {
-                rec.advance(at, zero, |_| zero);
-                rec.abandoned(&s, at, false);
-                status.abandoned += 1;
-            }
+            Obs::Sent => t.messages += 1,
             Obs::Cut(s) => cut.push(s),
         }
         if last_progress.elapsed() > Duration::from_millis(200) {
@@ -410,112 +376,19 @@ async fn schedule<A: Adapter>(
                 break;
             }
         }
-        let c = Conversation {
-            key: format!("pd-{}-{}", sc.seed, p.number),
-            shopper: p.shopper,
-        };
-        tracker.spawn(converse(
-            adapter.clone(),
-            c,
-            tx.clone(),
-            counters.clone(),
-            hard.clone(),
+        let task = Task {
+            sc: sc.clone(),
+            adapter: adapter.clone(),
+            tx: tx.clone(),
+            counters: counters.clone(),
+            hard: hard.clone(),
             clock,
-        ));
+        };
+        tracker.spawn(task.converse(format!("pd-{}-{}", sc.seed, p.number), p.shopper));
     }
     // The runtime runs only while this thread waits on it: wait for the
     // shoppers in flight (the watcher cuts them at the deadline).
     tracker.close();
     tracker.wait().await;
     Scheduled { intended, stopped }
-}
-
-fn epoch_now() -> f64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
-}
-
-fn micros(secs: f64) -> u64 {
-    (secs.max(0.0) * 1e6) as u64
-}
-
-async fn converse<A: Adapter>(
-    adapter: Arc<A>,
-    c: Conversation,
-    tx: mpsc::UnboundedSender<Obs>,
-    counters: Arc<Counters>,
-    hard: CancellationToken,
-    clock: Timebase,
-) {
-    let s = c.shopper;
-    let due = clock.wall(s.arrival);
-    let sent = Instant::now();
-    let late = sent.saturating_duration_since(due).as_micros() as u64;
-    let opened = tokio::select! {
-        o = adapter.open(&c, &*counters) => o,
-        _ = hard.cancelled() => {
-            let _ = tx.send(Obs::Unopened(s.arrival, late));
-            return;
-        }
-    };
-    let opened = match opened {
-        Ok(o) => o,
-        Err(_) => {
-            // The adapter counted the failed request.
-            let _ = tx.send(Obs::Failed(s.arrival, late));
-            return;
-        }
-    };
-    let _ = tx.send(Obs::Opened(s, sent.elapsed().as_micros() as u64, late));
-    let deadline =
-        (s.patience != SimTime::MAX).then(|| clock.wall(s.arrival.saturating_add(s.patience)));
-    let patience = async {
-        match deadline {
-            Some(d) => sleep_until(d.into()).await,
-            None => std::future::pending().await,
-        }
-    };
-    let reply = match opened.reply.clone() {
-        Some(r) => Some(Ok(r)),
-        None => tokio::select! {
-            r = adapter.reply(&c, &opened, &*counters) => Some(r),
-            _ = patience => None,
-            _ = hard.cancelled() => {
-                let _ = tx.send(Obs::Cut(s));
-                adapter.forget(&opened);
-                return;
-            }
-        },
-    };
-    match reply {
-        Some(Ok(reply)) => {
-            let noticed = Instant::now();
-            let server = match (opened.server_at, reply.server_at) {
-                (Some(a), Some(b)) => Some(micros(b - a)),
-                _ => None,
-            };
-            let lag = reply.server_at.map(|b| micros(epoch_now() - b));
-            let _ = tx.send(Obs::Replied {
-                s,
-                at: clock.sim(noticed).max(s.arrival),
-                reply,
-                end_to_end: noticed.saturating_duration_since(due).as_micros() as u64,
-                server,
-                lag,
-            });
-        }
-        Some(Err(_)) => {
-            let _ = tx.send(Obs::Cut(s));
-        }
-        None => {
-            let at = deadline.map_or(SimTime::MAX, |d| clock.sim(d));
-            let _ = tx.send(Obs::Abandoned(s, at.max(s.arrival)));
-            tokio::select! {
-                r = adapter.leave(&c, &opened, &*counters) => { let _ = r; }
-                _ = hard.cancelled() => {}
-            }
-        }
-    }
-    adapter.forget(&opened);
 }

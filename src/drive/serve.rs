@@ -10,7 +10,7 @@
 //! (else the shopper model plays them). The model plays the desk as
 //! `simulate` does: the bot, routing, queues, agents, shifts.
 
-use super::wall_desk::{self, Cmd, Outlet};
+use super::wall_desk::{self, Answer, Cmd, Outlet};
 use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -21,17 +21,24 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::oneshot;
 
-/// A reply as the API shows it.
+/// A reply, or a notice, as the API shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Message {
-    /// The text.
-    pub text: String,
+    /// The text (`null` for a notice).
+    pub text: Option<&'static str>,
     /// When it was posted, seconds since the epoch.
     pub at: f64,
     /// `"bot"` or `"agent"`.
     pub by: &'static str,
     /// The agents' group, for an agent's reply.
     pub group: Option<String>,
+    /// After a reply: `"shopper"` (the desk waits for the shopper's next
+    /// message), `"desk"` (the desk goes on: a human comes) or `"closed"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<&'static str>,
+    /// A notice's kind: `"joined"` (an agent took the conversation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<&'static str>,
 }
 
 /// One conversation's state, shared with the HTTP handlers.
@@ -45,6 +52,9 @@ pub struct Conv {
     pub closed: bool,
     /// Where to post replies.
     pub callback: Option<String>,
+    /// The queue of this conversation's webhooks, posted one after the
+    /// other so that they arrive in order.
+    pub hooks: Option<tokio::sync::mpsc::UnboundedSender<serde_json::Value>>,
     /// Handlers waiting for the first reply.
     pub waiters: Vec<oneshot::Sender<()>>,
 }
@@ -82,8 +92,18 @@ pub fn epoch_now() -> f64 {
 const KEEP_CLOSED: Duration = Duration::from_secs(120);
 
 impl Outlet for Shared {
-    fn reply(&self, id: u64, by_bot: bool, group: Option<usize>) {
-        post_reply(self, id, by_bot, group);
+    fn reply(&self, id: u64, a: Answer) {
+        let text = if a.by_bot {
+            "Hi! I am the store's assistant, here is what I found."
+        } else {
+            "Hello, this is customer service, let me help you."
+        };
+        let by = if a.by_bot { "bot" } else { "agent" };
+        post(self, id, Some(text), by, a.group, Some(a.next.name()), None);
+    }
+
+    fn joined(&self, id: u64, group: usize) {
+        post(self, id, None, "agent", Some(group), None, Some("joined"));
     }
 
     fn closed(&self, id: u64) {
@@ -103,32 +123,42 @@ impl Outlet for Shared {
     }
 }
 
-fn post_reply(shared: &Shared, id: u64, by_bot: bool, group: Option<usize>) {
+/// Shows a reply or notice on conversation `id`, and posts it to the
+/// conversation's webhook.
+fn post(
+    shared: &Shared,
+    id: u64,
+    text: Option<&'static str>,
+    by: &'static str,
+    group: Option<usize>,
+    next: Option<&'static str>,
+    event: Option<&'static str>,
+) {
     let sc = &shared.scenario;
     let mut convs = shared.convs.lock().expect("not poisoned");
     let Some(c) = convs.get_mut(&id) else { return };
     let m = Message {
-        text: if by_bot {
-            "Hi! I am the store's assistant, here is what I found.".into()
-        } else {
-            "Hello, this is customer service, let me help you.".into()
-        },
+        text,
         at: epoch_now(),
-        by: if by_bot { "bot" } else { "agent" },
+        by,
         group: group.map(|g| sc.groups[g].name.clone()),
+        next,
+        event,
     };
     if let Some(url) = c.callback.clone() {
-        let body = serde_json::json!({
-            "conversation": id.to_string(),
-            "text": m.text,
-            "at": m.at,
-            "by": m.by,
-            "group": m.group,
+        let mut body = serde_json::to_value(&m).expect("a message is JSON");
+        body["conversation"] = id.to_string().into();
+        let hooks = c.hooks.get_or_insert_with(|| {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+            let http = shared.http.clone();
+            shared.runtime.spawn(async move {
+                while let Some(body) = rx.recv().await {
+                    let _ = http.post(&url).json(&body).send().await;
+                }
+            });
+            tx
         });
-        let http = shared.http.clone();
-        shared.runtime.spawn(async move {
-            let _ = http.post(url).json(&body).send().await;
-        });
+        let _ = hooks.send(body);
     }
     c.messages.push(m);
     for w in c.waiters.drain(..) {

@@ -118,6 +118,7 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
             messages: Vec::new(),
             closed: false,
             callback: b.callback.filter(|c| !c.is_empty()),
+            hooks: None,
             waiters: Vec::new(),
         },
     );

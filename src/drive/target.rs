@@ -81,6 +81,10 @@ pub struct ReplyPointers {
     pub by: Option<String>,
     /// Pointer to the agents' group name.
     pub group: Option<String>,
+    /// Pointer to what comes next (`"shopper"`, `"desk"`, `"closed"`).
+    pub next: Option<String>,
+    /// Pointer to a notice's kind (`"joined"`: an agent took it).
+    pub event: Option<String>,
 }
 
 /// The django-helpdesk adapter's settings.
@@ -114,6 +118,8 @@ pub enum Adapter {
         pointers: ReplyPointers,
         /// The request sent when the shopper gives up.
         leave: Option<Request>,
+        /// A later shopper message.
+        message: Option<Request>,
     },
     /// django-helpdesk with virtual agents.
     Django(Django),
@@ -559,7 +565,14 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         at: c.pointer("reply.at", &r.at)?,
         by: c.pointer("reply.by", &r.by)?,
         group: c.pointer("reply.group", &r.group)?,
+        next: c.pointer("reply.next", &r.next)?,
+        event: c.pointer("reply.event", &r.event)?,
     };
+    let message = raw
+        .message
+        .as_ref()
+        .map(|m| c.request("message", m, "POST"))
+        .transpose()?;
     let leave = raw
         .leave
         .as_ref()
@@ -570,5 +583,6 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         reply,
         pointers,
         leave,
+        message,
     })
 }

@@ -21,6 +21,9 @@ pub(super) struct RawTarget {
     pub(super) health: Option<RawRequest>,
     pub(super) open: Option<RawRequest>,
     pub(super) reply: Option<RawReply>,
+    /// A later shopper message (`{id}`, `{text}`): with it, a drive plays
+    /// every turn of every conversation.
+    pub(super) message: Option<RawRequest>,
     pub(super) leave: Option<RawRequest>,
     pub(super) django: Option<RawDjango>,
 }
@@ -67,6 +70,12 @@ pub(super) struct RawReply {
     pub(super) at: Option<String>,
     pub(super) by: Option<String>,
     pub(super) group: Option<String>,
+    /// JSON pointer to what comes next after a reply: `"shopper"`,
+    /// `"desk"` or `"closed"`.
+    pub(super) next: Option<String>,
+    /// JSON pointer to a notice's kind: `"joined"` (an agent took the
+    /// conversation) stops the shopper's patience.
+    pub(super) event: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

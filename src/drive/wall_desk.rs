@@ -12,8 +12,9 @@
 //! (`demand::conversation`) plays them, as `simulate` does, and only the
 //! first response is shown.
 
+use super::adapter::Next;
 use crate::demand::{Arrival, Shopper, ShopperSampler, conversation};
-use crate::desk::{Desk, Ending, Handle, Sink, Timer};
+use crate::desk::{Desk, Ending, Handle, Outcomes, Sink, Timer};
 use crate::engine::calendar::Calendar;
 use crate::engine::clock::{Lateness, Timebase, Wall};
 use crate::engine::event_loop::{self, Event, Turn, World};
@@ -24,14 +25,27 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Receiver;
 
+/// A reply as the desk shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// From the bot.
+    pub by_bot: bool,
+    /// The agents' group, for an agent's reply.
+    pub group: Option<usize>,
+    /// What comes next in the conversation.
+    pub next: Next,
+}
+
 /// Where the desk's actions on conversations go (ids are the callers').
 pub trait Outlet {
     /// An agent of `group` took conversation `id`.
     fn taken(&self, _id: u64, _group: usize) {}
-    /// A reply to conversation `id`, from the bot or an agent of `group`:
-    /// the first response, then (when the caller plays its turns) each
-    /// answer.
-    fn reply(&self, id: u64, by_bot: bool, group: Option<usize>);
+    /// An agent of `group` took conversation `id`, whose caller plays its
+    /// turns: shown to the caller as a notice (its patience stops).
+    fn joined(&self, _id: u64, _group: usize) {}
+    /// A reply to conversation `id`: the first response, then (when the
+    /// caller plays its turns) each answer.
+    fn reply(&self, id: u64, answer: Answer);
     /// Conversation `id` is over (resolved, or its shopper left).
     fn closed(&self, id: u64);
 }
@@ -61,6 +75,7 @@ enum Shown {
         by_bot: bool,
         group: Option<usize>,
     },
+    Joined(u64, usize),
     Closed(u64),
 }
 
@@ -89,10 +104,7 @@ impl Served<'_> {
     }
 }
 
-impl Sink for Served<'_> {
-    fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.calendar.schedule(at, Event::Desk(timer));
-    }
+impl Outcomes for Served<'_> {
     fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool) {
         // The bot's turns are played out in advance: its reply is due
         // later, so every reply goes through the calendar.
@@ -102,21 +114,11 @@ impl Sink for Served<'_> {
             self.show_at(now, Shown::Reply { id, by_bot, group });
         }
     }
-    fn replied(&mut self, _h: Handle, s: &Shopper, at: SimTime, group: Option<usize>) {
-        let id = s.seed;
-        if self.callers.contains(&id) {
-            let by_bot = group.is_none();
-            self.show_at(at, Shown::Reply { id, by_bot, group });
-        }
-    }
     fn human_response(&mut self, s: &Shopper, group: usize, _wait: SimTime) {
         self.group_of.insert(s.seed, group);
     }
     fn message(&mut self, _s: &Shopper, _response: SimTime) {}
     fn handed_off(&mut self, _s: &Shopper) {}
-    fn taken(&mut self, s: &Shopper, group: usize, _now: SimTime) {
-        self.outlet.taken(s.seed, group);
-    }
     fn abandoned(&mut self, s: &Shopper, now: SimTime, _had_response: bool) {
         self.show_at(now, Shown::Closed(s.seed));
     }
@@ -124,6 +126,25 @@ impl Sink for Served<'_> {
         self.show_at(now, Shown::Closed(s.seed));
     }
     fn retried(&mut self, _s: &mut Shopper, _now: SimTime) {}
+}
+
+impl Sink for Served<'_> {
+    fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.calendar.schedule(at, Event::Desk(timer));
+    }
+    fn replied(&mut self, _h: Handle, s: &Shopper, at: SimTime, group: Option<usize>) {
+        let id = s.seed;
+        if self.callers.contains(&id) {
+            let by_bot = group.is_none();
+            self.show_at(at, Shown::Reply { id, by_bot, group });
+        }
+    }
+    fn taken(&mut self, _h: Handle, s: &Shopper, group: usize, now: SimTime) {
+        self.outlet.taken(s.seed, group);
+        if self.callers.contains(&s.seed) {
+            self.show_at(now, Shown::Joined(s.seed, group));
+        }
+    }
     fn waiting(&mut self, _h: Handle, _s: &Shopper, _now: SimTime) {}
     fn next_message(&mut self, s: &Shopper, at: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
         (!self.callers.contains(&s.seed)).then(|| at + conversation::think(self.sc, s, rng))
@@ -189,9 +210,27 @@ impl World for Served<'_> {
             }
         }
     }
-    fn show(&mut self, _now: SimTime, key: u32) {
+    fn show(&mut self, _now: SimTime, key: u32, desk: &Desk) {
         match self.shows.remove(&key) {
-            Some(Shown::Reply { id, by_bot, group }) => self.outlet.reply(id, by_bot, group),
+            Some(Shown::Reply { id, by_bot, group }) => {
+                // The desk's state when the reply reaches the shopper says
+                // what comes next: the bot's later turns and conversations
+                // a reply ends were decided when it was written.
+                let next = match self.handles.get(&id).and_then(|&h| desk.awaits_shopper(h)) {
+                    Some(true) => Next::Shopper,
+                    Some(false) => Next::Desk,
+                    None => Next::Closed,
+                };
+                self.outlet.reply(
+                    id,
+                    Answer {
+                        by_bot,
+                        group,
+                        next,
+                    },
+                );
+            }
+            Some(Shown::Joined(id, group)) => self.outlet.joined(id, group),
             Some(Shown::Closed(id)) => {
                 self.handles.remove(&id);
                 self.callers.remove(&id);

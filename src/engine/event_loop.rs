@@ -53,8 +53,9 @@ pub trait World: Sink {
     fn arrival(&mut self, _now: SimTime, _invited: bool, _desk: &mut Desk) {}
     /// A caller's input.
     fn input(&mut self, _now: SimTime, _input: Self::Input, _desk: &mut Desk) {}
-    /// Show callers what was due at `now` under `key`.
-    fn show(&mut self, _now: SimTime, _key: u32) {}
+    /// Show callers what was due at `now` under `key` (the desk as it is
+    /// then).
+    fn show(&mut self, _now: SimTime, _key: u32, _desk: &Desk) {}
 }
 
 /// Staffs every group of `sc` at `start` and schedules their next changes.
@@ -111,6 +112,6 @@ fn fire<W: World>(sc: &Scenario, now: SimTime, event: Event, desk: &mut Desk, wo
                 world.calendar().schedule(t, Event::Staffing(g));
             }
         }
-        Event::Show(key) => world.show(now, key),
+        Event::Show(key) => world.show(now, key, desk),
     }
 }

@@ -7,7 +7,7 @@ use super::clock::{NoInput, Virtual};
 use super::event_loop::{self, Event, Turn, World};
 use super::rng::StreamRng;
 use crate::demand::{Arrival, Demand, Shopper, conversation};
-use crate::desk::{Desk, Ending, Handle, Sink, Timer};
+use crate::desk::{Desk, Ending, Handle, Outcomes, Sink, Timer};
 use crate::metrics::{Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -20,14 +20,10 @@ struct Simulation<'a> {
     demand: Demand<'a>,
 }
 
-impl Sink for Simulation<'_> {
+impl Outcomes for Simulation<'_> {
     #[inline]
-    fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.calendar.schedule(at, Event::Desk(timer));
-    }
-    #[inline]
-    fn first_response(&mut self, s: &Shopper, now: SimTime, _by_bot: bool) {
-        self.recorder.first_response(s, now);
+    fn first_response(&mut self, s: &Shopper, now: SimTime, by_bot: bool) {
+        self.recorder.first_response(s, now, by_bot);
     }
     #[inline]
     fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
@@ -49,8 +45,14 @@ impl Sink for Simulation<'_> {
         self.recorder.resolved(s, now, group, ending);
     }
     fn retried(&mut self, s: &mut Shopper, now: SimTime) {
-        self.recorder.stamp(s, now);
-        self.recorder.arrived(s);
+        self.recorder.retried(s, now);
+    }
+}
+
+impl Sink for Simulation<'_> {
+    #[inline]
+    fn schedule(&mut self, at: SimTime, timer: Timer) {
+        self.calendar.schedule(at, Event::Desk(timer));
     }
     #[inline]
     fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime) {

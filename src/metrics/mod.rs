@@ -11,6 +11,8 @@ pub mod summary;
 pub mod tally;
 
 pub use aggregate::{Aggregate, IntervalAggregate};
-pub use recorder::{INTERVAL_QUANTILES, IntervalRecord, Recorder, Replication, RunHistograms};
+pub use recorder::{
+    INTERVAL_QUANTILES, IntervalRecord, Recorder, Replication, RunHistograms, stamp,
+};
 pub use summary::Summary;
 pub use tally::Tally;

@@ -13,7 +13,7 @@ use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part, part_histogram
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
 use crate::demand::Shopper;
-use crate::desk::{Ending, Levels};
+use crate::desk::{Ending, Levels, Outcomes};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
@@ -324,114 +324,9 @@ impl<'a> Recorder<'a> {
         self.credit(s, |t| t.deflected += 1);
     }
 
-    /// The shopper's first response, from the bot or an agent.
-    #[inline]
-    pub fn first_response(&mut self, s: &Shopper, now: SimTime) {
-        let wait = now - s.arrival;
-        let thresholds = self.sc.answered_within.as_slice();
-        let row = &mut self.rows[s.row as usize];
-        credit_answer(&mut row.tally, wait, thresholds);
-        if let Some(h) = &mut row.hist {
-            hist::record(h, wait);
-        }
-        if s.counted {
-            hist::record(&mut self.hists.first_response, wait);
-            if self.cells.is_none() {
-                credit_answer(&mut self.total, wait, thresholds);
-            }
-            self.each_part(s, |p| {
-                credit_answer(&mut p.tally, wait, thresholds);
-                breakdown::record(&mut p.first_response, wait);
-            });
-        }
-        self.resolve(s.row as usize);
-    }
-
-    /// An agent of `group` gave the first human response after `wait`.
-    #[inline]
-    pub fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
-        self.credit(s, |t| t.human_answered += 1);
-        let row = &mut self.rows[s.row as usize].groups[group];
-        row.taken += 1;
-        for (count, limit) in row.human_within.iter_mut().zip(&self.sc.answered_within) {
-            *count += u64::from(wait <= *limit);
-        }
-        if s.counted {
-            let g = &mut self.by.group[group];
-            g.tally.taken += 1;
-            if !self.lean {
-                hist::record(&mut self.hists.human_response, wait);
-                breakdown::record(&mut g.human_response, wait);
-            }
-        }
-    }
-
-    /// One message answered.
-    #[inline]
-    pub fn message(&mut self, s: &Shopper, response: SimTime) {
-        self.credit(s, |t| {
-            t.messages += 1;
-            t.message_response_sum_us += u128::from(response);
-        });
-        if s.counted && !self.lean {
-            hist::record(&mut self.hists.message_response, response);
-        }
-    }
-
-    /// The bot handed the shopper over.
-    pub fn handed_off(&mut self, s: &Shopper) {
-        self.credit(s, |t| t.handed_off += 1);
-    }
-
-    /// The shopper gave up waiting for a human.
-    #[inline]
-    pub fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
-        let owner = self.owner[s.question as usize];
-        self.rows[s.row as usize].groups[owner].abandoned += 1;
-        if s.counted {
-            self.by.group[owner].tally.abandoned += 1;
-        }
-        if had_response {
-            self.credit(s, |t| t.abandoned_after_response += 1);
-            return;
-        }
-        let wait = now - s.arrival;
-        self.credit(s, |t| {
-            t.abandoned += 1;
-            t.wait_sum_us += u128::from(wait);
-        });
-        if s.counted {
-            hist::record(&mut self.hists.abandon_time, wait);
-        }
-        self.resolve(s.row as usize);
-    }
-
-    /// A conversation ended.
-    #[inline]
-    pub fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, e: Ending) {
-        let by_bot = u64::from(e.by_bot);
-        self.credit(s, |t| {
-            t.resolved += 1;
-            t.bot_resolved += by_bot;
-        });
-        if s.counted {
-            hist::record(&mut self.hists.resolution, now - s.arrival);
-            if let (Some(g), false) = (group, e.by_bot) {
-                hist::record(&mut self.hists.handle, e.handle);
-                if !self.lean {
-                    breakdown::record(&mut self.by.group[g].handle, e.handle);
-                }
-            }
-            if !self.lean {
-                hist::record(&mut self.hists.conversation_response, e.mean_response);
-            }
-        }
-    }
-
     /// Stamps a retrial with its interval and whether it counts.
     pub fn stamp(&self, s: &mut Shopper, now: SimTime) {
-        s.row = (now / self.sc.interval) as u32;
-        s.counted = now >= self.sc.warmup;
+        stamp(self.sc, s, now);
     }
 
     /// Copies the histograms a lean run did not record from the ones that
@@ -504,4 +399,125 @@ impl<'a> Recorder<'a> {
             events,
         }
     }
+}
+
+/// The recorder counts what the desk (or a driven shopper) reports.
+impl Outcomes for Recorder<'_> {
+    /// The shopper's first response, from the bot or an agent.
+    #[inline]
+    fn first_response(&mut self, s: &Shopper, now: SimTime, _by_bot: bool) {
+        let wait = now - s.arrival;
+        let thresholds = self.sc.answered_within.as_slice();
+        let row = &mut self.rows[s.row as usize];
+        credit_answer(&mut row.tally, wait, thresholds);
+        if let Some(h) = &mut row.hist {
+            hist::record(h, wait);
+        }
+        if s.counted {
+            hist::record(&mut self.hists.first_response, wait);
+            if self.cells.is_none() {
+                credit_answer(&mut self.total, wait, thresholds);
+            }
+            self.each_part(s, |p| {
+                credit_answer(&mut p.tally, wait, thresholds);
+                breakdown::record(&mut p.first_response, wait);
+            });
+        }
+        self.resolve(s.row as usize);
+    }
+
+    /// An agent of `group` gave the first human response after `wait`.
+    #[inline]
+    fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
+        self.credit(s, |t| t.human_answered += 1);
+        let row = &mut self.rows[s.row as usize].groups[group];
+        row.taken += 1;
+        for (count, limit) in row.human_within.iter_mut().zip(&self.sc.answered_within) {
+            *count += u64::from(wait <= *limit);
+        }
+        if s.counted {
+            let g = &mut self.by.group[group];
+            g.tally.taken += 1;
+            if !self.lean {
+                hist::record(&mut self.hists.human_response, wait);
+                breakdown::record(&mut g.human_response, wait);
+            }
+        }
+    }
+
+    /// One message answered.
+    #[inline]
+    fn message(&mut self, s: &Shopper, response: SimTime) {
+        self.credit(s, |t| {
+            t.messages += 1;
+            t.message_response_sum_us += u128::from(response);
+        });
+        if s.counted && !self.lean {
+            hist::record(&mut self.hists.message_response, response);
+        }
+    }
+
+    /// The bot handed the shopper over.
+    fn handed_off(&mut self, s: &Shopper) {
+        self.credit(s, |t| t.handed_off += 1);
+    }
+
+    /// The shopper gave up waiting for a human.
+    #[inline]
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
+        let owner = self.owner[s.question as usize];
+        self.rows[s.row as usize].groups[owner].abandoned += 1;
+        if s.counted {
+            self.by.group[owner].tally.abandoned += 1;
+        }
+        if had_response {
+            self.credit(s, |t| t.abandoned_after_response += 1);
+            return;
+        }
+        let wait = now - s.arrival;
+        self.credit(s, |t| {
+            t.abandoned += 1;
+            t.wait_sum_us += u128::from(wait);
+        });
+        if s.counted {
+            hist::record(&mut self.hists.abandon_time, wait);
+        }
+        self.resolve(s.row as usize);
+    }
+
+    /// A conversation ended.
+    #[inline]
+    fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, e: Ending) {
+        let by_bot = u64::from(e.by_bot);
+        self.credit(s, |t| {
+            t.resolved += 1;
+            t.bot_resolved += by_bot;
+        });
+        if s.counted {
+            hist::record(&mut self.hists.resolution, now - s.arrival);
+            if let (Some(g), false) = (group, e.by_bot) {
+                hist::record(&mut self.hists.handle, e.handle);
+                if !self.lean {
+                    breakdown::record(&mut self.by.group[g].handle, e.handle);
+                }
+            }
+            if !self.lean {
+                hist::record(&mut self.hists.conversation_response, e.mean_response);
+            }
+        }
+    }
+
+    /// A shopper who gave up tries again: a new attempt, stamped and
+    /// counted as an arrival.
+    fn retried(&mut self, s: &mut Shopper, now: SimTime) {
+        self.stamp(s, now);
+        self.arrived(s);
+    }
+}
+
+/// Stamps a shopper arriving at `now` with its interval and whether it
+/// counts (after the warm-up).
+pub fn stamp(sc: &Scenario, s: &mut Shopper, now: SimTime) {
+    s.row = (now / sc.interval) as u32;
+    s.counted = now >= sc.warmup;
 }

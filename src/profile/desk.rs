@@ -150,6 +150,31 @@ impl Bot {
     pub fn on_at(&self, tod: SimTime) -> bool {
         self.hours.is_empty() || self.hours.iter().any(|w| w.contains(tod))
     }
+
+    /// What the bot does with a conversation opening at `now` (scenario
+    /// time) on a question, segment and channel.
+    pub fn opens(&self, now: SimTime, question: usize, segment: usize, channel: usize) -> BotOpens {
+        if !self.on_at(now % crate::time::DAY) || !self.channels[channel] {
+            BotOpens::Away
+        } else if self.handoff_questions[question] || self.handoff_segments[segment] {
+            BotOpens::HandsOver
+        } else if self.covers[question] {
+            BotOpens::Answers
+        } else {
+            BotOpens::Away
+        }
+    }
+}
+
+/// What the bot does with a conversation that opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BotOpens {
+    /// Not its hours, channel or question: straight to the agents.
+    Away,
+    /// Hands it to a human at once (a handoff question or segment).
+    HandsOver,
+    /// Answers it.
+    Answers,
 }
 
 /// Proactive chat invitations.

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod desk;
 mod drive;
+mod drive_turns;
 mod format;
 mod properties;
 mod report;

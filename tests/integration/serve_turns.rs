@@ -24,8 +24,11 @@ fn until(url: &str, id: &str, done: impl Fn(&serde_json::Value) -> bool) -> serd
     }
 }
 
+/// Answers shown so far (notices have no text).
 fn replies(c: &serde_json::Value) -> usize {
-    c["messages"].as_array().map_or(0, Vec::len)
+    c["messages"]
+        .as_array()
+        .map_or(0, |m| m.iter().filter(|m| !m["text"].is_null()).count())
 }
 
 fn open(url: &str, turns: &str) -> String {

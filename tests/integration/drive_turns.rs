@@ -1,0 +1,111 @@
+//! Whole conversations driven against `peakdesk serve` agree with
+//! `simulate` of the same window: every turn of every conversation, with
+//! think times, patience for a human after the bot's answer, retrials and
+//! proactive invitations, measured by the drive and by the model.
+
+use crate::common::{Served, root, shipped};
+use peakdesk::metrics::summary;
+use serde_json::Value;
+use std::process::Command;
+
+const PROFILE: &str = "tests/integration/drive-turns.toml";
+const SPEED: f64 = 10.0;
+const REPLICATIONS: u32 = 20;
+
+/// What is compared: a JSON path in the summary, and whether it is a time
+/// (the drive's own request latency biases times up).
+const CHECKED: [(&str, bool); 12] = [
+    ("/metrics/first_response_s/mean", true),
+    ("/metrics/first_response_s/p90", true),
+    ("/metrics/human_response_s/mean", true),
+    ("/metrics/human_response_s/p90", true),
+    ("/metrics/message_response_s/mean", true),
+    ("/metrics/message_response_s/p90", true),
+    ("/metrics/conversation_response_s/mean", true),
+    ("/metrics/conversation_response_s/p90", true),
+    ("/counts/abandoned", false),
+    ("/counts/abandoned_after_response", false),
+    ("/counts/retrials", false),
+    ("/counts/proactive", false),
+];
+
+fn number(v: &Value, path: &str) -> f64 {
+    v.pointer(path)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number at {path}"))
+}
+
+#[test]
+fn a_drive_of_whole_conversations_agrees_with_simulate() {
+    // Each replication of the model on its own, as one drive is one
+    // replication of the window.
+    let sc = shipped(PROFILE, &[]);
+    let reps: Vec<Value> = (0..REPLICATIONS)
+        .map(|r| {
+            let agg = peakdesk::engine::run_range(&sc, r..r + 1, 1).unwrap();
+            serde_json::to_value(summary::build(&sc, &agg, 0.0, 1)).unwrap()
+        })
+        .collect();
+    let served = Served::start(PROFILE, "10");
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("drive.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_peakdesk"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["drive", PROFILE, "--target"])
+        .arg(root("targets/serve.toml"))
+        .args(["--target-url", &served.url, "--speed", "10"])
+        // The model stops at the window's end: so does the drive.
+        .args(["--drain", "0s", "--quiet", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    drop(served);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let dr = &d["drive"];
+    assert_eq!(dr["valid"], true, "{dr}");
+    assert_eq!(dr["failed"], 0, "{dr}");
+    assert!(dr["messages"].as_u64().unwrap() > 1_000, "{dr}");
+    for seen in [
+        "abandoned_after_response",
+        "retrials",
+        "proactive",
+        "handed_off",
+    ] {
+        assert!(
+            d["counts"][seen].as_u64().unwrap() > 0,
+            "no {seen}: {}",
+            d["counts"]
+        );
+    }
+    // Each message's answer is noticed after a request and a webhook: at
+    // most their p99 late, in scenario time.
+    let latency = SPEED * (number(dr, "/open_latency_s/p99") + number(dr, "/detection_lag_s/p99"));
+    // One drive against the mean of 20 replications: under agreement their
+    // difference has the sd of one replication times sqrt(1 + 1/20). The
+    // sd is estimated from 20 (Student t, 19 degrees of freedom): beyond 5
+    // of them has a chance of 8e-5 per figure, 1e-3 for the twelve.
+    let n = f64::from(REPLICATIONS);
+    let mut report = Vec::new();
+    let mut failed = false;
+    for (path, is_time) in CHECKED {
+        let xs: Vec<f64> = reps.iter().map(|r| number(r, path)).collect();
+        let mean = xs.iter().sum::<f64>() / n;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let got = number(&d, path);
+        let bound = 5.0 * sd * (1.0 + 1.0 / n).sqrt() + if is_time { latency } else { 0.0 };
+        let ok = (got - mean).abs() <= bound;
+        failed |= !ok;
+        report.push(format!(
+            "{path}: drive {got:.3}, simulate {mean:.3} (sd {sd:.3}), bound {bound:.3}{}",
+            if ok { "" } else { "  <-- outside" }
+        ));
+    }
+    assert!(!failed, "{}", report.join("\n"));
+    eprintln!("{}", report.join("\n"));
+}
