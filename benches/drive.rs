@@ -9,7 +9,12 @@
 //! the highest rate that kept p99 lateness under 5 ms and achieved at
 //! least 99% of the intended rate.
 //!
+//! With BENCH_TURNS=3 each conversation has three messages (two later ones
+//! after a think time of 1 s on average, each answered in the answer to
+//! its request), and the table adds the messages sent per wall second.
+//!
 //!     cargo build --release && cargo bench --bench drive [-- RATE...]
+//!     BENCH_TURNS=3 cargo bench --bench drive -- 2000 4000 6000
 
 use std::process::Command;
 use std::time::Duration;
@@ -27,7 +32,18 @@ id = "/id"
 [reply]
 mode = "sync"
 text = "/text"
+[message]
+path = "/m"
+body = { text = "{text}" }
 "#;
+
+/// Messages per conversation (BENCH_TURNS, default 1).
+fn turns() -> u32 {
+    std::env::var("BENCH_TURNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+}
 
 /// Seconds of wall time each rate runs (BENCH_SECONDS, default 10).
 fn seconds() -> u64 {
@@ -42,7 +58,9 @@ fn profile(rate: u64) -> String {
     format!(
         "name = \"bench-{rate}\"\nseed = 1\nhorizon = \"{secs}s\"\nwarmup = \"0s\"\ninterval = \"{secs}s\"\n\
          [arrivals]\nrate = \"{rate}/s\"\n[shoppers]\npatience = \"none\"\n\
-         [[agents.groups]]\nname = \"pool\"\nstaff = 1\nhandle = {{ exponential = \"1s\" }}\n"
+         [questions]\nq = {{ share = 1.0, skill = \"s\", turns = {}, reply = {{ exponential = \"1s\" }}, think = {{ exponential = \"1s\" }} }}\n\
+         [[agents.groups]]\nname = \"pool\"\nskills = [\"s\"]\nstaff = 1\n",
+        turns()
     )
 }
 
@@ -69,10 +87,17 @@ fn main() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/c",
-        axum::routing::post(|| async { axum::Json(serde_json::json!({"id": "1", "text": "hi"})) }),
-    );
+    let app = axum::Router::new()
+        .route(
+            "/c",
+            axum::routing::post(|| async {
+                axum::Json(serde_json::json!({"id": "1", "text": "hi"}))
+            }),
+        )
+        .route(
+            "/m",
+            axum::routing::post(|| async { axum::Json(serde_json::json!({"text": "hi"})) }),
+        );
     rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("t.toml");
@@ -80,7 +105,7 @@ fn main() {
     // More flags for `drive` (e.g. DRIVE_ARGS="--threads 1").
     let extra = std::env::var("DRIVE_ARGS").unwrap_or_default();
     let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/peakdesk");
-    println!("intended/s  achieved/s  lateness p50/p99/max ms  request p50/p99 ms");
+    println!("intended/s  achieved/s  messages/s  lateness p50/p99/max ms  request p50/p99 ms");
     let mut best = 0;
     for rate in rates {
         let p = dir.path().join("p.toml");
@@ -106,7 +131,8 @@ fn main() {
         );
         let p99 = ms(&d["lateness_s"]["p99"]);
         println!(
-            "{intended:>10.0}  {achieved:>10.0}  {:>6.2} / {:>6.2} / {:>7.2}  {:>8.2} / {:>6.2}   exit {}",
+            "{intended:>10.0}  {achieved:>10.0}  {:>10.0}  {:>6.2} / {:>6.2} / {:>7.2}  {:>8.2} / {:>6.2}   exit {}",
+            d["messages_per_s"].as_f64().unwrap_or(f64::NAN),
             ms(&d["lateness_s"]["p50"]),
             p99,
             ms(&d["lateness_s"]["max"]),
