@@ -182,6 +182,15 @@ pub struct Reply {
     pub joined: bool,
 }
 
+/// What the target answered to a later message.
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    /// The server's time of the message, seconds since the epoch.
+    pub server_at: Option<f64>,
+    /// A reply already in the answer (sync mode).
+    pub reply: Option<Reply>,
+}
+
 /// The scenario time and speed a target says its desk keeps (`peakdesk
 /// serve`'s `/health`, read with the target file's `[health] clock` and
 /// `speed`); `None` where it does not say.
@@ -285,13 +294,13 @@ pub trait Adapter: Send + Sync + 'static {
     fn plays_turns(&self) -> bool {
         false
     }
-    /// The shopper writes again; a reply in the answer (sync mode).
+    /// The shopper writes again.
     fn message(
         &self,
         _c: &Conversation,
         _o: &Opened,
         _tally: &dyn Tally,
-    ) -> impl Future<Output = Result<Option<Reply>, Failure>> + Send {
+    ) -> impl Future<Output = Result<Sent, Failure>> + Send {
         std::future::ready(Err(Failure::bad(
             "message",
             "this target takes no later messages",

@@ -20,7 +20,7 @@ pub struct Hooks {
     waiting: Mutex<HashMap<String, oneshot::Sender<Reply>>>,
     early: Mutex<HashMap<String, (Instant, VecDeque<Reply>)>>,
     parse: Box<Parse>,
-    /// Webhooks received.
+    /// Replies and notices delivered.
     pub received: std::sync::atomic::AtomicU64,
 }
 

@@ -2,10 +2,12 @@
 //! the REST API (with the intake staff token); peakdesk also plays the
 //! agents. The profile's desk model (`wall_desk`: groups, shifts,
 //! headcount, concurrency, handle times; no bot, django-helpdesk has none)
-//! decides when an agent takes a ticket and when the reply is ready; the
+//! decides when an agent takes a ticket and when each reply is ready; the
 //! virtual agent then claims the ticket (`assigned_to`) and posts a public
-//! follow-up with its own token. A shopper whose patience runs out closes
-//! the ticket (an internal note with `new_status: 4`).
+//! follow-up with its own token. Whole conversations: the shopper's later
+//! messages are public follow-ups with the intake token, and the agent who
+//! claimed the ticket answers each one. A shopper whose patience runs out
+//! closes the ticket (an internal note with `new_status: 4`).
 //!
 //! Replies are noticed through django-helpdesk's follow-up webhook (it
 //! posts the ticket, with its follow-ups and their dates, inside the
@@ -14,7 +16,7 @@
 //! the shopper sees it and by the server's dates (ticket opened to public
 //! follow-up).
 
-use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Tally};
+use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Sent, Tally};
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
 use super::target::{self, Django, Request, Secret, Target};
@@ -60,10 +62,16 @@ struct Agents {
     prefix: String,
     agents: Vec<(String, u64, Secret)>,
     next: AtomicUsize,
-    /// Per ticket taken: the agent, and the trigger of its reply.
+    /// Per ticket taken: the agent, and the trigger of its first reply
+    /// (sent once the claim is done).
     working: Mutex<HashMap<u64, (usize, oneshot::Sender<()>)>>,
+    /// The agent who claimed each open ticket, for its later replies.
+    assigned: Mutex<HashMap<u64, usize>>,
     tally: Arc<dyn Tally>,
     runtime: tokio::runtime::Handle,
+    /// Where the shoppers' tasks hear of replies: a claim is told there as
+    /// an agent joining (patience stops, as at a take in the model).
+    hooks: Arc<Hooks>,
 }
 
 impl Agents {
@@ -88,6 +96,10 @@ impl Outlet for Agents {
             .lock()
             .expect("not poisoned")
             .insert(id, (agent, go));
+        self.assigned
+            .lock()
+            .expect("not poisoned")
+            .insert(id, agent);
         let (_, user, token) = &self.agents[agent];
         let claim = request(
             reqwest::Method::PATCH,
@@ -96,9 +108,19 @@ impl Outlet for Agents {
         );
         let claim_body = json!({ "assigned_to": user });
         let (reply, reply_body) = self.reply_request(agent, id);
-        let (client, tally) = (self.client.clone(), self.tally.clone());
+        let (client, tally, hooks) = (self.client.clone(), self.tally.clone(), self.hooks.clone());
         self.runtime.spawn(async move {
-            let _ = send(&client, "claim", claim, claim_body, &*tally).await;
+            if send(&client, "claim", claim, claim_body, &*tally)
+                .await
+                .is_ok()
+            {
+                let joined = Reply {
+                    joined: true,
+                    by_bot: Some(false),
+                    ..Reply::default()
+                };
+                hooks.deliver(id.to_string(), joined);
+            }
             if wait.await.is_ok() {
                 let _ = send(&client, "agent reply", reply, reply_body, &*tally).await;
             }
@@ -111,7 +133,15 @@ impl Outlet for Agents {
                 let _ = go.send(());
             }
             None => {
-                let agent = self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len();
+                let agent = self
+                    .assigned
+                    .lock()
+                    .expect("not poisoned")
+                    .get(&id)
+                    .copied();
+                let agent = agent.unwrap_or_else(|| {
+                    self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len()
+                });
                 let (req, body) = self.reply_request(agent, id);
                 let (client, tally) = (self.client.clone(), self.tally.clone());
                 self.runtime.spawn(async move {
@@ -123,6 +153,7 @@ impl Outlet for Agents {
 
     fn closed(&self, id: u64) {
         self.working.lock().expect("not poisoned").remove(&id);
+        self.assigned.lock().expect("not poisoned").remove(&id);
     }
 }
 
@@ -158,10 +189,11 @@ impl DjangoAdapter {
             return Err("not a django-helpdesk target".into());
         };
         let agents = d.agents.clone();
+        let agent_users: Vec<u64> = agents.iter().map(|(_, user, _)| *user).collect();
         // A webhook: the ticket and the follow-up that triggered it; a
-        // public follow-up is an agent's reply (the shopper's closing note
-        // is internal).
-        let parse = Box::new(|v: &Value| {
+        // public follow-up by a virtual agent is a reply (the shopper's
+        // messages are by the intake user, its closing note internal).
+        let parse = Box::new(move |v: &Value| {
             let ticket = v.pointer("/ticket/id").and_then(id_of)?;
             let fid = v.pointer("/followup_id")?;
             let f = v
@@ -169,7 +201,11 @@ impl DjangoAdapter {
                 .as_array()?
                 .iter()
                 .find(|f| f.get("id") == Some(fid))?;
-            if f.get("public") != Some(&Value::Bool(true)) {
+            let by_agent = f
+                .get("user")
+                .and_then(Value::as_u64)
+                .is_some_and(|u| agent_users.contains(&u));
+            if f.get("public") != Some(&Value::Bool(true)) || !by_agent {
                 return None;
             }
             Some((
@@ -194,6 +230,8 @@ impl DjangoAdapter {
             agents,
             next: AtomicUsize::new(0),
             working: Mutex::new(HashMap::new()),
+            assigned: Mutex::new(HashMap::new()),
+            hooks: hooks.clone(),
             tally,
             runtime: tokio::runtime::Handle::current(),
         };
@@ -263,7 +301,7 @@ impl adapter::Adapter for DjangoAdapter {
         };
         let s = &c.shopper;
         self.tell(Cmd::Open {
-            caller_turns: false,
+            caller_turns: true,
             id,
             parts: [
                 Some(s.segment as usize),
@@ -291,6 +329,38 @@ impl adapter::Adapter for DjangoAdapter {
             .wait(&o.id)
             .await
             .ok_or_else(|| Failure::bad("webhook", "the listener stopped"))
+    }
+
+    fn plays_turns(&self) -> bool {
+        true
+    }
+
+    async fn message(
+        &self,
+        c: &Conversation,
+        o: &Opened,
+        tally: &dyn Tally,
+    ) -> Result<Sent, Failure> {
+        let Ok(id) = o.id.parse::<u64>() else {
+            return Err(Failure::bad("message", "not a ticket id"));
+        };
+        let req = request(
+            reqwest::Method::POST,
+            format!("{}/api/followups/", self.d.prefix),
+            self.d.intake.expose(),
+        );
+        let text = format!(
+            "And one more thing about my {} question.",
+            self.names.value("question", c, "", &Secret::default(), "")
+        );
+        let body = json!({ "ticket": id, "comment": text, "public": true });
+        let doc = send(&self.client, "shopper follow-up", req, body, tally).await?;
+        // The desk hears of the message once the server holds it.
+        self.tell(Cmd::Message(id));
+        Ok(Sent {
+            server_at: doc.get("date").and_then(template::epoch_seconds),
+            reply: None,
+        })
     }
 
     async fn leave(&self, _c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {

@@ -5,7 +5,7 @@
 //! times and authors are. Every request is counted, and an error never
 //! stops the run: a failed poll is counted and the next one goes out.
 
-use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Tally};
+use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Sent, Tally};
 use super::callback::{self, Hooks};
 use super::target::{self, ClockPointers, ReplyMode, ReplyPointers, Request, Secret, Target};
 use super::template;
@@ -448,7 +448,7 @@ impl adapter::Adapter for HttpAdapter {
         c: &Conversation,
         o: &Opened,
         tally: &dyn Tally,
-    ) -> Result<Option<Reply>, Failure> {
+    ) -> Result<Sent, Failure> {
         let Some(req) = &self.message else {
             return Err(Failure::bad("message", "the target file has no [message]"));
         };
@@ -456,13 +456,20 @@ impl adapter::Adapter for HttpAdapter {
             .client
             .send("message", req, &self.vars(c, &o.id), tally)
             .await?;
-        match self.mode {
-            ReplyMode::Sync => nth_reply(&doc, &self.pointers, 0)
-                .map(Some)
-                .ok_or_else(|| Failure::bad("message", "no reply in the answer (sync mode)"))
-                .inspect_err(|f| tally.unreadable(f)),
-            _ => Ok(None),
-        }
+        let server_at = req
+            .at
+            .as_deref()
+            .and_then(|p| doc.pointer(p))
+            .and_then(template::epoch_seconds);
+        let reply = match self.mode {
+            ReplyMode::Sync => Some(
+                nth_reply(&doc, &self.pointers, 0)
+                    .ok_or_else(|| Failure::bad("message", "no reply in the answer (sync mode)"))
+                    .inspect_err(|f| tally.unreadable(f))?,
+            ),
+            _ => None,
+        };
+        Ok(Sent { server_at, reply })
     }
 
     fn forget(&self, o: &Opened) {

@@ -27,6 +27,13 @@ pub struct DriveTally {
     pub server_response: Histogram<u64>,
     /// Reply noticed minus the server's reply time, µs.
     pub detection_lag: Histogram<u64>,
+    /// Round trip of each later message's request, wall µs.
+    pub message_latency: Histogram<u64>,
+    /// A later message's due time to its answer noticed, wall µs.
+    pub message_end_to_end: Histogram<u64>,
+    /// A later message's answer by the server's clock (message created to
+    /// answered), µs.
+    pub message_server: Histogram<u64>,
     /// Shoppers due (this shard, window, after the cap).
     pub intended: u64,
     /// Conversations opened.
@@ -120,6 +127,9 @@ impl Default for DriveTally {
             end_to_end: hist::run_histogram(),
             server_response: hist::run_histogram(),
             detection_lag: hist::run_histogram(),
+            message_latency: hist::run_histogram(),
+            message_end_to_end: hist::run_histogram(),
+            message_server: hist::run_histogram(),
             intended: 0,
             opened: 0,
             messages: 0,
@@ -134,13 +144,16 @@ impl Default for DriveTally {
 }
 
 impl DriveTally {
-    fn named(&self) -> [(&'static str, &Histogram<u64>); 5] {
+    fn named(&self) -> [(&'static str, &Histogram<u64>); 8] {
         [
             ("lateness_us", &self.lateness),
             ("open_latency_us", &self.open_latency),
             ("end_to_end_us", &self.end_to_end),
             ("server_response_us", &self.server_response),
             ("detection_lag_us", &self.detection_lag),
+            ("message_latency_us", &self.message_latency),
+            ("message_end_to_end_us", &self.message_end_to_end),
+            ("message_server_us", &self.message_server),
         ]
     }
 
@@ -220,6 +233,11 @@ pub struct DriveReport {
     pub server_response_s: Percentiles,
     /// Reply noticed after the server's reply time.
     pub detection_lag_s: Percentiles,
+    /// Later messages: the request's round trip, the answer as the
+    /// shopper saw it (due to noticed, wall seconds) and by the server's
+    /// clock (message created to answered).
+    #[serde(default)]
+    pub messages_s: MessageTimes,
     /// Ctrl-C or SIGTERM stopped the run.
     pub interrupted: bool,
     /// Why the run stopped early, if it did.
@@ -229,6 +247,17 @@ pub struct DriveReport {
     pub timeline: Timeline,
     /// The histograms, HDR V2 base64, for `peakdesk merge`.
     pub histograms: IndexMap<String, String>,
+}
+
+/// Wall-clock times of later messages (whole conversations).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageTimes {
+    /// The message request's round trip.
+    pub request: Percentiles,
+    /// Due to the answer noticed.
+    pub end_to_end: Percentiles,
+    /// The message's creation to the answer, by the server's clock.
+    pub server_response: Percentiles,
 }
 
 /// What the report needs beside the tally.
@@ -291,6 +320,11 @@ pub fn build(t: &DriveTally, f: RunFacts) -> DriveReport {
         end_to_end_s: percentiles(&t.end_to_end),
         server_response_s: percentiles(&t.server_response),
         detection_lag_s: percentiles(&t.detection_lag),
+        messages_s: MessageTimes {
+            request: percentiles(&t.message_latency),
+            end_to_end: percentiles(&t.message_end_to_end),
+            server_response: percentiles(&t.message_server),
+        },
         interrupted: f.interrupted,
         stopped: f.stopped,
         timeline: t.timeline.clone(),
@@ -350,6 +384,11 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
     out.end_to_end_s = percentiles(&get("end_to_end_us"));
     out.server_response_s = percentiles(&get("server_response_us"));
     out.detection_lag_s = percentiles(&get("detection_lag_us"));
+    out.messages_s = MessageTimes {
+        request: percentiles(&get("message_latency_us")),
+        end_to_end: percentiles(&get("message_end_to_end_us")),
+        server_response: percentiles(&get("message_server_us")),
+    };
     let errors: u64 = out.errors.values().sum();
     out.error_rate = if out.requests == 0 {
         0.0

@@ -287,7 +287,16 @@ pub fn run<A: Adapter>(
                     hist::record(&mut t.detection_lag, x);
                 }
             }
-            Obs::Sent => t.messages += 1,
+            Obs::Sent(latency) => {
+                t.messages += 1;
+                hist::record(&mut t.message_latency, latency);
+            }
+            Obs::MessageReply { end_to_end, server } => {
+                hist::record(&mut t.message_end_to_end, end_to_end);
+                if let Some(x) = server {
+                    hist::record(&mut t.message_server, x);
+                }
+            }
             Obs::Cut(s) => cut.push(s),
         }
         if last_progress.elapsed() > Duration::from_millis(200) {

@@ -9,7 +9,8 @@
 //!   the caller sends the later messages and sees every answer; else
 //!   (`"model"`) the model plays them and shows the first response.
 //! - `POST /conversations/{id}/messages` `{text?}`: the shopper writes
-//!   again (202; a conversation opened with `turns: "caller"`).
+//!   again (202 with `{at}`, the server's time of it; a conversation
+//!   opened with `turns: "caller"`).
 //! - `GET /conversations/{id}`: `{id, created_at, closed, messages}`.
 //! - `DELETE /conversations/{id}`: the shopper leaves (204).
 //!
@@ -188,7 +189,12 @@ async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Respons
 }
 
 async fn message(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    tell(&sh, &id, Cmd::Message, StatusCode::ACCEPTED)
+    let at = epoch_now();
+    let r = tell(&sh, &id, Cmd::Message, StatusCode::ACCEPTED);
+    if r.status() != StatusCode::ACCEPTED {
+        return r;
+    }
+    (StatusCode::ACCEPTED, Json(json!({ "at": at }))).into_response()
 }
 
 /// `GET /health`: up, and the desk's clock, so that a drive can check it

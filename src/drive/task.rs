@@ -40,8 +40,14 @@ pub enum Obs {
         server: Option<u64>,
         lag: Option<u64>,
     },
-    /// A later message went out.
-    Sent,
+    /// A later message went out: its request's round trip, µs.
+    Sent(u64),
+    /// A later message's answer, as the drive measures it: due to noticed,
+    /// and by the server's clock (µs).
+    MessageReply {
+        end_to_end: u64,
+        server: Option<u64>,
+    },
     /// Cut at the end of the run, never answered.
     Cut(Shopper),
 }
@@ -157,6 +163,9 @@ impl<A: Adapter> Task<A> {
     ) -> bool {
         let due = self.clock.wall(c.shopper.arrival);
         let (mut pending, mut seen, mut first) = (o.reply.clone(), 0, true);
+        // The later message awaiting its answer: when it was due, and the
+        // server's time of it.
+        let mut asked: Option<(Instant, Option<f64>)> = None;
         loop {
             let give_up = talk.gives_up_at();
             let reply = match pending.take() {
@@ -169,6 +178,13 @@ impl<A: Adapter> Task<A> {
             };
             seen += 1;
             let noticed = Instant::now();
+            if let (Some((due, at)), false) = (asked, reply.joined) {
+                asked = None;
+                let _ = self.tx.send(Obs::MessageReply {
+                    end_to_end: noticed.saturating_duration_since(due).as_micros() as u64,
+                    server: at.zip(reply.server_at).map(|(a, b)| micros(b - a)),
+                });
+            }
             if first && !reply.joined {
                 first = false;
                 let _ = self.tx.send(Obs::FirstReply {
@@ -184,13 +200,17 @@ impl<A: Adapter> Task<A> {
                     if !self.until(t).await {
                         return self.cut(talk);
                     }
+                    let sent = Instant::now();
                     let answer = tokio::select! {
                         m = self.adapter.message(c, o, &*self.counters) => m,
                         _ = self.hard.cancelled() => return self.cut(talk),
                     };
-                    let _ = self.tx.send(Obs::Sent);
+                    let _ = self.tx.send(Obs::Sent(sent.elapsed().as_micros() as u64));
                     match answer {
-                        Ok(r) => pending = r,
+                        Ok(s) => {
+                            asked = Some((self.clock.wall(t), s.server_at));
+                            pending = s.reply;
+                        }
                         // The desk never got it: nothing will answer.
                         Err(_) => return self.cut(talk),
                     }

@@ -45,8 +45,12 @@ pub(super) fn section(s: &Summary, out: &mut String) {
             row("end to end first response", &d.end_to_end_s),
             row("server-side first response", &d.server_response_s),
             row("detection lag", &d.detection_lag_s),
+            row("later message request", &d.messages_s.request),
+            row("end to end later message", &d.messages_s.end_to_end),
+            row("server-side later message", &d.messages_s.server_response),
         ]
-        .into_iter(),
+        .into_iter()
+        .filter(|r| d.messages > 0 || !r[0].contains("later message")),
     );
     table(
         out,

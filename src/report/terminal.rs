@@ -354,6 +354,12 @@ pub fn drive(d: &crate::drive::report::DriveReport) -> String {
     ms_line(&mut out, "end to end", &d.end_to_end_s);
     ms_line(&mut out, "server side", &d.server_response_s);
     ms_line(&mut out, "detection lag", &d.detection_lag_s);
+    if d.messages > 0 {
+        let m = &d.messages_s;
+        ms_line(&mut out, "message request", &m.request);
+        ms_line(&mut out, "message e2e", &m.end_to_end);
+        ms_line(&mut out, "message server", &m.server_response);
+    }
     if let Some(note) = &d.speed_note {
         let _ = writeln!(out, "  note: {note}");
     }
