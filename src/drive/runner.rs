@@ -287,7 +287,8 @@ pub fn run<A: Adapter>(
                     hist::record(&mut t.detection_lag, x);
                 }
             }
-            Obs::Sent(latency) => {
+            Obs::Sent(late, latency) => {
+                hist::record(&mut t.lateness, late);
                 t.messages += 1;
                 hist::record(&mut t.message_latency, latency);
             }

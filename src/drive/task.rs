@@ -40,8 +40,9 @@ pub enum Obs {
         server: Option<u64>,
         lag: Option<u64>,
     },
-    /// A later message went out: its request's round trip, µs.
-    Sent(u64),
+    /// A later message went out: how late the task sent it, and its
+    /// request's round trip, µs.
+    Sent(u64, u64),
     /// A later message's answer, as the drive measures it: due to noticed,
     /// and by the server's clock (µs).
     MessageReply {
@@ -201,11 +202,13 @@ impl<A: Adapter> Task<A> {
                         return self.cut(talk);
                     }
                     let sent = Instant::now();
+                    let late = sent.saturating_duration_since(self.clock.wall(t));
                     let answer = tokio::select! {
                         m = self.adapter.message(c, o, &*self.counters) => m,
                         _ = self.hard.cancelled() => return self.cut(talk),
                     };
-                    let _ = self.tx.send(Obs::Sent(sent.elapsed().as_micros() as u64));
+                    let round_trip = sent.elapsed().as_micros() as u64;
+                    let _ = self.tx.send(Obs::Sent(late.as_micros() as u64, round_trip));
                     match answer {
                         Ok(s) => {
                             asked = Some((self.clock.wall(t), s.server_at));
