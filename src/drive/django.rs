@@ -157,6 +157,39 @@ impl Outlet for Agents {
     }
 }
 
+/// Reads a django-helpdesk webhook (the ticket and the follow-up that
+/// triggered it): a public follow-up by one of `agent_users` is a reply
+/// (the shopper's messages are by the intake user, its closing note
+/// internal).
+fn agent_replies(agent_users: Vec<u64>) -> Box<callback::Parse> {
+    Box::new(move |v: &Value| {
+        let ticket = v.pointer("/ticket/id").and_then(id_of)?;
+        let fid = v.pointer("/followup_id")?;
+        let f = v
+            .pointer("/ticket/followup_set")?
+            .as_array()?
+            .iter()
+            .find(|f| f.get("id") == Some(fid))?;
+        let by_agent = f
+            .get("user")
+            .and_then(Value::as_u64)
+            .is_some_and(|u| agent_users.contains(&u));
+        if f.get("public") != Some(&Value::Bool(true)) || !by_agent {
+            return None;
+        }
+        Some((
+            ticket,
+            Reply {
+                next: None,
+                joined: false,
+                server_at: f.get("date").and_then(template::epoch_seconds),
+                by_bot: Some(false),
+                group: None,
+            },
+        ))
+    })
+}
+
 /// The adapter.
 pub struct DjangoAdapter {
     client: Arc<Client>,
@@ -189,36 +222,7 @@ impl DjangoAdapter {
             return Err("not a django-helpdesk target".into());
         };
         let agents = d.agents.clone();
-        let agent_users: Vec<u64> = agents.iter().map(|(_, user, _)| *user).collect();
-        // A webhook: the ticket and the follow-up that triggered it; a
-        // public follow-up by a virtual agent is a reply (the shopper's
-        // messages are by the intake user, its closing note internal).
-        let parse = Box::new(move |v: &Value| {
-            let ticket = v.pointer("/ticket/id").and_then(id_of)?;
-            let fid = v.pointer("/followup_id")?;
-            let f = v
-                .pointer("/ticket/followup_set")?
-                .as_array()?
-                .iter()
-                .find(|f| f.get("id") == Some(fid))?;
-            let by_agent = f
-                .get("user")
-                .and_then(Value::as_u64)
-                .is_some_and(|u| agent_users.contains(&u));
-            if f.get("public") != Some(&Value::Bool(true)) || !by_agent {
-                return None;
-            }
-            Some((
-                ticket,
-                Reply {
-                    next: None,
-                    joined: false,
-                    server_at: f.get("date").and_then(template::epoch_seconds),
-                    by_bot: Some(false),
-                    group: None,
-                },
-            ))
-        });
+        let parse = agent_replies(agents.iter().map(|(_, user, _)| *user).collect());
         let (hooks, hook_url) = callback::listen(&d.listen, parse).await?;
         let client = Arc::new(Client::new(t)?);
         let mut desk_sc = sc.clone();

@@ -11,6 +11,7 @@
 
 pub mod adapter;
 mod callback;
+mod collect;
 pub mod django;
 pub mod http;
 pub mod plan;
