@@ -3,8 +3,8 @@
 //! measures (lateness, request times, the timeline) and hands what the
 //! shoppers saw to the one `Recorder` the simulator uses.
 
+use super::counters::Counters;
 use super::report::{DriveTally, Timeline};
-use super::runner::Counters;
 use super::shopper::Told;
 use super::task::Obs;
 use crate::demand::Shopper;

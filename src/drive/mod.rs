@@ -12,6 +12,7 @@
 pub mod adapter;
 mod callback;
 mod collect;
+mod counters;
 pub mod django;
 pub mod http;
 pub mod plan;

@@ -10,9 +10,10 @@
 //! (`collect`), which feeds the same `Recorder` the simulator uses.
 
 use super::Options;
-use super::adapter::{Adapter, Failure, Tally};
+use super::adapter::Adapter;
 use super::collect::Collector;
 pub use super::collect::Status;
+pub use super::counters::Counters;
 use super::plan::Schedule;
 use super::report::DriveTally;
 use super::task::{Obs, Task};
@@ -20,48 +21,11 @@ use crate::engine::clock::Timebase;
 use crate::metrics::Replication;
 use crate::profile::Scenario;
 use crate::time::SimTime;
-use indexmap::IndexMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
-
-/// Request counters shared by every task.
-#[derive(Default)]
-pub struct Counters {
-    requests: AtomicU64,
-    errors: [AtomicU64; 5],
-    first: Mutex<IndexMap<super::adapter::ErrorKind, String>>,
-}
-
-impl Counters {
-    /// Requests made and failed so far.
-    pub fn totals(&self) -> (u64, u64) {
-        let e = self.errors.iter().map(|a| a.load(Ordering::Relaxed)).sum();
-        (self.requests.load(Ordering::Relaxed), e)
-    }
-}
-
-impl Tally for Counters {
-    fn ok(&self) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-    }
-    fn failed(&self, f: &Failure) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        self.unreadable(f);
-    }
-    fn unreadable(&self, f: &Failure) {
-        let i = super::adapter::ErrorKind::ALL
-            .iter()
-            .position(|k| *k == f.kind)
-            .expect("every kind is listed");
-        self.errors[i].fetch_add(1, Ordering::Relaxed);
-        let mut first = self.first.lock().expect("not poisoned");
-        first.entry(f.kind).or_insert_with(|| f.detail.clone());
-    }
-}
 
 /// A finished drive, before summarising.
 pub struct Outcome {
@@ -158,13 +122,7 @@ pub fn run<A: Adapter>(
     let wall_s = clock.start.elapsed().as_secs_f64();
     let (replication, mut t) = c.finish();
     t.intended = sched.intended;
-    let (requests, _) = counters.totals();
-    t.requests = requests;
-    for (i, k) in super::adapter::ErrorKind::ALL.iter().enumerate() {
-        t.errors
-            .insert(*k, counters.errors[i].load(Ordering::Relaxed));
-    }
-    t.first_errors = counters.first.lock().expect("not poisoned").clone();
+    counters.fill(&mut t);
     Outcome {
         replication,
         tally: t,

@@ -8,7 +8,7 @@
 //! request went out (no coordinated omission).
 
 use super::adapter::{Adapter, Conversation, Opened, Reply};
-use super::runner::Counters;
+use super::counters::Counters;
 use super::shopper::{Step, Talk, Tell, Told};
 use crate::demand::Shopper;
 use crate::engine::clock::Timebase;
