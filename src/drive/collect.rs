@@ -70,13 +70,16 @@ pub struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
-    /// A collector for a drive of `sc` on `clock`.
-    pub fn new(sc: &'a Scenario, clock: Timebase, counters: &'a Counters) -> Collector<'a> {
+    /// A collector for a drive of `sc` from `from` on `clock`.
+    pub fn new(
+        sc: &'a Scenario,
+        from: SimTime,
+        clock: Timebase,
+        counters: &'a Counters,
+    ) -> Collector<'a> {
+        use crate::time::to_secs;
         let t = DriveTally {
-            timeline: Timeline::new(
-                crate::time::to_secs(sc.interval),
-                sc.horizon.div_ceil(sc.interval.max(1)) as usize,
-            ),
+            timeline: Timeline::over(to_secs(from), to_secs(sc.horizon), to_secs(sc.interval)),
             ..DriveTally::default()
         };
         Collector {

@@ -337,8 +337,18 @@ impl HttpAdapter {
                 .ok_or_else(|| Failure::bad("open", format!("no conversation id at {p:?}")))?,
             None => c.key.clone(),
         };
-        let server_at = self
-            .open
+        let Sent { server_at, reply } = self.read_answer("open", &self.open, doc)?;
+        Ok(Opened {
+            id,
+            server_at,
+            reply,
+        })
+    }
+
+    /// The server's time of a message (the request's `at` pointer) and,
+    /// in sync mode, the reply in the answer to `req`.
+    fn read_answer(&self, what: &str, req: &Request, doc: &Value) -> Result<Sent, Failure> {
+        let server_at = req
             .at
             .as_deref()
             .and_then(|p| doc.pointer(p))
@@ -346,15 +356,11 @@ impl HttpAdapter {
         let reply = match self.mode {
             ReplyMode::Sync => Some(
                 nth_reply(doc, &self.pointers, 0)
-                    .ok_or_else(|| Failure::bad("open", "no reply in the answer (sync mode)"))?,
+                    .ok_or_else(|| Failure::bad(what, "no reply in the answer (sync mode)"))?,
             ),
             _ => None,
         };
-        Ok(Opened {
-            id,
-            server_at,
-            reply,
-        })
+        Ok(Sent { server_at, reply })
     }
 
     fn vars<'a>(&'a self, c: &'a Conversation, id: &'a str) -> impl Fn(&str) -> String + Sync + 'a {
@@ -456,20 +462,10 @@ impl adapter::Adapter for HttpAdapter {
             .client
             .send("message", req, &self.vars(c, &o.id), tally)
             .await?;
-        let server_at = req
-            .at
-            .as_deref()
-            .and_then(|p| doc.pointer(p))
-            .and_then(template::epoch_seconds);
-        let reply = match self.mode {
-            ReplyMode::Sync => Some(
-                nth_reply(&doc, &self.pointers, 0)
-                    .ok_or_else(|| Failure::bad("message", "no reply in the answer (sync mode)"))
-                    .inspect_err(|f| tally.unreadable(f))?,
-            ),
-            _ => None,
-        };
-        Ok(Sent { server_at, reply })
+        // The request was counted as good; an answer the pointers cannot
+        // read is a bad response too.
+        self.read_answer("message", req, &doc)
+            .inspect_err(|f| tally.unreadable(f))
     }
 
     fn forget(&self, o: &Opened) {

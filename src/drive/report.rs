@@ -54,10 +54,16 @@ pub struct DriveTally {
     pub timeline: Timeline,
 }
 
-/// Counts per interval of scenario time (the summary's intervals), so a
-/// report can show when errors came and where the achieved rate fell short.
+/// Counts per interval of the window's scenario time, so a report can show
+/// when errors came and where the achieved rate fell short. The intervals
+/// are the profile's, or shorter in a short window (about 40 points over
+/// it, [`Timeline::step`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
+    /// Where the first interval starts, scenario seconds from the
+    /// profile's start (the window's start, to an interval).
+    #[serde(default)]
+    pub start_s: f64,
     /// Interval length, scenario seconds.
     pub interval_s: f64,
     /// Shoppers due in each interval.
@@ -72,9 +78,39 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// An empty timeline of `n` intervals of `interval_s`.
+    /// An empty timeline over the window `from_s` to `to_s` (scenario
+    /// seconds) in intervals of the profile's `interval_s` or, when that
+    /// gives fewer than 20 over the window, of [`Timeline::step`].
+    pub fn over(from_s: f64, to_s: f64, interval_s: f64) -> Timeline {
+        let span = (to_s - from_s).max(1.0);
+        let interval_s = if span / interval_s < 20.0 {
+            Timeline::step(span).min(interval_s)
+        } else {
+            interval_s
+        };
+        let start_s = (from_s / interval_s).floor() * interval_s;
+        let n = ((to_s - start_s) / interval_s).ceil().max(1.0) as usize;
+        Timeline {
+            start_s,
+            ..Timeline::new(interval_s, n)
+        }
+    }
+
+    /// A round interval giving about 40 points over `span_s` seconds.
+    pub fn step(span_s: f64) -> f64 {
+        const STEPS: [f64; 12] = [
+            1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0,
+        ];
+        STEPS
+            .into_iter()
+            .find(|s| span_s / s <= 40.0)
+            .unwrap_or(3600.0)
+    }
+
+    /// An empty timeline of `n` intervals of `interval_s` from 0.
     pub fn new(interval_s: f64, n: usize) -> Timeline {
         Timeline {
+            start_s: 0.0,
             interval_s,
             intended: vec![0; n],
             opened: vec![0; n],
@@ -91,7 +127,7 @@ impl Timeline {
         if n == 0 || self.interval_s <= 0.0 {
             return 0;
         }
-        ((t / self.interval_s).max(0.0) as usize).min(2 * n - 1)
+        (((t - self.start_s) / self.interval_s).max(0.0) as usize).min(2 * n - 1)
     }
 
     /// Adds `k` to `counts` at `slot`, growing it to reach.
@@ -401,4 +437,32 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
         .map(|(n, h)| (n.clone(), hist::encode(h)))
         .collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timeline;
+
+    #[test]
+    fn a_short_window_gets_its_own_intervals_and_a_day_keeps_the_profiles() {
+        // 80 s from 00:02 in a profile of 1-minute intervals: 2 s steps.
+        let t = Timeline::over(120.0, 200.0, 60.0);
+        assert_eq!(
+            (t.start_s, t.interval_s, t.intended.len()),
+            (120.0, 2.0, 40)
+        );
+        assert_eq!((t.slot(120.0), t.slot(121.9), t.slot(199.0)), (0, 0, 39));
+        // Ten minutes from 19:00 in hourly intervals: 15 s steps.
+        let t = Timeline::over(68_400.0, 69_000.0, 3600.0);
+        assert_eq!(
+            (t.start_s, t.interval_s, t.intended.len()),
+            (68_400.0, 15.0, 40)
+        );
+        // A day in 15-minute intervals keeps them.
+        let t = Timeline::over(0.0, 86_400.0, 900.0);
+        assert_eq!(
+            (t.start_s, t.interval_s, t.intended.len()),
+            (0.0, 900.0, 96)
+        );
+    }
 }

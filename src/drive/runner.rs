@@ -90,7 +90,7 @@ pub fn run<A: Adapter>(
     };
     let threads = worker.start(opts.threads);
     let watcher = watch(rt, &opts, clock.wall(sc.horizon), &stop, &hard, &interrupt);
-    let mut c = Collector::new(&sc, clock, &counters);
+    let mut c = Collector::new(&sc, opts.from, clock, &counters);
     let mut last_progress = Instant::now();
     // Drained in batches with short naps: a parked receiver would make
     // every send a wake-up (a futex call per observation).

@@ -3,7 +3,7 @@
 //! by kind, and the charts over the window (intended against achieved rate,
 //! failed requests over time) from the summary's `drive.timeline`.
 
-use super::html::{interval_axis, table};
+use super::html::table;
 use super::svg::{Chart, Kind, Series, esc};
 use crate::metrics::summary::{Percentiles, Summary};
 use std::fmt::Write;
@@ -57,39 +57,48 @@ pub(super) fn section(s: &Summary, out: &mut String) {
         &["errors", "count"],
         d.errors.iter().map(|(k, v)| vec![k.clone(), v.to_string()]),
     );
-    drive_charts(s, d, out);
+    drive_charts(d, out);
+}
+
+/// Ticks over the window `from_s` to `to_s` (scenario seconds), at round
+/// clock times: `(hours, label)`, labelled HH:MM (HH:MM:SS under a minute
+/// apart; with the day past the first).
+fn window_ticks(from_s: f64, to_s: f64) -> Vec<(f64, String)> {
+    const STEPS: [f64; 15] = [
+        5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0,
+        21600.0, 43200.0,
+    ];
+    let step = STEPS
+        .into_iter()
+        .find(|s| (to_s - from_s) / s <= 8.0)
+        .unwrap_or(86400.0);
+    let mut t = (from_s / step).ceil() * step;
+    let mut ticks = Vec::new();
+    while t <= to_s + 1e-9 {
+        let at = crate::time::from_secs_f64(t);
+        let mut label = crate::time::clock_label(at);
+        if step < 60.0 {
+            label.push_str(&format!(":{:02}", (t as u64) % 60));
+        }
+        ticks.push((t / 3600.0, label));
+        t += step;
+    }
+    ticks
 }
 
 /// Intended against achieved rate, and failed requests, per interval of
 /// the window.
-fn drive_charts(s: &Summary, d: &crate::drive::report::DriveReport, out: &mut String) {
+fn drive_charts(d: &crate::drive::report::DriveReport, out: &mut String) {
     let tl = &d.timeline;
     if tl.intended.is_empty() || tl.interval_s <= 0.0 {
         return;
     }
-    // Only the intervals of the window.
-    let slots: Vec<usize> = (0..tl.intended.len())
-        .filter(|&i| {
-            let start = i as f64 * tl.interval_s;
-            start + tl.interval_s > d.from_s && start < d.to_s
-        })
-        .collect();
-    let (_, all_ticks) = interval_axis(s);
-    let (lo, hi) = (
-        slots
-            .first()
-            .map_or(0.0, |&i| i as f64 * tl.interval_s / 3600.0),
-        slots
-            .last()
-            .map_or(0.0, |&i| (i + 1) as f64 * tl.interval_s / 3600.0),
-    );
-    let ticks: Vec<(f64, String)> = all_ticks
-        .into_iter()
-        .filter(|(t, _)| *t >= lo && *t <= hi)
-        .collect();
+    // The timeline's intervals are the window's (hours on the x axis).
+    let slots: Vec<usize> = (0..tl.intended.len()).collect();
+    let ticks = window_ticks(d.from_s, d.to_s);
     let width = tl.interval_s / 3600.0;
     // Lines through the middle of each interval, bars across it.
-    let x = |i: usize| i as f64 * width;
+    let x = |i: usize| tl.start_s / 3600.0 + i as f64 * width;
     let mid = |i: usize| x(i) + width / 2.0;
     let wall = tl.interval_s / d.speed.max(1e-9);
     let per_s = |v: &[u64]| -> Vec<(f64, f64)> {
@@ -104,7 +113,7 @@ fn drive_charts(s: &Summary, d: &crate::drive::report::DriveReport, out: &mut St
     let count = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0) as f64;
     let base = |title: &str, y: &str| Chart {
         title: title.into(),
-        x_label: "scenario time from the start of the profile".into(),
+        x_label: "scenario time (the drive's window)".into(),
         y_label: y.into(),
         x_ticks: (ticks.len() >= 2).then(|| ticks.clone()),
         ..Chart::default()
