@@ -331,7 +331,10 @@ fn a_target_answering_500_for_a_while_is_counted_and_the_run_goes_on() {
         d["intended"].as_u64().unwrap()
     );
     assert_eq!(tl["interval_s"], 5.0, "{tl}");
-    assert!(errors[0] > 0 && errors[12..].iter().all(|&e| e == 0), "{tl}");
+    assert!(
+        errors[0] > 0 && errors[12..].iter().all(|&e| e == 0),
+        "{tl}"
+    );
     assert!(e5 > 10, "{d}");
     assert_eq!(
         d["failed"].as_u64().unwrap(),
