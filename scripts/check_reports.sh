@@ -30,7 +30,7 @@ code=$?
 set -e
 [ "$code" -le 4 ] || { echo "FAIL: check exited $code"; exit 1; }
 "$bin" sweep profiles/dtc-site.toml --quiet --replications 2 \
-    --set 'costs={currency="USD", agent_hour=30}' --set 'sla.rules=[{ metric = "abandonment", max = 0.03 }]' \
+    --set 'costs={currency="USD", agent_hour=30}' --set 'sla.rules=[{ metric = "shoppers_lost", max = 0.03 }]' \
     --vary questions.order_status.bot=0.6,0.8 --scale-staff 0.8:1.2:0.2 --html "$work/sweep.html"
 "$bin" simulate profiles/reference/erlang-a-bigsale.toml --quiet --html "$work/million.html"
 

@@ -71,6 +71,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the JSON Schema of profiles or target files, for editors.
     Schema(SchemaArgs),
+    /// List every metric: its meaning and denominator, unit, which way is
+    /// better, the scopes an SLA rule can give it, and where the summary
+    /// holds it (`--format json` for a machine-readable list).
+    Metrics,
     /// Combine the shard files of a run split with --shard K/N into the result one machine would give.
     Merge(MergeArgs),
     /// Send a profile's shoppers to a real helpdesk in real time and measure

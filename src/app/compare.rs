@@ -7,16 +7,21 @@
 use super::print;
 use crate::cli::CompareArgs;
 use crate::metrics::Summary;
+use crate::metrics::catalogue::{self, Better, Form};
 use crate::metrics::summary::Estimate;
 use crate::report;
 use crate::{Error, ExitCode};
 use serde::Serialize;
+use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::Write;
 
 /// One metric compared.
 #[derive(Debug, Serialize)]
 struct Row {
+    /// `metric` (a catalogue name, with the threshold or statistic) or
+    /// `rule` (an SLA rule's name).
+    kind: &'static str,
     metric: String,
     higher_is_better: bool,
     baseline: Option<f64>,
@@ -27,11 +32,13 @@ struct Row {
     regression: bool,
 }
 
-fn read(path: &std::path::Path) -> Result<Summary, Error> {
+fn read(path: &std::path::Path) -> Result<(Summary, Value), Error> {
     let bad = |message: String| Error::Usage(format!("{}: {message}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-    let s: Summary =
+    let json: Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
+    let s: Summary = serde_json::from_value(json.clone())
+        .map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
     if s.schema != crate::metrics::summary::SCHEMA {
         return Err(bad(format!(
             "schema '{}' is not {}",
@@ -39,7 +46,60 @@ fn read(path: &std::path::Path) -> Result<Summary, Error> {
             crate::metrics::summary::SCHEMA
         )));
     }
-    Ok(s)
+    Ok((s, json))
+}
+
+/// An estimate, or a plain number as one without an interval.
+fn estimate(v: Option<&Value>) -> Estimate {
+    match v {
+        Some(Value::Number(n)) => Estimate {
+            value: n.as_f64(),
+            ci95: None,
+        },
+        Some(v) => serde_json::from_value(v.clone()).unwrap_or(Estimate {
+            value: None,
+            ci95: None,
+        }),
+        None => Estimate {
+            value: None,
+            ci95: None,
+        },
+    }
+}
+
+/// Every catalogue metric with a better direction, in both summaries: the
+/// estimates, each answered-within threshold, and p90 and p99 of the times.
+fn metric_rows(b: &Value, c: &Value, tolerance: f64) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for d in catalogue::ALL {
+        let higher = match d.better {
+            Better::Higher => true,
+            Better::Lower => false,
+            Better::Neither => continue,
+        };
+        let (vb, vc) = (b.pointer(d.path), c.pointer(d.path));
+        match d.form {
+            Form::Estimate | Form::Number => {
+                rows.push(row(d.name, higher, &estimate(vb), &estimate(vc), tolerance))
+            }
+            Form::PerThreshold => {
+                for (label, eb) in vb.and_then(Value::as_object).into_iter().flatten() {
+                    let ec = vc.and_then(|v| v.get(label));
+                    let name = format!("{} {label}", d.name);
+                    let (eb, ec) = (estimate(Some(eb)), estimate(ec));
+                    rows.push(row(&name, higher, &eb, &ec, tolerance));
+                }
+            }
+            Form::Percentiles => {
+                for stat in ["p90", "p99"] {
+                    let at = |v: Option<&Value>| estimate(v.and_then(|v| v.get(stat)));
+                    let name = format!("{} {stat}", d.name);
+                    rows.push(row(&name, higher, &at(vb), &at(vc), tolerance));
+                }
+            }
+        }
+    }
+    rows
 }
 
 fn half(e: &Estimate) -> Option<f64> {
@@ -58,6 +118,7 @@ fn row(name: &str, higher_is_better: bool, b: &Estimate, c: &Estimate, tolerance
     let worse = change.is_some_and(|d| if higher_is_better { d < 0.0 } else { d > 0.0 });
     let beyond = relative.map_or(change.is_some_and(|d| d != 0.0), |r| r.abs() > tolerance);
     Row {
+        kind: "metric",
         metric: name.into(),
         higher_is_better,
         baseline: b.value,
@@ -74,79 +135,8 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if let Some(p) = &a.json {
         report::check_writable(p)?;
     }
-    let (b, c) = (read(&a.baseline)?, read(&a.candidate)?);
-    let (mb, mc) = (&b.metrics, &c.metrics);
-    let mut rows = vec![
-        row(
-            "abandon_rate",
-            false,
-            &mb.abandon_rate,
-            &mc.abandon_rate,
-            a.tolerance,
-        ),
-        row(
-            "wait_prob",
-            false,
-            &mb.wait_prob,
-            &mc.wait_prob,
-            a.tolerance,
-        ),
-        row(
-            "wait_mean_s",
-            false,
-            &mb.wait_mean_s,
-            &mc.wait_mean_s,
-            a.tolerance,
-        ),
-        row(
-            "message_mean_s",
-            false,
-            &mb.message_mean_s,
-            &mc.message_mean_s,
-            a.tolerance,
-        ),
-        row(
-            "bot_containment",
-            true,
-            &mb.bot_containment,
-            &mc.bot_containment,
-            a.tolerance,
-        ),
-    ];
-    for (label, eb) in &mb.answered_within {
-        if let Some(ec) = mc.answered_within.get(label) {
-            rows.push(row(
-                &format!("answered_within {label}"),
-                true,
-                eb,
-                ec,
-                a.tolerance,
-            ));
-        }
-    }
-    let plain = |v: Option<f64>| Estimate {
-        value: v,
-        ci95: None,
-    };
-    for (name, pb, pc) in [
-        (
-            "first_response p90 s",
-            mb.first_response_s.p90,
-            mc.first_response_s.p90,
-        ),
-        (
-            "first_response p99 s",
-            mb.first_response_s.p99,
-            mc.first_response_s.p99,
-        ),
-        (
-            "human_response p90 s",
-            mb.human_response_s.p90,
-            mc.human_response_s.p90,
-        ),
-    ] {
-        rows.push(row(name, false, &plain(pb), &plain(pc), a.tolerance));
-    }
+    let ((b, jb), (c, jc)) = (read(&a.baseline)?, read(&a.candidate)?);
+    let mut rows = metric_rows(&jb, &jc, a.tolerance);
     for rb in &b.sla {
         if let Some(rc) = c.sla.iter().find(|r| r.rule.name == rb.rule.name) {
             let higher = matches!(rb.rule.bound, crate::sla::rules::Bound::Min(_));
@@ -154,13 +144,9 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 value: r.value,
                 ci95: r.ci95,
             };
-            rows.push(row(
-                &format!("rule: {}", rb.rule.name),
-                higher,
-                &e(rb),
-                &e(rc),
-                a.tolerance,
-            ));
+            let mut r = row(&rb.rule.name, higher, &e(rb), &e(rc), a.tolerance);
+            r.kind = "rule";
+            rows.push(r);
         }
     }
     let regressions = rows.iter().filter(|r| r.regression).count();
@@ -199,7 +185,11 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let _ = writeln!(
                 t,
                 "  {:<44} {:>12} {:>12} {:>9}  {sig}",
-                r.metric,
+                if r.kind == "rule" {
+                    format!("rule: {}", r.metric)
+                } else {
+                    r.metric.clone()
+                },
                 num(r.baseline),
                 num(r.candidate),
                 rel

@@ -58,6 +58,7 @@ fn json_results(command: &mut Command) {
         | Command::Serve(_)
         | Command::Report(_)
         | Command::Schema(_)
+        | Command::Metrics
         | Command::Completions(_) => {}
     }
 }
@@ -100,6 +101,15 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 crate::cli::SchemaOf::Target => crate::drive::target_raw::schema(),
             };
             report::write_json(&a.output, &schema, out)?;
+            Ok(ExitCode::Pass)
+        }
+        Command::Metrics => {
+            use crate::metrics::catalogue;
+            if json {
+                print_json(out, &serde_json::json!(catalogue::ALL))?;
+            } else {
+                print(out, &catalogue::table())?;
+            }
             Ok(ExitCode::Pass)
         }
         Command::Completions(a) => {

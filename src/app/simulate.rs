@@ -103,15 +103,6 @@ pub(super) fn report_run(
     }
     if !quiet && !json_to_stdout {
         print(out, &terminal::summary(&summary))?;
-        if !summary.sla.is_empty() && summary.replications < 2 {
-            print(
-                out,
-                "\n  the profile has SLA rules: one replication gives no interval; `peakdesk check` (or --replications N) gives verdicts\n",
-            )?;
-        } else if !summary.sla.is_empty() {
-            let plain = report::verdicts::plain_output();
-            print(out, &report::verdicts::table(&summary, plain))?;
-        }
     }
     Ok(ExitCode::Pass)
 }

@@ -37,7 +37,7 @@ fn target_from_rules(rules: &[sla::Rule]) -> Option<(Target, String)> {
         .or_else(|| pick(Metric::AnsweredWithin))
         .or_else(|| pick(Metric::FirstResponse))?;
     let max_abandon = errors().find_map(|r| match (r.metric, r.bound) {
-        (Metric::Abandonment, Bound::Max(x)) => Some(x),
+        (Metric::ShoppersLost | Metric::LeftBeforeAnswer, Bound::Max(x)) => Some(x),
         _ => None,
     });
     Some((

@@ -7,6 +7,7 @@
 use super::print;
 use super::shard::{self, Job};
 use crate::cli::SweepArgs;
+use crate::metrics::catalogue::Unit;
 use crate::metrics::{Aggregate, Summary, summary};
 use crate::profile::{self, Scenario};
 use crate::report;
@@ -272,7 +273,12 @@ pub(super) fn report_points(
         .collect();
     let pairs: Vec<(f64, f64)> = costed
         .iter()
-        .map(|&i| (rows[i].cost_per_day.unwrap_or(0.0), rows[i].revenue_lost))
+        .map(|&i| {
+            (
+                rows[i].cost_per_day.unwrap_or(0.0),
+                rows[i].revenue_lost_per_day.unwrap_or(0.0),
+            )
+        })
         .collect();
     let frontier: Vec<usize> = crate::plan::costs::frontier(&pairs)
         .into_iter()
@@ -347,30 +353,23 @@ pub(super) fn report_points(
 }
 
 fn point(set: &[String], s: &Summary) -> Point {
-    let t = s
-        .replication_tallies
-        .iter()
-        .fold(crate::metrics::Tally::default(), |mut acc, t| {
-            acc.add(t);
-            acc
-        });
     let m = &s.metrics;
     Point {
         set: set.to_vec(),
         arrived: s.counts.arrived,
-        abandonment: (t.arrived > 0)
-            .then(|| (t.abandoned + t.abandoned_after_response) as f64 / t.arrived as f64),
+        shoppers_lost: m.shoppers_lost.value,
         wait_mean_s: m.wait_mean_s.value,
         first_response_p50_s: m.first_response_s.p50,
         first_response_p90_s: m.first_response_s.p90,
         first_response_p99_s: m.first_response_s.p99,
+        human_response_p90_s: m.human_response_s.p90,
         answered_within: m
             .answered_within
             .iter()
             .map(|(k, e)| (k.clone(), e.value))
             .collect(),
         orders_lost_share: s.bands.loss_share,
-        revenue_lost: s.bands.revenue_lost,
+        revenue_lost_per_day: m.revenue_lost_per_day.value,
         sla: s.sla_outcome,
         failed_rules: s
             .sla
@@ -378,7 +377,7 @@ fn point(set: &[String], s: &Summary) -> Point {
             .filter(|r| r.verdict == Verdict::Fail)
             .map(|r| r.rule.name.clone())
             .collect(),
-        cost_per_day: s.cost.as_ref().map(|c| c.per_day),
+        cost_per_day: m.cost_per_day.value,
         cost_per_conversation: s.cost.as_ref().and_then(|c| c.per_conversation),
         on_frontier: false,
     }
@@ -388,70 +387,66 @@ fn cell(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| format!("{x:.6}"))
 }
 
-fn csv(rows: &[Point]) -> Result<String, String> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let within: Vec<String> = rows
-        .first()
-        .map(|r| r.answered_within.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut header: Vec<String> = [
-        "point",
-        "arrived",
-        "abandonment",
-        "wait_mean_s",
-        "first_response_p50_s",
-        "first_response_p90_s",
-        "first_response_p99_s",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend(within.iter().map(|k| format!("answered_within_{k}")));
-    header.extend(
-        [
-            "orders_lost_share",
-            "revenue_lost",
-            "cost_per_day",
-            "cost_per_conversation",
-            "on_frontier",
-            "sla",
-            "failed_rules",
-        ]
-        .map(String::from),
+/// A point's CSV columns, header and value together (one list, so the two
+/// cannot drift apart).
+fn fields(r: &Point) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("point".to_string(), r.set.join(" ")),
+        ("arrived".into(), r.arrived.to_string()),
+        ("shoppers_lost".into(), cell(r.shoppers_lost)),
+        ("wait_mean_s".into(), cell(r.wait_mean_s)),
+        ("first_response_p50_s".into(), cell(r.first_response_p50_s)),
+        ("first_response_p90_s".into(), cell(r.first_response_p90_s)),
+        ("first_response_p99_s".into(), cell(r.first_response_p99_s)),
+        ("human_response_p90_s".into(), cell(r.human_response_p90_s)),
+    ];
+    f.extend(
+        r.answered_within
+            .iter()
+            .map(|(k, v)| (format!("answered_within_{k}"), cell(*v))),
     );
-    w.write_record(&header).map_err(|e| e.to_string())?;
-    for r in rows {
-        let mut rec = vec![
-            r.set.join(" "),
-            r.arrived.to_string(),
-            cell(r.abandonment),
-            cell(r.wait_mean_s),
-            cell(r.first_response_p50_s),
-            cell(r.first_response_p90_s),
-            cell(r.first_response_p99_s),
-        ];
-        rec.extend(r.answered_within.values().map(|v| cell(*v)));
-        rec.extend([
+    f.extend([
+        (
+            "orders_lost_share".into(),
             format!("{:.6}", r.orders_lost_share),
-            format!("{:.2}", r.revenue_lost),
-            cell(r.cost_per_day),
+        ),
+        ("revenue_lost_per_day".into(), cell(r.revenue_lost_per_day)),
+        ("cost_per_day".into(), cell(r.cost_per_day)),
+        (
+            "cost_per_conversation".into(),
             cell(r.cost_per_conversation),
-            r.on_frontier.to_string(),
+        ),
+        ("on_frontier".into(), r.on_frontier.to_string()),
+        (
+            "sla".into(),
             r.sla
                 .map_or(String::new(), |v| format!("{v:?}").to_lowercase()),
-            r.failed_rules.join("; "),
-        ]);
-        w.write_record(&rec).map_err(|e| e.to_string())?;
+        ),
+        ("failed_rules".into(), r.failed_rules.join("; ")),
+    ]);
+    f
+}
+
+fn csv(rows: &[Point]) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    if let Some(first) = rows.first() {
+        let header: Vec<String> = fields(first).into_iter().map(|(k, _)| k).collect();
+        w.write_record(&header).map_err(|e| e.to_string())?;
+    }
+    for r in rows {
+        let values: Vec<String> = fields(r).into_iter().map(|(_, v)| v).collect();
+        w.write_record(&values).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
 fn markdown(rows: &[Point]) -> String {
     let mut out = String::from(
-        "| point | abandonment | mean wait | first p90 | orders lost | revenue lost | cost/day | frontier | SLA |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| point | shoppers lost | human p90 | first p90 | orders lost | revenue lost/day | cost/day | frontier | SLA |\n|---|---|---|---|---|---|---|---|---|\n",
     );
-    let pct = |v: Option<f64>| v.map_or("-".into(), |x| format!("{:.2}%", x * 100.0));
-    let secs = |v: Option<f64>| v.map_or("-".into(), |x| format!("{x:.1} s"));
+    let pct = |v: Option<f64>| Unit::Share.show(v);
+    let secs = |v: Option<f64>| Unit::Seconds.show(v);
+    let money = |v: Option<f64>| Unit::MoneyPerDay.show(v);
     for r in rows {
         let sla = match r.sla {
             None => "-".to_string(),
@@ -459,17 +454,17 @@ fn markdown(rows: &[Point]) -> String {
             Some(Verdict::Fail) => format!("fail: {}", report::md_cell(&r.failed_rules.join("; "))),
             Some(Verdict::Inconclusive) => "inconclusive".into(),
         };
-        let cost = r.cost_per_day.map_or("-".into(), |c| format!("{c:.0}"));
+        let cost = money(r.cost_per_day);
         let front = if r.on_frontier { "*" } else { "" };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {cost} | {front} | {sla} |",
+            "| {} | {} | {} | {} | {} | {} | {cost} | {front} | {sla} |",
             report::md_cell(&r.set.join(" ")),
-            pct(r.abandonment),
-            secs(r.wait_mean_s),
+            pct(r.shoppers_lost),
+            secs(r.human_response_p90_s),
             secs(r.first_response_p90_s),
             pct(Some(r.orders_lost_share)),
-            r.revenue_lost
+            money(r.revenue_lost_per_day)
         );
     }
     out

@@ -72,6 +72,31 @@ pub struct Ending {
     pub handle: SimTime,
 }
 
+/// Where in its conversation a shopper left, for the abandonment metrics
+/// (`left_before_answer`, `left_waiting_for_human`, `left_mid_conversation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Left {
+    /// Before any response, from the bot or an agent.
+    BeforeAnswer,
+    /// In a human queue, after a response (the bot's, or an agent's before
+    /// a transfer).
+    WaitingForHuman,
+    /// With the bot or an agent, while a later reply was due.
+    MidConversation,
+}
+
+impl Left {
+    /// Where a shopper leaves: `responded` if it had any response,
+    /// `queued` if it was waiting in a human queue.
+    pub fn at(responded: bool, queued: bool) -> Left {
+        match (responded, queued) {
+            (false, _) => Left::BeforeAnswer,
+            (true, true) => Left::WaitingForHuman,
+            (true, false) => Left::MidConversation,
+        }
+    }
+}
+
 /// What happened to each conversation, as the recorder counts it: the
 /// desk reports it for the conversations it answers, and `drive`'s
 /// shoppers for the conversations a real desk answers.
@@ -86,7 +111,7 @@ pub trait Outcomes {
     /// The bot handed the shopper to a human.
     fn handed_off(&mut self, s: &Shopper);
     /// The shopper left before the conversation was done.
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool);
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, left: Left);
     /// The conversation ended (`group`: the agents' group, if any).
     fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending);
     /// A shopper who gave up comes back: the sink stamps the new attempt

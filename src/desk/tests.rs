@@ -2,7 +2,7 @@
 //! calendar, shoppers placed at chosen times, and a sink that writes down
 //! what the desk did.
 
-use super::{Desk, Ending, Handle, Outcomes, Sink, Timer};
+use super::{Desk, Ending, Handle, Left, Outcomes, Sink, Timer};
 use crate::demand::{Shopper, conversation};
 use crate::engine::rng::StreamRng;
 use crate::profile::desk::{Lane, Tier};
@@ -35,7 +35,7 @@ impl Outcomes for Log<'_> {
         self.messages.push((s.seed, response));
     }
     fn handed_off(&mut self, _: &Shopper) {}
-    fn abandoned(&mut self, _: &Shopper, _: SimTime, _: bool) {}
+    fn abandoned(&mut self, _: &Shopper, _: SimTime, _: Left) {}
     fn resolved(&mut self, s: &Shopper, _: SimTime, _: Option<usize>, _: Ending) {
         self.resolved.push(s.seed);
     }

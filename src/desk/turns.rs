@@ -3,7 +3,7 @@
 //! answered or the shopper leaves. The desk is told when the shopper writes
 //! again, gives up or comes back; it never decides those.
 
-use super::{Desk, Ending, Handle, Sink, Slot, State, Timer, stretch};
+use super::{Desk, Ending, Handle, Left, Sink, Slot, State, Timer, stretch};
 use crate::demand::Shopper;
 use crate::engine::rng::StreamRng;
 use crate::profile::desk::BotOpens;
@@ -74,7 +74,7 @@ impl Desk<'_> {
             State::Bot | State::BotAwait | State::Agent | State::Await => {
                 let (state, sh) = (s.state, s.shopper);
                 if matches!(state, State::Bot | State::Agent) {
-                    sink.abandoned(&sh, now, s.responded);
+                    sink.abandoned(&sh, now, Left::at(s.responded, false));
                 } else {
                     let ending = self.ending(now, h.slot);
                     let group = (state == State::Await).then_some(s.group as usize);
@@ -184,7 +184,7 @@ impl Desk<'_> {
         let h = self.handle(slot);
         let s = &mut self.slots[slot as usize];
         let mut sh = s.shopper;
-        sink.abandoned(&sh, now, s.responded);
+        sink.abandoned(&sh, now, Left::at(s.responded, true));
         if sink.comes_back(h, &mut sh, now, s.rng()) {
             s.shopper = sh;
             s.state = State::Away;

@@ -8,7 +8,7 @@ use super::report::{DriveTally, Timeline};
 use super::shopper::Told;
 use super::task::Obs;
 use crate::demand::Shopper;
-use crate::desk::Levels;
+use crate::desk::{Left, Levels};
 use crate::engine::clock::Timebase;
 use crate::metrics::{Recorder, Replication, hist};
 use crate::profile::Scenario;
@@ -161,7 +161,7 @@ impl<'a> Collector<'a> {
         }
         match told {
             Told::FirstResponse(..) => self.status.answered += 1,
-            Told::Abandoned(_, _, false) => self.status.abandoned += 1,
+            Told::Abandoned(_, _, Left::BeforeAnswer) => self.status.abandoned += 1,
             _ => {}
         }
         told.apply(&mut self.rec);

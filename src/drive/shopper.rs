@@ -21,7 +21,7 @@
 
 use super::adapter::{Next, Reply};
 use crate::demand::{Shopper, conversation};
-use crate::desk::{Ending, Outcomes};
+use crate::desk::{Ending, Left, Outcomes};
 use crate::engine::rng::StreamRng;
 use crate::profile::Scenario;
 use crate::profile::desk::{BotOpens, FirstResponse};
@@ -236,7 +236,7 @@ impl<'a> Talk<'a> {
     /// back later on another channel (the profile's `[retrials]`); the
     /// time of the next attempt, if any.
     pub fn gave_up(&mut self, at: SimTime, out: &mut impl Outcomes) -> Option<SimTime> {
-        out.abandoned(&self.shopper, at, self.responded);
+        out.abandoned(&self.shopper, at, Left::at(self.responded, true));
         let back = conversation::comes_back(self.sc, &self.shopper, &mut self.rng)?;
         let s = &mut self.shopper;
         (s.channel, s.patience) = (back.channel, back.patience);
@@ -266,7 +266,7 @@ pub enum Told {
     /// [`Outcomes::handed_off`].
     HandedOff(Shopper),
     /// [`Outcomes::abandoned`].
-    Abandoned(Shopper, SimTime, bool),
+    Abandoned(Shopper, SimTime, Left),
     /// [`Outcomes::resolved`].
     Resolved(Shopper, SimTime, Option<usize>, Ending),
     /// [`Outcomes::retried`].
@@ -321,8 +321,8 @@ impl<F: FnMut(Told)> Outcomes for Tell<'_, F> {
     fn handed_off(&mut self, s: &Shopper) {
         (self.send)(Told::HandedOff(*s));
     }
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
-        (self.send)(Told::Abandoned(*s, now, had_response));
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, left: Left) {
+        (self.send)(Told::Abandoned(*s, now, left));
     }
     fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending) {
         (self.send)(Told::Resolved(*s, now, group, ending));

@@ -14,7 +14,7 @@
 
 use super::adapter::Next;
 use crate::demand::{Arrival, Shopper, ShopperSampler, conversation};
-use crate::desk::{Desk, Ending, Handle, Outcomes, Sink, Timer};
+use crate::desk::{Desk, Ending, Handle, Left, Outcomes, Sink, Timer};
 use crate::engine::calendar::Calendar;
 use crate::engine::clock::{Lateness, Timebase, Wall};
 use crate::engine::event_loop::{self, Event, Turn, World};
@@ -119,7 +119,7 @@ impl Outcomes for Served<'_> {
     }
     fn message(&mut self, _s: &Shopper, _response: SimTime) {}
     fn handed_off(&mut self, _s: &Shopper) {}
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, _had_response: bool) {
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, _left: Left) {
         self.show_at(now, Shown::Closed(s.seed));
     }
     fn resolved(&mut self, s: &Shopper, now: SimTime, _group: Option<usize>, _e: Ending) {

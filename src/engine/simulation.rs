@@ -7,7 +7,7 @@ use super::clock::{NoInput, Virtual};
 use super::event_loop::{self, Event, Turn, World};
 use super::rng::StreamRng;
 use crate::demand::{Arrival, Demand, Shopper, conversation};
-use crate::desk::{Desk, Ending, Handle, Outcomes, Sink, Timer};
+use crate::desk::{Desk, Ending, Handle, Left, Outcomes, Sink, Timer};
 use crate::metrics::{Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
@@ -37,8 +37,8 @@ impl Outcomes for Simulation<'_> {
         self.recorder.handed_off(s);
     }
     #[inline]
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
-        self.recorder.abandoned(s, now, had_response);
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, left: Left) {
+        self.recorder.abandoned(s, now, left);
     }
     #[inline]
     fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending) {

@@ -5,7 +5,7 @@
 use super::aggregate::Aggregate;
 use super::breakdown::{GroupTally, Part};
 use super::summary::{Counts, Percentiles, finite, percentiles};
-use super::tally::Tally;
+use super::tally::{Tally, occupancy};
 use crate::profile::Scenario;
 use hdrhistogram::Histogram;
 use indexmap::IndexMap;
@@ -17,7 +17,9 @@ pub struct PartSummary {
     /// Counts.
     pub counts: Counts,
     /// Share of arrivals who left before any response.
-    pub abandon_rate: Option<f64>,
+    pub left_before_answer: Option<f64>,
+    /// Share of arrivals who left unserved (the catalogue's `shoppers_lost`).
+    pub shoppers_lost: Option<f64>,
     /// Mean wait to first response or abandonment.
     pub wait_mean_s: Option<f64>,
     /// Share of arrivals answered within each threshold.
@@ -78,7 +80,8 @@ fn part_summary<C: hdrhistogram::Counter>(
     let r = tally.rates();
     PartSummary {
         counts: Counts::from_tally(tally),
-        abandon_rate: finite(r.abandon_rate),
+        left_before_answer: finite(r.left_before_answer),
+        shoppers_lost: finite(r.shoppers_lost),
         wait_mean_s: finite(r.wait_mean_s),
         answered_within: labels
             .iter()
@@ -143,7 +146,7 @@ pub(super) fn breakdowns(sc: &Scenario, agg: &Aggregate, labels: &[String]) -> B
                     abandoned: t.abandoned,
                     staffed: finite(t.staffed_area as f64 / span),
                     busy: finite(t.busy_area as f64 / span),
-                    occupancy: finite(t.busy_area as f64 / t.staffed_area as f64),
+                    occupancy: finite(occupancy(t.busy_area, t.staffed_area)),
                     utilisation: finite(
                         t.chats_area as f64 / (t.staffed_area as f64 * f64::from(g.concurrency)),
                     ),

@@ -5,6 +5,7 @@
 mod aggregate;
 pub mod breakdown;
 mod breakdown_summary;
+pub mod catalogue;
 pub mod hist;
 mod recorder;
 pub mod summary;

@@ -13,7 +13,7 @@ use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part, part_histogram
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
 use crate::demand::Shopper;
-use crate::desk::{Ending, Levels, Outcomes};
+use crate::desk::{Ending, Left, Levels, Outcomes};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
@@ -464,15 +464,16 @@ impl Outcomes for Recorder<'_> {
 
     /// The shopper gave up waiting for a human.
     #[inline]
-    fn abandoned(&mut self, s: &Shopper, now: SimTime, had_response: bool) {
+    fn abandoned(&mut self, s: &Shopper, now: SimTime, left: Left) {
         let owner = self.owner[s.question as usize];
         self.rows[s.row as usize].groups[owner].abandoned += 1;
         if s.counted {
             self.by.group[owner].tally.abandoned += 1;
         }
-        if had_response {
-            self.credit(s, |t| t.abandoned_after_response += 1);
-            return;
+        match left {
+            Left::BeforeAnswer => {}
+            Left::WaitingForHuman => return self.credit(s, |t| t.abandoned_after_response += 1),
+            Left::MidConversation => return self.credit(s, |t| t.left_mid_conversation += 1),
         }
         let wait = now - s.arrival;
         self.credit(s, |t| {

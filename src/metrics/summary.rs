@@ -102,17 +102,26 @@ impl Counts {
     }
 }
 
-/// The headline metrics.
+/// The headline metrics; each field is an entry of the catalogue
+/// ([`super::catalogue`]), which defines it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Share of arrivals who left before any response.
-    pub abandon_rate: Estimate,
+    pub left_before_answer: Estimate,
+    /// Share of arrivals who gave up waiting for a human after a response.
+    pub left_waiting_for_human: Estimate,
+    /// Share of arrivals who left while a later reply was due.
+    pub left_mid_conversation: Estimate,
+    /// The three together.
+    pub shoppers_lost: Estimate,
     /// Share of arrivals not answered at once.
     pub wait_prob: Estimate,
     /// Mean time from arrival to first response or abandonment.
     pub wait_mean_s: Estimate,
     /// Busy agent time over staffed agent time.
     pub occupancy: Estimate,
+    /// Conversations with agents over chat slots on shift.
+    pub chat_slot_use: Estimate,
     /// Time-average number of shoppers waiting.
     pub mean_queue: Estimate,
     /// Share of all arrivals answered within each threshold.
@@ -135,6 +144,10 @@ pub struct Metrics {
     pub abandon_time_s: Percentiles,
     /// Agent time per conversation.
     pub handle_s: Percentiles,
+    /// Revenue lost against an instant-answer desk, per day.
+    pub revenue_lost_per_day: Estimate,
+    /// What the desk costs per day (`null` value without `[costs]`).
+    pub cost_per_day: Estimate,
 }
 
 /// One row of the interval series (shoppers counted where they arrived).
@@ -331,10 +344,34 @@ fn samples(scenario: &Scenario, agg: &Aggregate) -> Vec<Tally> {
 fn estimate(total: &Rates, spread: &[Rates], f: impl Fn(&Rates) -> f64) -> Estimate {
     let value = finite(f(total));
     let xs: Vec<f64> = spread.iter().map(&f).collect();
+    // Every metric is at least 0: an interval reaching below is clipped.
     Estimate {
         value,
-        ci95: value.and_then(|v| ci95(v, &xs)),
+        ci95: value.and_then(|v| ci95(v, &xs).map(|[lo, hi]| [lo.max(0.0), hi])),
     }
+}
+
+/// An estimate without an interval.
+fn point(value: Option<f64>) -> Estimate {
+    Estimate {
+        value: value.and_then(finite),
+        ci95: None,
+    }
+}
+
+/// Days per run of measured time (after the warm-up).
+fn per_day(sc: &Scenario) -> f64 {
+    crate::time::DAY as f64 / (sc.horizon - sc.warmup).max(1) as f64
+}
+
+/// Conversations with agents over chat slots on shift, every group.
+fn chat_slot_use(sc: &Scenario, agg: &Aggregate) -> Option<f64> {
+    let (mut chats, mut slots) = (0.0, 0.0);
+    for (g, p) in sc.groups.iter().zip(&agg.breakdowns.group) {
+        chats += p.tally.chats_area as f64;
+        slots += p.tally.staffed_area as f64 * f64::from(g.concurrency);
+    }
+    finite(chats / slots)
 }
 
 /// Builds the summary of merged replications, with the profile's rules.
@@ -352,6 +389,7 @@ pub fn build_with(
     rules: &[crate::sla::Rule],
 ) -> Summary {
     let bands = crate::sla::report::bands(scenario, agg);
+    let cost = crate::plan::costs::report(scenario, agg);
     let scorecard = crate::sla::report::scorecard(scenario, agg, &bands);
     let (sla, outcome) = crate::sla::report::sla(rules, agg);
     let total = &agg.total;
@@ -364,10 +402,14 @@ pub fn build_with(
         .collect();
     let h = &agg.histograms;
     let metrics = Metrics {
-        abandon_rate: estimate(&rates, &spread, |r| r.abandon_rate),
+        left_before_answer: estimate(&rates, &spread, |r| r.left_before_answer),
+        left_waiting_for_human: estimate(&rates, &spread, |r| r.left_waiting_for_human),
+        left_mid_conversation: estimate(&rates, &spread, |r| r.left_mid_conversation),
+        shoppers_lost: estimate(&rates, &spread, |r| r.shoppers_lost),
         wait_prob: estimate(&rates, &spread, |r| r.wait_prob),
         wait_mean_s: estimate(&rates, &spread, |r| r.wait_mean_s),
         occupancy: estimate(&rates, &spread, |r| r.occupancy),
+        chat_slot_use: point(chat_slot_use(scenario, agg)),
         mean_queue: estimate(&rates, &spread, |r| r.mean_queue),
         answered_within: labels
             .iter()
@@ -383,6 +425,8 @@ pub fn build_with(
         resolution_s: percentiles(&h.resolution),
         abandon_time_s: percentiles(&h.abandon_time),
         handle_s: percentiles(&h.handle),
+        revenue_lost_per_day: point(Some(bands.revenue_lost * per_day(scenario))),
+        cost_per_day: point(cost.as_ref().map(|c| c.per_day)),
     };
     let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.arrived).sum();
     Summary {
@@ -405,7 +449,7 @@ pub fn build_with(
         breakdowns: breakdowns(scenario, agg, &labels),
         bands,
         scorecard,
-        cost: crate::plan::costs::report(scenario, agg),
+        cost,
         sla_outcome: (!sla.is_empty()).then_some(outcome),
         sla,
         intervals: intervals(scenario, agg, &labels),
@@ -485,7 +529,7 @@ fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<Int
                         let interval = GroupInterval {
                             staffed: finite(t.staffed_area as f64 / span),
                             busy: finite(t.busy_area as f64 / span),
-                            occupancy: finite(t.busy_area as f64 / t.staffed_area as f64),
+                            occupancy: finite(super::tally::occupancy(t.busy_area, t.staffed_area)),
                             queue: finite(t.queue_area as f64 / span),
                             taken: t.taken,
                             abandoned: t.abandoned,

@@ -30,8 +30,13 @@ pub struct Tally {
     pub handed_off: u64,
     /// Conversations that got a human response.
     pub human_answered: u64,
-    /// Shoppers who gave up waiting for a human after a bot response.
+    /// Shoppers who gave up in a human queue after a response (the bot's,
+    /// or an agent's before a transfer).
     pub abandoned_after_response: u64,
+    /// Shoppers who left with the bot or an agent while a later reply was
+    /// due.
+    #[serde(default)]
+    pub left_mid_conversation: u64,
     /// Conversations that ended with every message answered.
     pub resolved: u64,
     /// Of those, resolved by the bot alone.
@@ -61,8 +66,14 @@ pub struct Tally {
 /// The rates a tally implies; NaN where the denominator is zero.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rates {
-    /// Share of arrivals who gave up before any response.
-    pub abandon_rate: f64,
+    /// Share of arrivals who left before any response.
+    pub left_before_answer: f64,
+    /// Share of arrivals who gave up waiting for a human after a response.
+    pub left_waiting_for_human: f64,
+    /// Share of arrivals who left while a later reply was due.
+    pub left_mid_conversation: f64,
+    /// The three together: share of arrivals who left unserved.
+    pub shoppers_lost: f64,
     /// Share of arrivals not answered at once.
     pub wait_prob: f64,
     /// Mean wait to first response or abandonment, seconds.
@@ -88,6 +99,14 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
+/// Agent occupancy from time integrals: agent time with at least one
+/// conversation over agent time on shift (NaN without shift time). The one
+/// place it is computed; see the catalogue's `occupancy` for why a group
+/// can pass 100%.
+pub fn occupancy(busy_area: u128, staffed_area: u128) -> f64 {
+    ratio(busy_area as f64, staffed_area as f64)
+}
+
 impl Tally {
     /// An empty tally for `thresholds` answered-within thresholds.
     pub fn new(thresholds: usize) -> Tally {
@@ -111,6 +130,7 @@ impl Tally {
         self.handed_off += o.handed_off;
         self.human_answered += o.human_answered;
         self.abandoned_after_response += o.abandoned_after_response;
+        self.left_mid_conversation += o.left_mid_conversation;
         self.resolved += o.resolved;
         self.bot_resolved += o.bot_resolved;
         self.messages += o.messages;
@@ -133,18 +153,27 @@ impl Tally {
         self.span_us += o.span_us;
     }
 
+    /// Shoppers who left unserved: before any answer, waiting for a human
+    /// after one, or mid-conversation.
+    pub fn lost(&self) -> u64 {
+        self.abandoned + self.abandoned_after_response + self.left_mid_conversation
+    }
+
     /// The rates this tally implies.
     pub fn rates(&self) -> Rates {
         let arrived = self.arrived as f64;
         let span = self.span_us as f64;
         Rates {
-            abandon_rate: ratio(self.abandoned as f64, arrived),
+            left_before_answer: ratio(self.abandoned as f64, arrived),
+            left_waiting_for_human: ratio(self.abandoned_after_response as f64, arrived),
+            left_mid_conversation: ratio(self.left_mid_conversation as f64, arrived),
+            shoppers_lost: ratio(self.lost() as f64, arrived),
             wait_prob: ratio((self.arrived - self.immediate) as f64, arrived),
             wait_mean_s: ratio(
                 self.wait_sum_us as f64 / 1e6,
                 (self.answered + self.abandoned) as f64,
             ),
-            occupancy: ratio(self.busy_area as f64, self.staffed_area as f64),
+            occupancy: occupancy(self.busy_area, self.staffed_area),
             within: self
                 .within
                 .iter()
@@ -190,12 +219,17 @@ mod tests {
         };
         let r = t.rates();
         assert_eq!(
-            (r.abandon_rate, r.wait_prob, r.wait_mean_s, r.occupancy),
+            (
+                r.left_before_answer,
+                r.wait_prob,
+                r.wait_mean_s,
+                r.occupancy
+            ),
             (0.2, 0.6, 5.0, 0.75)
         );
         assert_eq!(r.within, vec![0.5, 1.0]);
         assert_eq!((r.mean_queue, r.mean_staffed, r.mean_busy), (3.0, 8.0, 6.0));
-        assert!(Tally::new(2).rates().abandon_rate.is_nan());
+        assert!(Tally::new(2).rates().left_before_answer.is_nan());
     }
 
     #[test]

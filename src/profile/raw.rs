@@ -125,12 +125,21 @@ pub struct RawSla {
     pub rules: Option<Vec<RawRule>>,
 }
 
+/// A rule's metric in the schema: the catalogue's rule metrics.
+fn rule_metric_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = crate::sla::metric::Metric::ALL
+        .iter()
+        .map(|m| m.def().name)
+        .collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
 /// One SLA rule.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub name: Option<String>,
-    #[schemars(extend("enum" = ["first_response", "human_response", "message_response", "conversation_response", "answered_within", "abandonment", "bot_containment", "occupancy", "satisfaction", "conversion_loss"]))]
+    #[schemars(schema_with = "rule_metric_schema")]
     pub metric: String,
     #[schemars(description = "mean, share, or a percentile such as p90 or p99.9")]
     pub stat: Option<String>,

@@ -8,6 +8,7 @@
 //! breakdowns, and for a drive the runner's own figures.
 
 use super::svg::{Chart, Kind, Series, esc};
+use crate::metrics::catalogue::{self as cat, Unit};
 use crate::metrics::hist;
 use crate::metrics::summary::Summary;
 use crate::sla::Verdict;
@@ -24,11 +25,11 @@ th:first-child,td:first-child{text-align:left}.pass{background:#d9f0e3}.fail{bac
 svg .title{font-size:14px;font-weight:bold}svg .tick,svg .band,svg .legend,svg .rule{font-size:11px}svg .axis{font-size:12px}";
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
+    Unit::Share.show(x)
 }
 
 fn secs(x: Option<f64>) -> String {
-    x.map_or("-".into(), |v| format!("{v:.2} s"))
+    Unit::Seconds.show(x)
 }
 
 fn money(x: f64) -> String {
@@ -145,15 +146,28 @@ fn interval_charts(s: &Summary, out: &mut String) {
         s.intervals.iter().map(|i| i.mean_queue),
     ));
     out.push_str(&queue.render());
-    let mut abandon = base("Abandonment per interval", "% of the interval's arrivals");
-    abandon.series.push(line(
-        "gave up",
-        &xs,
-        s.intervals
-            .iter()
-            .map(|i| (i.arrived > 0).then(|| 100.0 * i.abandoned as f64 / i.arrived as f64)),
-    ));
-    abandon.rules = rule_lines(s, Metric::Abandonment, 100.0);
+    let mut abandon = base("Shoppers lost per interval", "% of the interval's arrivals");
+    let lost = [Metric::LeftBeforeAnswer, Metric::ShoppersLost];
+    for m in lost {
+        abandon.series.push(line(
+            m.def().label,
+            &xs,
+            s.intervals.iter().map(|i| {
+                m.share_of(&i.tally)
+                    .filter(|v| v.is_finite())
+                    .map(|v| 100.0 * v)
+            }),
+        ));
+    }
+    abandon.rules = [
+        Metric::LeftBeforeAnswer,
+        Metric::LeftWaitingForHuman,
+        Metric::LeftMidConversation,
+        Metric::ShoppersLost,
+    ]
+    .into_iter()
+    .flat_map(|m| rule_lines(s, m, 100.0))
+    .collect();
     out.push_str(&abandon.render());
     let mut fr = base("First response per interval", "seconds");
     for (name, f) in [
@@ -378,7 +392,7 @@ fn breakdowns(s: &Summary, out: &mut String) {
             &[
                 title,
                 "arrived",
-                "abandoned",
+                cat::SHOPPERS_LOST.label,
                 "mean wait",
                 "first response p90",
                 "bot containment",
@@ -387,7 +401,7 @@ fn breakdowns(s: &Summary, out: &mut String) {
                 vec![
                     name.clone(),
                     super::terminal::thousands(p.counts.arrived),
-                    pct(p.abandon_rate),
+                    pct(p.shoppers_lost),
                     secs(p.wait_mean_s),
                     secs(p.first_response_s.p90),
                     pct(p.bot_containment),
@@ -405,6 +419,32 @@ fn breakdowns(s: &Summary, out: &mut String) {
                 super::terminal::thousands(g.abandoned),
                 g.staffed.map_or("-".into(), |v| format!("{v:.1}")),
                 g.busy.map_or("-".into(), |v| format!("{v:.1}")),
+            ]
+        }),
+    );
+}
+
+/// The parts of the desk much worse than the whole, as on the terminal.
+fn where_it_breaks(s: &Summary, out: &mut String) {
+    let breaks = super::first_screen::where_it_breaks(s);
+    if breaks.is_empty() {
+        return;
+    }
+    out.push_str("<h2>Where it breaks</h2>");
+    table(
+        out,
+        &[
+            "part",
+            cat::SHOPPERS_LOST.label,
+            "response p90",
+            "times the desk",
+        ],
+        breaks.iter().map(|b| {
+            vec![
+                b.what.clone(),
+                pct(b.shoppers_lost),
+                secs(b.response_p90_s),
+                format!("{:.1}", b.times_worse),
             ]
         }),
     );
@@ -446,18 +486,29 @@ pub fn page(s: &Summary) -> String {
     } else {
         "arrived".into()
     };
-    card(&arrived, super::terminal::thousands(s.counts.arrived));
-    card("gave up", pct(m.abandon_rate.value));
-    if let Some((k, e)) = first_within {
-        card(&format!("answered within {k}"), pct(e.value));
-    }
-    card("first response p90", secs(m.first_response_s.p90));
-    card("orders lost", money(s.bands.orders_lost));
-    card("revenue lost", money(s.bands.revenue_lost));
     if let Some(v) = s.sla_outcome {
         card("SLA", format!("{v:?}").to_lowercase());
     }
-    o.push_str("</div><h2>Across the day</h2>");
+    use super::first_screen::money as per_day;
+    if s.cost.is_some() {
+        card(cat::COST_PER_DAY.label, per_day(s, &m.cost_per_day));
+    }
+    if s.bands.instant_orders > 0.0 {
+        let revenue = per_day(s, &m.revenue_lost_per_day);
+        card(cat::REVENUE_LOST_PER_DAY.label, revenue);
+    }
+    if m.human_response_s.count > 0 {
+        card("human response p90", secs(m.human_response_s.p90));
+    }
+    card("first response p90", secs(m.first_response_s.p90));
+    card(cat::SHOPPERS_LOST.label, pct(m.shoppers_lost.value));
+    if let Some((k, e)) = first_within {
+        card(&format!("answered within {k}"), pct(e.value));
+    }
+    card(&arrived, super::terminal::thousands(s.counts.arrived));
+    o.push_str("</div>");
+    where_it_breaks(s, &mut o);
+    o.push_str("<h2>Across the day</h2>");
     interval_charts(s, &mut o);
     o.push_str("<h2>First response and the satisfaction bands</h2>");
     distribution_charts(s, &mut o);

@@ -44,7 +44,7 @@ const METRICS: [Metric; 3] = [
     Metric {
         title: "Shoppers who gave up",
         legend: "abandonment, %",
-        value: |p| p.abandonment.map(|a| a * 100.0),
+        value: |p| p.shoppers_lost.map(|a| a * 100.0),
         text: |v| format!("{v:.2}%"),
     },
 ];
@@ -138,7 +138,12 @@ fn frontier_chart(r: &SweepResult, out: &mut String) {
         return;
     }
     let currency = r.currency.clone().unwrap_or_default();
-    let xy = |p: &Point| (p.cost_per_day.unwrap_or(0.0), p.revenue_lost);
+    let xy = |p: &Point| {
+        (
+            p.cost_per_day.unwrap_or(0.0),
+            p.revenue_lost_per_day.unwrap_or(0.0),
+        )
+    };
     let of = |want: Option<Verdict>| -> Vec<(f64, f64)> {
         let mut v: Vec<(f64, f64)> = costed
             .iter()
@@ -241,10 +246,10 @@ pub fn page(r: &SweepResult) -> String {
             };
             vec![
                 p.set.join(" "),
-                pct(p.abandonment),
+                pct(p.shoppers_lost),
                 secs(p.first_response_p90_s),
                 pct(Some(p.orders_lost_share)),
-                format!("{:.0}", p.revenue_lost),
+                crate::metrics::catalogue::REVENUE_LOST_PER_DAY.show(p.revenue_lost_per_day),
                 p.cost_per_day.map_or("-".into(), |c| format!("{c:.0}")),
                 if p.on_frontier { "yes" } else { "" }.into(),
                 sla,

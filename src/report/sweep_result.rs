@@ -16,8 +16,8 @@ pub struct Point {
     pub set: Vec<String>,
     /// Conversations that reached the desk (all replications).
     pub arrived: u64,
-    /// Share who gave up (before any answer or waiting for a human).
-    pub abandonment: Option<f64>,
+    /// Share of arrivals lost (the catalogue's `shoppers_lost`).
+    pub shoppers_lost: Option<f64>,
     /// Mean wait to first response or abandonment, seconds.
     pub wait_mean_s: Option<f64>,
     /// First response percentiles, seconds.
@@ -26,12 +26,14 @@ pub struct Point {
     pub first_response_p90_s: Option<f64>,
     /// 99th percentile.
     pub first_response_p99_s: Option<f64>,
+    /// Human response p90, seconds (the catalogue's `human_response`).
+    pub human_response_p90_s: Option<f64>,
     /// Share answered within each threshold.
     pub answered_within: indexmap::IndexMap<String, Option<f64>>,
     /// Share of the instant-answer desk's orders lost.
     pub orders_lost_share: f64,
-    /// Revenue lost per run of the horizon.
-    pub revenue_lost: f64,
+    /// Revenue lost per day (the catalogue's `revenue_lost_per_day`).
+    pub revenue_lost_per_day: Option<f64>,
     /// The SLA outcome (`null` without rules).
     pub sla: Option<Verdict>,
     /// Rules that failed.
@@ -120,14 +122,15 @@ mod tests {
         let point = |a: &str, b: &str| Point {
             set: vec![format!("x={a}"), format!("y={b}")],
             arrived: 0,
-            abandonment: None,
+            shoppers_lost: None,
+            human_response_p90_s: None,
             wait_mean_s: None,
             first_response_p50_s: None,
             first_response_p90_s: None,
             first_response_p99_s: None,
             answered_within: Default::default(),
             orders_lost_share: 0.0,
-            revenue_lost: 0.0,
+            revenue_lost_per_day: None,
             sla: None,
             failed_rules: vec![],
             cost_per_day: None,

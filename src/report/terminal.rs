@@ -2,6 +2,7 @@
 //! the shoppers, and the headline metrics with their confidence intervals.
 
 use crate::erlang::Measures;
+use crate::metrics::catalogue::{self as cat, Def, Form, Unit};
 use crate::metrics::summary::{Estimate, Percentiles, Summary};
 use crate::profile::units::Duration;
 use crate::time::from_secs_f64;
@@ -9,35 +10,22 @@ use std::fmt::Write;
 
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    cat::grouped(n as f64)
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
+    Unit::Share.show(x)
 }
 
 fn secs(x: Option<f64>) -> String {
-    match x {
-        None => "-".into(),
-        Some(v) if v < 10.0 => format!("{v:.2} s"),
-        Some(v) if v < 600.0 => format!("{v:.1} s"),
-        Some(v) => format!("{:.1} min", v / 60.0),
-    }
+    Unit::Seconds.show(x)
 }
 
-fn row(out: &mut String, name: &str, e: &Estimate, fmt: fn(Option<f64>) -> String) {
+fn row(out: &mut String, name: &str, e: &Estimate, def: &Def) {
     let ci = e.ci95.map_or(String::new(), |[lo, hi]| {
-        format!("{} .. {}", fmt(Some(lo)), fmt(Some(hi)))
+        format!("{} .. {}", def.show(Some(lo)), def.show(Some(hi)))
     });
-    let _ = writeln!(out, "  {name:<30} {:>10}   {ci}", fmt(e.value));
+    let _ = writeln!(out, "  {name:<30} {:>10}   {ci}", def.show(e.value));
 }
 
 fn pct_line(out: &mut String, name: &str, p: &Percentiles) {
@@ -51,6 +39,49 @@ fn pct_line(out: &mut String, name: &str, p: &Percentiles) {
         secs(p.p99),
         secs(p.max)
     );
+}
+
+/// The catalogue's metrics of the summary, in its order: estimates with
+/// their intervals, then the percentiles of each time. Money per day is on
+/// the first screen.
+fn metric_table(out: &mut String, s: &Summary) {
+    let ci_note = if s.replications > 1 {
+        "across replications"
+    } else {
+        "batch means"
+    };
+    let _ = writeln!(
+        out,
+        "\n  {:<30} {:>10}   95% interval ({ci_note})",
+        "metric", "value"
+    );
+    let json = serde_json::to_value(&s.metrics).unwrap_or_default();
+    let in_summary = |d: &&Def| d.path.starts_with("/metrics/") && d.unit != Unit::MoneyPerDay;
+    let entry = |d: &Def| json.pointer(&d.path["/metrics".len()..]).cloned();
+    for d in cat::ALL.iter().filter(in_summary) {
+        match d.form {
+            Form::Estimate => {
+                if let Some(e) = entry(d).and_then(|v| serde_json::from_value(v).ok()) {
+                    row(out, d.label, &e, d);
+                }
+            }
+            Form::PerThreshold => {
+                for (label, e) in &s.metrics.answered_within {
+                    row(out, &format!("{} {label}", d.label), e, d);
+                }
+            }
+            Form::Percentiles | Form::Number => {}
+        }
+    }
+    let _ = writeln!(out);
+    for d in cat::ALL.iter().filter(in_summary) {
+        if d.form == Form::Percentiles
+            && let Some(p) = entry(d).and_then(|v| serde_json::from_value::<Percentiles>(v).ok())
+            && p.count > 0
+        {
+            pct_line(out, d.label, &p);
+        }
+    }
 }
 
 /// Renders a simulation summary.
@@ -91,45 +122,24 @@ pub fn summary(s: &Summary) -> String {
     for (path, value) in &s.overrides {
         let _ = writeln!(out, "  override: {path} = {value}");
     }
+    out.push_str(&super::first_screen::render(
+        s,
+        super::verdicts::plain_output(),
+    ));
     let c = &s.counts;
     let _ = writeln!(
         out,
-        "\n  shoppers: {} arrived · {} answered · {} abandoned · {} still waiting at the end",
+        "\n  shoppers: {} arrived · {} answered · {} left before any answer · {} still waiting at the end",
         thousands(c.arrived),
         thousands(c.answered),
         thousands(c.abandoned),
         thousands(c.in_system_at_end)
     );
-    let ci_note = if s.replications > 1 {
-        "across replications"
-    } else {
-        "batch means"
-    };
-    let _ = writeln!(
-        out,
-        "\n  {:<30} {:>10}   95% interval ({ci_note})",
-        "metric", "value"
-    );
-    let m = &s.metrics;
-    row(&mut out, "abandon rate", &m.abandon_rate, pct);
-    row(&mut out, "waited (not answered at once)", &m.wait_prob, pct);
-    row(&mut out, "mean wait", &m.wait_mean_s, secs);
-    row(&mut out, "occupancy", &m.occupancy, pct);
-    for (label, e) in &m.answered_within {
-        row(&mut out, &format!("answered within {label}"), e, pct);
-    }
-    row(&mut out, "bot containment", &m.bot_containment, pct);
-    row(&mut out, "mean message response", &m.message_mean_s, secs);
-    let _ = writeln!(out);
-    pct_line(&mut out, "first response", &m.first_response_s);
-    pct_line(&mut out, "human response", &m.human_response_s);
-    pct_line(&mut out, "conversation mean", &m.conversation_response_s);
-    pct_line(&mut out, "time to abandon", &m.abandon_time_s);
-    pct_line(&mut out, "handle time", &m.handle_s);
+    metric_table(&mut out, s);
     if c.handed_off + c.bot_resolved + c.deflected + c.retrials + c.proactive > 0 {
         let _ = writeln!(
             out,
-            "\n  bot: {} resolved · {} handed to a human · {} gave up waiting for one | FAQ deflected {} · retrials {} · proactive {}",
+            "\n  bot: {} resolved · {} handed to a human · {} gave up waiting for a human | FAQ deflected {} · retrials {} · proactive {}",
             thousands(c.bot_resolved),
             thousands(c.handed_off),
             thousands(c.abandoned_after_response),
@@ -175,7 +185,7 @@ pub fn summary(s: &Summary) -> String {
         let label = first_threshold(s);
         let _ = writeln!(
             out,
-            "\n  worst interval: {} ({} answered within {label}, p90 first response {}, {} arrived, {} abandoned)",
+            "\n  worst interval: {} ({} answered within {label}, p90 first response {}, {} arrived, {} left before any answer)",
             worst.start,
             pct(share(worst)),
             secs(worst.first_response_s.p90),
@@ -215,7 +225,7 @@ fn breakdown_table(out: &mut String, s: &Summary) {
         "\n  {:<22} {:>9} {:>8} {:>10} {:>10} {:>9}",
         "breakdown",
         "arrived",
-        "abandon",
+        "lost",
         "first p90",
         format!("in {first_label}"),
         "bot res."
@@ -231,7 +241,7 @@ fn breakdown_table(out: &mut String, s: &Summary) {
                 "  {:<22} {:>9} {:>8} {:>10} {:>10} {:>9}",
                 format!("{dim} {name}"),
                 thousands(p.counts.arrived),
-                pct(p.abandon_rate),
+                pct(p.shoppers_lost),
                 secs(p.first_response_s.p90),
                 pct(first),
                 thousands(p.counts.bot_resolved)

@@ -8,6 +8,7 @@
 use super::bands::{BandOutcome, Bands};
 use super::rules::{Bound, Metric, Rule, Scope, Severity, Stat};
 use crate::metrics::breakdown::Breakdowns;
+use crate::metrics::tally::occupancy;
 use crate::metrics::{IntervalRecord, Replication, Tally};
 use crate::profile::Scenario;
 use crate::stats::ci95;
@@ -67,9 +68,10 @@ pub fn band_outcome(
         } else {
             hist
         };
-        // Shoppers who got a bot reply and then gave up buy nothing either.
+        // Shoppers who got a reply and then left unserved buy nothing either.
         let kept = if tally.answered > 0 {
-            1.0 - tally.abandoned_after_response as f64 / tally.answered as f64
+            1.0 - (tally.abandoned_after_response + tally.left_mid_conversation) as f64
+                / tally.answered as f64
         } else {
             0.0
         };
@@ -134,14 +136,7 @@ fn interval_value(sc: &Scenario, rule: &Rule, row: &IntervalRecord) -> f64 {
                 .unwrap_or(0);
             ratio(t.within[k], t.arrived - t.undecided[k])
         }
-        Metric::Abandonment => ratio(t.abandoned + t.abandoned_after_response, t.arrived),
-        Metric::Occupancy => {
-            if t.staffed_area > 0 {
-                t.busy_area as f64 / t.staffed_area as f64
-            } else {
-                f64::NAN
-            }
-        }
+        Metric::Occupancy => occupancy(t.busy_area, t.staffed_area),
         Metric::FirstResponse => {
             let i = match rule.stat {
                 Stat::Quantile(0.5) => 0,
@@ -150,7 +145,7 @@ fn interval_value(sc: &Scenario, rule: &Rule, row: &IntervalRecord) -> f64 {
             };
             row.quantiles_us.map_or(f64::NAN, |q| to_secs(q[i]))
         }
-        _ => f64::NAN,
+        m => m.share_of(t).unwrap_or(f64::NAN),
     }
 }
 
@@ -180,10 +175,10 @@ pub fn value(sc: &Scenario, bands: &Bands, rule: &Rule, rep: &Replication) -> f6
         Metric::MessageResponse => stat(&h.message_response, rule.stat),
         Metric::ConversationResponse => stat(&h.conversation_response, rule.stat),
         Metric::AnsweredWithin => within_share(sc, tally, first, rule.within.unwrap_or(0)),
-        Metric::Abandonment => ratio(
-            tally.abandoned + tally.abandoned_after_response,
-            tally.arrived,
-        ),
+        Metric::LeftBeforeAnswer
+        | Metric::LeftWaitingForHuman
+        | Metric::LeftMidConversation
+        | Metric::ShoppersLost => rule.metric.share_of(tally).unwrap_or(f64::NAN),
         Metric::BotContainment => ratio(tally.bot_resolved, tally.resolved),
         Metric::Occupancy => {
             let (busy, staffed) = match rule.scope {
@@ -193,11 +188,7 @@ pub fn value(sc: &Scenario, bands: &Bands, rule: &Rule, rep: &Replication) -> f6
                 ),
                 _ => (rep.total.busy_area, rep.total.staffed_area),
             };
-            if staffed > 0 {
-                busy as f64 / staffed as f64
-            } else {
-                f64::NAN
-            }
+            occupancy(busy, staffed)
         }
         Metric::Satisfaction | Metric::ConversionLoss => {
             let segment = match rule.scope {

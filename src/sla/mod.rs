@@ -3,6 +3,7 @@
 
 pub mod bands;
 pub mod eval;
+pub mod metric;
 pub mod report;
 pub mod rules;
 

@@ -21,58 +21,7 @@ use crate::profile::{Invalid, Scenario, invalid};
 use crate::time::{SECOND, SimTime, from_secs_f64};
 use serde::{Deserialize, Serialize};
 
-/// What a rule measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Time to the first response (bot or agent).
-    FirstResponse,
-    /// Time from joining the human queue to the first human response.
-    HumanResponse,
-    /// Every reply's response time.
-    MessageResponse,
-    /// Each conversation's mean response time.
-    ConversationResponse,
-    /// Share of arrivals answered within `within`.
-    AnsweredWithin,
-    /// Share of arrivals who gave up (before any answer, or waiting for a
-    /// human after the bot).
-    Abandonment,
-    /// Share of finished conversations the bot resolved alone.
-    BotContainment,
-    /// Busy agent time over staffed agent time.
-    Occupancy,
-    /// Predicted satisfaction from the bands.
-    Satisfaction,
-    /// Share of the instant-answer desk's orders lost.
-    ConversionLoss,
-}
-
-const METRICS: [(&str, Metric); 10] = [
-    ("first_response", Metric::FirstResponse),
-    ("human_response", Metric::HumanResponse),
-    ("message_response", Metric::MessageResponse),
-    ("conversation_response", Metric::ConversationResponse),
-    ("answered_within", Metric::AnsweredWithin),
-    ("abandonment", Metric::Abandonment),
-    ("bot_containment", Metric::BotContainment),
-    ("occupancy", Metric::Occupancy),
-    ("satisfaction", Metric::Satisfaction),
-    ("conversion_loss", Metric::ConversionLoss),
-];
-
-impl Metric {
-    /// Whether the metric is a time (seconds) rather than a share.
-    pub fn is_time(self) -> bool {
-        matches!(
-            self,
-            Metric::FirstResponse
-                | Metric::HumanResponse
-                | Metric::MessageResponse
-                | Metric::ConversationResponse
-        )
-    }
-}
+pub use super::metric::Metric;
 
 /// The statistic of a time metric.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -240,21 +189,26 @@ fn threshold(key: &str, t: RawThreshold, metric: Metric) -> Result<f64, Invalid>
 /// Validates one rule written at `key`.
 pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule, Invalid> {
     let k = |f: &str| format!("{key}.{f}");
-    let metric = METRICS
-        .iter()
-        .find(|(n, _)| *n == r.metric)
-        .map(|(_, m)| *m)
-        .ok_or_else(|| {
-            let known: Vec<&str> = METRICS.iter().map(|(n, _)| *n).collect();
-            invalid(
+    let metric = match Metric::named(&r.metric) {
+        Some(m) => m,
+        None if r.metric == "abandonment" => {
+            return Err(invalid(
+                k("metric"),
+                "'abandonment' is ambiguous: name the one you mean (left_before_answer, left_waiting_for_human, left_mid_conversation, or shoppers_lost for all three; `peakdesk metrics` defines each)",
+            ));
+        }
+        None => {
+            let known: Vec<&str> = Metric::ALL.iter().map(|m| m.def().name).collect();
+            return Err(invalid(
                 k("metric"),
                 format!(
                     "'{}' is not a metric (expected one of: {})",
                     r.metric,
                     known.join(", ")
                 ),
-            )
-        })?;
+            ));
+        }
+    };
     let stat = match (metric.is_time(), r.stat.as_deref()) {
         (false, None | Some("share")) => Stat::Share,
         (false, Some(s)) => {
@@ -296,14 +250,7 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
         _ => return Err(invalid(key, "needs exactly one of `max` or `min`")),
     };
     let scope = scope(sc, &k("scope"), r.scope.as_ref())?;
-    let fits = match (metric, scope) {
-        (Metric::Occupancy, Scope::All | Scope::Group(_))
-        | (Metric::HumanResponse, Scope::All | Scope::Group(_)) => true,
-        (Metric::Occupancy | Metric::HumanResponse, _) => false,
-        (Metric::MessageResponse | Metric::ConversationResponse, s) => s == Scope::All,
-        (_, Scope::Group(_)) => false,
-        _ => true,
-    };
+    let fits = metric.fits(scope);
     if !fits {
         return Err(invalid(
             k("scope"),
@@ -331,19 +278,11 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
             "no shopper of this profile has that tier (check the questions' and segments' tiers)",
         ));
     }
-    if every_interval
-        && !matches!(
-            metric,
-            Metric::AnsweredWithin
-                | Metric::Abandonment
-                | Metric::FirstResponse
-                | Metric::Occupancy
-        )
-    {
+    if every_interval && !metric.per_interval() {
         return Err(invalid(
             k("every_interval"),
             format!(
-                "is not available for {} (only answered_within, abandonment, first_response p50/p90/p99 and occupancy)",
+                "is not available for {} (only answered_within, the left_* shares, shoppers_lost, first_response p50/p90/p99 and occupancy)",
                 r.metric
             ),
         ));
@@ -602,7 +541,7 @@ pub fn show(metric: Metric, v: f64) -> String {
     if metric.is_time() {
         format!("{v:.2} s")
     } else {
-        format!("{:.2}%", v * 100.0)
+        metric.def().show(Some(v))
     }
 }
 

@@ -50,7 +50,12 @@ fn simulate_prints_a_summary_and_writes_the_json_contract() {
     let v: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["schema"], "peakdesk.summary/1");
     assert_eq!(v["overrides"]["agents.groups[0].staff[1].agents"], 16);
-    for key in ["abandon_rate", "wait_prob", "wait_mean_s", "occupancy"] {
+    for key in [
+        "left_before_answer",
+        "wait_prob",
+        "wait_mean_s",
+        "occupancy",
+    ] {
         assert!(v["metrics"][key]["value"].is_f64(), "{key}");
         assert!(v["metrics"][key]["ci95"].is_array(), "{key}");
     }

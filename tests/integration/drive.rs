@@ -85,8 +85,8 @@ fn driving_the_served_desk_agrees_with_simulate() {
     let checks: [(&str, f64, (f64, f64), f64); 3] = [
         (
             "abandon rate",
-            m["abandon_rate"]["value"].as_f64().unwrap(),
-            spread(&model.replication_tallies, |r| r.abandon_rate),
+            m["left_before_answer"]["value"].as_f64().unwrap(),
+            spread(&model.replication_tallies, |r| r.left_before_answer),
             0.0,
         ),
         (

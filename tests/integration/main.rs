@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per behaviour.
 
+mod catalogue;
 mod cli;
 mod common;
 mod desk;

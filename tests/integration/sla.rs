@@ -47,7 +47,7 @@ fn every_preset_passes_a_well_staffed_desk_and_fails_a_short_one() {
 fn auto_replications_resolve_an_inconclusive_rule() {
     // Abandonment is about 2.4% with 13 agents; against a 2.7% line ten
     // replications cannot tell, forty can.
-    let rule = "sla={ rules = [{ metric = \"abandonment\", max = 0.027 }] }";
+    let rule = "sla={ rules = [{ metric = \"shoppers_lost\", max = 0.027 }] }";
     check_cmd(&[
         "--set",
         "agents.groups[0].staff=13",
@@ -247,7 +247,7 @@ fn compare_flags_a_significant_regression_only() {
         ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("abandon_rate"))
+        .stdout(predicate::str::contains("left_before_answer"))
         .stdout(predicate::str::contains("REGRESSION"));
     peakdesk()
         .args(["compare", a.to_str().unwrap(), DESK])

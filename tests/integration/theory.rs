@@ -84,8 +84,8 @@ fn checks(s: &Summary, m: &Measures, patience: bool) -> Vec<Check> {
     ];
     if patience {
         out.push(check(
-            "abandon_rate",
-            &s.metrics.abandon_rate,
+            "left_before_answer",
+            &s.metrics.left_before_answer,
             m.abandon_prob,
             0.01,
             true,
