@@ -55,10 +55,20 @@ pub fn run_range(
     engine::run_evaluated(sc, range, threads, &evaluate)
 }
 
+/// The confidence each look of a check reads its intervals at: one look at
+/// 95% for a fixed number of replications; for `auto`, the 5% error spread
+/// over every look it may take (see [`sla::sequential`]).
+pub fn confidence(fixed: Option<u32>, cap: u32) -> f64 {
+    match fixed {
+        Some(_) => 0.95,
+        None => sla::sequential::confidence(cap.max(2).div_ceil(AUTO_STEP)),
+    }
+}
+
 /// Runs the replications of a check: `fixed` of them, or (`None`) 10 at a
-/// time until every rule is conclusive or `cap` is reached. Replications
-/// are numbered from 0, so a larger run extends a smaller one (common random
-/// numbers). `progress` counts replications.
+/// time until every rule is conclusive (at the spent confidence) or `cap`
+/// is reached. Replications are numbered from 0, so a larger run extends a
+/// smaller one (common random numbers). `progress` counts replications.
 pub fn run(
     sc: &Scenario,
     rules: &[sla::Rule],
@@ -78,7 +88,7 @@ pub fn run(
         let step = AUTO_STEP.min(cap - done);
         agg = agg.merge(run(done..done + step)?);
         done += step;
-        let (results, _) = sla::report::sla(rules, &agg);
+        let (results, _) = sla::report::sla(rules, &agg, confidence(None, cap));
         if done >= cap || results.iter().all(|r| r.verdict != Verdict::Inconclusive) {
             return Ok(agg);
         }
@@ -150,7 +160,8 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     progress.finish();
     let agg = agg.map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    let s = summary::build_with(&sc, &agg, wall, a.run.threads_used(), &rules);
+    let level = confidence(fixed, a.max_replications);
+    let s = summary::build_with(&sc, &agg, wall, a.run.threads_used(), &rules, level);
     if let Some(p) = &a.json {
         report::write_json(p, &s, out)?;
     }

@@ -336,7 +336,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             &Progress::hidden(),
         )
         .map_err(Error::Runtime)?;
-        Some(sla::report::sla(&fresh.rules, &agg).1)
+        Some(sla::report::sla(&fresh.rules, &agg, 0.95).1)
     };
     let t = TargetJson {
         share: target.share,

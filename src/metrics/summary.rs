@@ -24,7 +24,7 @@ pub const SCHEMA: &str = "peakdesk.summary/1";
 pub const BATCHES: usize = 20;
 
 /// A point estimate with its 95% confidence interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// The estimate; null when undefined (no shopper to measure).
     pub value: Option<f64>,
@@ -106,13 +106,18 @@ impl Counts {
 /// ([`super::catalogue`]), which defines it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
-    /// Share of arrivals who left before any response.
+    /// Share of arrivals who left before any response (`abandon_rate` in
+    /// summaries written before the catalogue).
+    #[serde(alias = "abandon_rate")]
     pub left_before_answer: Estimate,
     /// Share of arrivals who gave up waiting for a human after a response.
+    #[serde(default)]
     pub left_waiting_for_human: Estimate,
     /// Share of arrivals who left while a later reply was due.
+    #[serde(default)]
     pub left_mid_conversation: Estimate,
     /// The three together.
+    #[serde(default)]
     pub shoppers_lost: Estimate,
     /// Share of arrivals not answered at once.
     pub wait_prob: Estimate,
@@ -121,6 +126,7 @@ pub struct Metrics {
     /// Busy agent time over staffed agent time.
     pub occupancy: Estimate,
     /// Conversations with agents over chat slots on shift.
+    #[serde(default)]
     pub chat_slot_use: Estimate,
     /// Time-average number of shoppers waiting.
     pub mean_queue: Estimate,
@@ -145,8 +151,10 @@ pub struct Metrics {
     /// Agent time per conversation.
     pub handle_s: Percentiles,
     /// Revenue lost against an instant-answer desk, per day.
+    #[serde(default)]
     pub revenue_lost_per_day: Estimate,
     /// What the desk costs per day (`null` value without `[costs]`).
+    #[serde(default)]
     pub cost_per_day: Estimate,
 }
 
@@ -376,22 +384,23 @@ fn chat_slot_use(sc: &Scenario, agg: &Aggregate) -> Option<f64> {
 
 /// Builds the summary of merged replications, with the profile's rules.
 pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) -> Summary {
-    build_with(scenario, agg, wall_s, threads, &scenario.rules)
+    build_with(scenario, agg, wall_s, threads, &scenario.rules, 0.95)
 }
 
 /// Builds the summary of merged replications whose rule values were
-/// computed for `rules`.
+/// computed for `rules`, their verdicts read at `confidence`.
 pub fn build_with(
     scenario: &Scenario,
     agg: &Aggregate,
     wall_s: f64,
     threads: usize,
     rules: &[crate::sla::Rule],
+    confidence: f64,
 ) -> Summary {
     let bands = crate::sla::report::bands(scenario, agg);
     let cost = crate::plan::costs::report(scenario, agg);
     let scorecard = crate::sla::report::scorecard(scenario, agg, &bands);
-    let (sla, outcome) = crate::sla::report::sla(rules, agg);
+    let (sla, outcome) = crate::sla::report::sla(rules, agg, confidence);
     let total = &agg.total;
     let rates = total.rates();
     let spread: Vec<Rates> = samples(scenario, agg).iter().map(Tally::rates).collect();

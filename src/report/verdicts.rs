@@ -15,11 +15,18 @@ fn threshold(r: &RuleResult) -> String {
     }
 }
 
+/// The interval a verdict was read from, and its confidence (`99.75%`).
+fn decided(r: &RuleResult) -> (Option<[f64; 2]>, String) {
+    let level = format!("{}%", (r.confidence * 10000.0).round() / 100.0);
+    (r.decision_interval.or(r.ci95), level)
+}
+
 fn value(r: &RuleResult) -> String {
     let v = r.value.map_or("-".into(), |v| show(r.rule.metric, v));
-    let ci = r.ci95.map_or(String::new(), |[lo, hi]| {
+    let (ci, level) = decided(r);
+    let ci = ci.map_or(String::new(), |[lo, hi]| {
         format!(
-            " [{} .. {}]",
+            " [{} .. {}, {level}]",
             show(r.rule.metric, lo),
             show(r.rule.metric, hi)
         )
@@ -38,13 +45,16 @@ fn label(r: &RuleResult) -> &'static str {
 
 /// One line: what was measured, against what, and why it is not a pass.
 pub fn message(r: &RuleResult) -> String {
+    let level = decided(r).1;
     let why = match r.verdict {
-        Verdict::Pass => "the whole 95% interval is on the good side",
-        Verdict::Fail => "the whole 95% interval is on the bad side",
+        Verdict::Pass => format!("the whole {level} interval is on the good side"),
+        Verdict::Fail => format!("the whole {level} interval is on the bad side"),
         Verdict::Inconclusive if r.replications < 2 => {
-            "one replication gives no interval: run more (--replications auto)"
+            "one replication gives no interval: run more (--replications auto)".into()
         }
-        Verdict::Inconclusive => "the 95% interval straddles the threshold: run more replications",
+        Verdict::Inconclusive => {
+            format!("the {level} interval straddles the threshold: run more replications")
+        }
     };
     format!(
         "{}: {} (threshold {}, {} replications): {why}",
@@ -89,7 +99,7 @@ pub fn table(s: &Summary, plain: bool) -> String {
     };
     let _ = writeln!(
         out,
-        "\n  {:<13} {:<8} rule: value [95% interval] (threshold)",
+        "\n  {:<13} {:<8} rule: value [interval the verdict reads, its confidence] (threshold)",
         "verdict", "severity"
     );
     for r in &s.sla {
@@ -180,13 +190,18 @@ pub fn markdown(s: &Summary) -> String {
     );
     let _ = writeln!(
         out,
-        "| verdict | severity | rule | value | 95% interval | threshold |"
+        "| verdict | severity | rule | value | interval (confidence) | threshold |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for r in &s.sla {
         let v = r.value.map_or("-".into(), |v| show(r.rule.metric, v));
-        let ci = r.ci95.map_or("-".into(), |[lo, hi]| {
-            format!("{} .. {}", show(r.rule.metric, lo), show(r.rule.metric, hi))
+        let (ci, level) = decided(r);
+        let ci = ci.map_or("-".into(), |[lo, hi]| {
+            format!(
+                "{} .. {} ({level})",
+                show(r.rule.metric, lo),
+                show(r.rule.metric, hi)
+            )
         });
         let sev = r.rule.severity.name();
         let _ = writeln!(

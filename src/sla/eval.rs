@@ -42,6 +42,18 @@ pub struct RuleResult {
     pub verdict: Verdict,
     /// Replications behind it.
     pub replications: usize,
+    /// The confidence of the interval the verdict was read from: 0.95 for
+    /// a fixed number of replications, 1 - 0.05/K for `--replications
+    /// auto` with at most K looks, 1 for a measured (driven) value.
+    #[serde(default = "one_look")]
+    pub confidence: f64,
+    /// That interval (`null` when there is none).
+    #[serde(default)]
+    pub decision_interval: Option<[f64; 2]>,
+}
+
+fn one_look() -> f64 {
+    0.95
 }
 
 /// The band outcome of a population: everyone, or one segment.
@@ -213,8 +225,9 @@ pub fn value(sc: &Scenario, bands: &Bands, rule: &Rule, rep: &Replication) -> f6
     }
 }
 
-/// The verdicts of every rule from each replication's values.
-pub fn verdicts(rules: &[Rule], values: &[Vec<f64>]) -> Vec<RuleResult> {
+/// The verdicts of every rule from each replication's values, each read
+/// from an interval at `confidence` (see [`super::sequential`]).
+pub fn verdicts(rules: &[Rule], values: &[Vec<f64>], confidence: f64) -> Vec<RuleResult> {
     rules
         .iter()
         .enumerate()
@@ -226,19 +239,15 @@ pub fn verdicts(rules: &[Rule], values: &[Vec<f64>]) -> Vec<RuleResult> {
                 .collect();
             let value = (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
             let ci = value.and_then(|v| ci95(v, &xs));
-            let verdict = match (ci, rule.bound) {
-                (Some([_, hi]), Bound::Max(m)) if hi <= m => Verdict::Pass,
-                (Some([lo, _]), Bound::Max(m)) if lo > m => Verdict::Fail,
-                (Some([lo, _]), Bound::Min(m)) if lo >= m => Verdict::Pass,
-                (Some([_, hi]), Bound::Min(m)) if hi < m => Verdict::Fail,
-                _ => Verdict::Inconclusive,
-            };
+            let (verdict, decided) = super::sequential::decide(&xs, rule.bound, confidence);
             RuleResult {
                 rule: rule.clone(),
                 value,
                 ci95: ci,
                 verdict,
                 replications: xs.len(),
+                confidence,
+                decision_interval: decided,
             }
         })
         .collect()
@@ -264,6 +273,8 @@ pub fn measured_verdicts(rules: &[Rule], values: &[f64]) -> Vec<RuleResult> {
                 ci95: None,
                 verdict,
                 replications: 1,
+                confidence: 1.0,
+                decision_interval: None,
             }
         })
         .collect()

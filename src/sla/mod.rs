@@ -6,6 +6,7 @@ pub mod eval;
 pub mod metric;
 pub mod report;
 pub mod rules;
+pub mod sequential;
 
 pub use bands::{BandOutcome, Bands};
 pub use eval::{RuleResult, Verdict};

@@ -137,9 +137,9 @@ pub fn scorecard(sc: &Scenario, agg: &Aggregate, bands: &BandReport) -> Scorecar
 }
 
 /// Verdicts and the overall outcome of merged replications.
-pub fn sla(rules: &[super::Rule], agg: &Aggregate) -> (Vec<RuleResult>, Verdict) {
+pub fn sla(rules: &[super::Rule], agg: &Aggregate, confidence: f64) -> (Vec<RuleResult>, Verdict) {
     let values: Vec<Vec<f64>> = agg.rule_values.iter().map(|(_, v)| v.clone()).collect();
-    let results = verdicts(rules, &values);
+    let results = verdicts(rules, &values, confidence);
     let out = outcome(&results);
     (results, out)
 }

@@ -37,7 +37,7 @@ fn chart_svgs_match_their_snapshots() {
     let mut sc = shipped(
         "tests/integration/sla-desk.toml",
         &[
-            "sla.rules=[{ metric = \"first_response\", stat = \"p90\", max = \"30s\" }, { metric = \"abandonment\", max = 0.05 }]",
+            "sla.rules=[{ metric = \"first_response\", stat = \"p90\", max = \"30s\" }, { metric = \"shoppers_lost\", max = 0.05 }]",
         ],
     );
     sc.seed = 21;
@@ -129,7 +129,7 @@ fn a_sweep_report_has_heat_maps_and_the_frontier() {
         "--set",
         "costs={currency=\"USD\", agent_hour=30}",
         "--set",
-        "sla.rules=[{ metric = \"abandonment\", max = 0.03 }]",
+        "sla.rules=[{ metric = \"shoppers_lost\", max = 0.03 }]",
         "--scale-staff",
         "0.8:1.2:0.2",
         "--vary",
