@@ -26,7 +26,7 @@ fn main() {
             } else {
                 0
             };
-            if code != 0 && Format::json_in_args(&args) {
+            if code != 0 {
                 // Clap's message up to its usage block, on one line.
                 let text = e.render().to_string();
                 let message: Vec<&str> = text
@@ -37,7 +37,11 @@ fn main() {
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .collect();
-                report_error(true, message.join(" ").trim_start_matches("error: "), code);
+                let message = message.join(" ");
+                let message = message.trim_start_matches("error: ");
+                let json = Format::json_in_args(&args);
+                let hint = if json { "" } else { " (see --help)" };
+                report_error(json, &format!("{message}{hint}"), code);
             } else {
                 let _ = e.print();
             }

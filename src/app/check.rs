@@ -25,7 +25,7 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
     })?;
     let tree: serde_json::Value = toml::from_str(&text).map_err(|e| ProfileError::Syntax {
         file: file.clone(),
-        message: format!("not valid TOML: {}", e.to_string().trim_end()),
+        message: crate::profile::toml_syntax(&text, e.message(), e.span()),
     })?;
     serde_path_to_error::deserialize(tree).map_err(|e| {
         Error::Profile(ProfileError::Invalid {

@@ -307,7 +307,7 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 }
 
 /// Refuses a run of `scenarios` (`replications` each) whose estimated
-/// memory passes what this machine has, unless `--no-size-check`.
+/// memory passes the budget (2 GiB at most), unless `--no-size-check`.
 pub(crate) fn check_size(
     run: &crate::cli::RunArgs,
     scenarios: &[profile::Scenario],
@@ -319,6 +319,6 @@ pub(crate) fn check_size(
     // Points of a sweep run in parallel too.
     let units = scenarios.len().max(1) * replications.max(1) as usize;
     let parallel = run.threads_used().min(units);
-    let limit = crate::plan::size::available_bytes();
+    let limit = crate::plan::size::budget_bytes();
     crate::plan::size::check(scenarios, parallel, limit).map_err(|e| Error::Usage(e.to_string()))
 }

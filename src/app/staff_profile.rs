@@ -64,9 +64,10 @@ pub fn write(
     }
     let text = std::fs::read_to_string(src)
         .map_err(|e| Error::Usage(format!("{name}: cannot read: {e}")))?;
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e| Error::Usage(format!("{name}: not valid TOML: {e}")))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let message = crate::profile::toml_syntax(&text, e.message(), e.span());
+        Error::Usage(format!("{name}: {message}"))
+    })?;
     let f = factor(&doc);
     for g in &found.groups {
         let cells: Vec<u32> = g.cells.iter().map(|c| c.staff).collect();

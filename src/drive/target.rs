@@ -347,7 +347,7 @@ pub fn load(path: &Path, base_url: Option<&str>) -> Result<Target, ProfileError>
     })?;
     let de = toml::Deserializer::parse(&text).map_err(|e| ProfileError::Syntax {
         file: file.clone(),
-        message: format!("not valid TOML: {}", e.to_string().trim_end()),
+        message: crate::profile::toml_syntax(&text, e.message(), e.span()),
     })?;
     let mut raw: RawTarget =
         serde_path_to_error::deserialize(de).map_err(|e| ProfileError::Invalid {

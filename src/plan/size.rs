@@ -90,10 +90,17 @@ pub fn available_bytes() -> f64 {
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
+/// The most a run may use by default: 2 GiB, or less when the machine has
+/// less available. The engine streams, so real runs need far less; a run
+/// estimated past this is a mistake in its size more often than a need.
+pub fn budget_bytes() -> f64 {
+    available_bytes().min(2.0 * GIB)
+}
+
 /// A run estimated to need more memory than the machine has.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "{source_file}: this run would need about {:.1} GiB ({} interval rows and up to {} shoppers in the system at once, {parallel} replication(s) in flight; {} shoppers per replication), more than the {:.1} GiB this machine has available: shorten the horizon, widen the interval, lower the rate or give patience, or pass --no-size-check",
+    "{source_file}: this run would need about {:.1} GiB ({} interval rows and up to {} shoppers in the system at once, {parallel} replication(s) in flight; {} shoppers per replication), more than the {:.1} GiB budget (2 GiB, or what this machine has available if less): shorten the horizon, widen the interval, lower the rate or give patience, or pass --no-size-check",
     size.bytes / GIB, count(size.rows), count(size.in_system), count(size.shoppers), limit / GIB
 )]
 pub struct TooLarge {

@@ -87,8 +87,8 @@ pub fn parse(
     let mut tree: Value = if is_json {
         serde_json::from_str(text).map_err(|e| syntax(format!("not valid JSON: {e}")))?
     } else {
-        let table: toml::Table = toml::from_str(text)
-            .map_err(|e| syntax(format!("not valid TOML: {}", e.to_string().trim_end())))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| syntax(toml_syntax(text, e.message(), e.span())))?;
         if let Some((key, x)) = overrides::non_finite(&toml::Value::Table(table.clone())) {
             return Err(ProfileError::Invalid {
                 file: file.to_string(),
@@ -165,6 +165,21 @@ pub(crate) fn with_suggestion(message: &str) -> String {
         Some((_, cand)) => format!("{message} (did you mean `{cand}`?)"),
         None => message.to_string(),
     }
+}
+
+/// A TOML syntax error on one line: `not valid TOML: line 2, column 11:
+/// string values must be quoted, expected literal string`.
+pub fn toml_syntax(text: &str, message: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let message = message.trim().replace('\n', "; ");
+    let Some(before) = span.and_then(|r| text.get(..r.start)) else {
+        return format!("not valid TOML: {message}");
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    format!("not valid TOML: line {line}, column {column}: {message}")
 }
 
 #[cfg(test)]

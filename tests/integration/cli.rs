@@ -551,3 +551,24 @@ fn runs_that_cannot_fit_are_refused_before_they_start_with_the_estimate() {
         .assert()
         .success();
 }
+
+#[test]
+fn usage_and_toml_syntax_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\nhorizon = \n").unwrap();
+    let toml = peakdesk().arg("validate").arg(&bad).assert().code(2);
+    let toml = String::from_utf8_lossy(&toml.get_output().stderr).to_string();
+    assert_eq!(toml.lines().count(), 1, "{toml}");
+    assert!(
+        toml.contains("not valid TOML: line 2, column 11: "),
+        "{toml}"
+    );
+    let flag = peakdesk().args(["simulate", "--bogus"]).assert().code(2);
+    let flag = String::from_utf8_lossy(&flag.get_output().stderr).to_string();
+    assert_eq!(flag.lines().count(), 1, "{flag}");
+    assert!(
+        flag.starts_with("peakdesk: unexpected argument '--bogus'"),
+        "{flag}"
+    );
+}
