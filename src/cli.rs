@@ -177,18 +177,30 @@ pub struct DriveArgs {
     pub run: RunArgs,
     /// The summary's outputs.
     #[command(flatten)]
-    pub out: SummaryOutputs,
+    pub out: Outputs,
 }
 
-/// Where a run's summary goes (`simulate`, `drive`).
-#[derive(Debug, Args)]
-pub struct SummaryOutputs {
-    /// Write the summary as JSON (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
+/// Where a command's results go: the same flags on every command (each
+/// refuses, before it runs, a format it cannot write). `-` is standard
+/// output, for one of them at most.
+#[derive(Debug, Default, Clone, Args)]
+pub struct Outputs {
+    /// Write the result as JSON (the summary, the sweep's points, the
+    /// rosters, the comparison; `-o` and `--output` too).
+    #[arg(long, short = 'o', visible_alias = "output", value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Also write the HTML report (self-contained: charts, verdicts, breakdowns).
+    /// Write the HTML report (self-contained: charts, verdicts, breakdowns).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Write CSV (a sweep's points).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write Markdown (SLA verdicts; a sweep's points; a comparison).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write JUnit XML, one test case per SLA rule.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -243,21 +255,10 @@ pub struct SweepArgs {
     /// Seed and worker threads.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Write the points as CSV (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write the points as JSON (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write the points as a Markdown table (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-    /// Write the HTML report: heat maps of the grid and the cost/loss frontier.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Where the points go (JSON, CSV, Markdown; HTML: heat maps of the
+    /// grid and the cost/loss frontier).
+    #[command(flatten)]
+    pub out: Outputs,
     /// Run only the K-th of N blocks of points x replications and write a
     /// shard file with --json; `peakdesk merge` combines the N files.
     #[arg(long, value_name = "K/N")]
@@ -296,16 +297,13 @@ pub struct StaffArgs {
     /// Seed and worker threads.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Write the rosters, Erlang's answers and agent-hours as JSON (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    /// Where the rosters, Erlang's answers and agent-hours go (JSON).
+    #[command(flatten)]
+    pub out: Outputs,
     /// Write a copy of the profile with the found headcounts as each staffed
     /// group's `staff` steps (TOML profiles).
     #[arg(long, value_name = "FILE")]
     pub write_profile: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `peakdesk completions`.
@@ -343,19 +341,10 @@ pub struct MergeArgs {
     /// shard of one run, once each, in any order.
     #[arg(required = true, value_name = "FILES")]
     pub files: Vec<PathBuf>,
-    /// Write the merged result here: what `--json` of the unsplit run writes
-    /// (`-` for stdout).
-    #[arg(long, short, value_name = "OUT")]
-    pub output: PathBuf,
-    /// Also write a merged sweep's points as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Also write a merged sweep's points as a Markdown table.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Where the merged result goes: `-o`/`--json` what `--json` of the
+    /// unsplit run writes (required), and what else that run could write.
+    #[command(flatten)]
+    pub out: Outputs,
 }
 
 /// `peakdesk compare`.
@@ -369,9 +358,9 @@ pub struct CompareArgs {
     /// regression, e.g. `5%` or `0.05`.
     #[arg(long, default_value = "5%", value_parser = parse_tolerance)]
     pub tolerance: f64,
-    /// Write the comparison as JSON (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    /// Where the comparison goes (JSON).
+    #[command(flatten)]
+    pub out: Outputs,
 }
 
 fn parse_tolerance(s: &str) -> Result<f64, String> {
@@ -436,21 +425,9 @@ pub struct CheckArgs {
     /// Seed and worker threads.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Write the summary JSON, verdicts included (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write JUnit XML, one test case per rule.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write a Markdown verdict table (for a CI step summary).
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-    /// Write the HTML report (charts, verdicts, breakdowns).
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Where the summary and the verdicts go (JSON, JUnit, Markdown, HTML).
+    #[command(flatten)]
+    pub out: Outputs,
 }
 
 /// The seed and the worker threads of a command that simulates.
@@ -462,8 +439,8 @@ pub struct RunArgs {
     /// Worker threads (0: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Run even when the run's estimated memory is more than this machine
-    /// has available (the check is refused otherwise, with the estimate).
+    /// Run even when the run's estimated memory passes the budget (2 GiB,
+    /// or less if the machine has less; refused otherwise, with the estimate).
     #[arg(long)]
     pub no_size_check: bool,
 }
@@ -519,7 +496,7 @@ pub struct SimulateArgs {
     pub cold: bool,
     /// The summary's outputs.
     #[command(flatten)]
-    pub out: SummaryOutputs,
+    pub out: Outputs,
     /// Run only the K-th of N blocks of the replications and write a shard
     /// file with --json; `peakdesk merge` combines the N files (a whole
     /// run: no window).
@@ -581,9 +558,9 @@ pub struct ErlangArgs {
     /// Thresholds for "answered within", comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Duration::parse, default_value = "10s,30s,60s,180s")]
     pub within: Vec<Duration>,
-    /// Write the answer as JSON here (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    /// Where the answer goes (JSON).
+    #[command(flatten)]
+    pub out: Outputs,
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use crate::cli::{CheckArgs, Replications};
 use crate::metrics::{Aggregate, Replication, summary};
 use crate::profile::raw::RawSla;
 use crate::profile::{ProfileError, Scenario};
+use crate::report::export::{Exports, SUMMARY_FORMATS};
 use crate::report::progress::Progress;
-use crate::report::{self, verdicts};
+use crate::report::verdicts;
 use crate::sla::{self, Verdict};
 use crate::{Error, ExitCode, engine};
 use std::io::Write;
@@ -95,16 +96,10 @@ pub fn run(
     }
 }
 
-/// Runs `peakdesk check`.
-pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let mut sc = load(&a.profile)?;
-    a.run.seed(&mut sc);
-    for path in [&a.json, &a.junit, &a.markdown, &a.html]
-        .into_iter()
-        .flatten()
-    {
-        report::check_writable(path)?;
-    }
+/// The rules a check holds the profile to: the profile's, an `--sla`
+/// file's and the `--preset`s; none is bad input (a gate that checks
+/// nothing must not pass).
+fn gather_rules(a: &CheckArgs, sc: &Scenario) -> Result<Vec<sla::Rule>, Error> {
     let file = a
         .sla
         .as_ref()
@@ -112,7 +107,7 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .transpose()?;
     let profile_file = a.profile.profile.display().to_string();
     let rules = sla::rules::rules(
-        &sc,
+        sc,
         sc.sla.as_ref(),
         file.as_ref().map(|(n, s)| (n.as_str(), s)),
         &a.presets,
@@ -134,6 +129,15 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             "{profile_file}: no SLA rules to check (add [sla] rules or presets to the profile, --preset or --sla)"
         )));
     }
+    Ok(rules)
+}
+
+/// Runs `peakdesk check`.
+pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let exports = Exports::new(&a.out, "check", &SUMMARY_FORMATS)?;
+    let mut sc = load(&a.profile)?;
+    a.run.seed(&mut sc);
+    let rules = gather_rules(&a, &sc)?;
     let started = Instant::now();
     let fixed = match a.replications {
         Replications::Fixed(n) => Some(n),
@@ -142,52 +146,25 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let at_once = fixed.unwrap_or(AUTO_STEP.min(a.max_replications.max(2)));
     super::check_size(&a.run, std::slice::from_ref(&sc), at_once)?;
     let progress = match fixed {
-        Some(n) => Progress::new(u64::from(n), "replications", a.quiet),
+        Some(n) => Progress::new(u64::from(n), "replications", exports.quiet()),
         None => Progress::new(
             u64::from(a.max_replications.max(2)),
             "replications (at most; auto stops when every rule is conclusive)",
-            a.quiet,
+            exports.quiet(),
         ),
     };
-    let agg = run(
-        &sc,
-        &rules,
-        fixed,
-        a.max_replications,
-        a.run.threads,
-        &progress,
-    );
+    let (cap, threads) = (a.max_replications, a.run.threads);
+    let agg = run(&sc, &rules, fixed, cap, threads, &progress);
     progress.finish();
     let agg = agg.map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    let level = confidence(fixed, a.max_replications);
+    let level = confidence(fixed, cap);
     let s = summary::build_with(&sc, &agg, wall, a.run.threads_used(), &rules, level);
-    if let Some(p) = &a.json {
-        report::write_json(p, &s, out)?;
-    }
-    if let Some(p) = &a.junit {
-        let xml =
-            verdicts::junit(&s).map_err(|e| Error::Runtime(format!("cannot write JUnit: {e}")))?;
-        report::write_with(p, out, |w| w.write_all(xml.as_bytes()))?;
-    }
-    if let Some(p) = &a.markdown {
-        let md = verdicts::markdown(&s);
-        report::write_with(p, out, |w| w.write_all(md.as_bytes()))?;
-    }
-    if let Some(p) = &a.html {
-        report::write_html(p, &s, out)?;
-    }
-    let to_stdout = [&a.json, &a.junit, &a.markdown, &a.html]
-        .into_iter()
-        .flatten()
-        .any(|p| p.as_os_str() == "-");
-    if !a.quiet && !to_stdout {
-        let plain = report::verdicts::plain_output();
-        print(
-            out,
-            &format!("peakdesk check: {} ({})", s.profile, s.source),
-        )?;
-        print(out, &verdicts::table(&s, plain))?;
+    exports.write_summary(out, &s)?;
+    if exports.text() {
+        let title = format!("peakdesk check: {} ({})", s.profile, s.source);
+        let table = verdicts::table(&s, verdicts::plain_output());
+        print(out, &format!("{title}{table}"))?;
     }
     Ok(match s.sla_outcome {
         Some(Verdict::Fail) => ExitCode::SlaFailed,

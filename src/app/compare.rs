@@ -10,6 +10,7 @@ use crate::metrics::Summary;
 use crate::metrics::catalogue::{self, Better, Form};
 use crate::metrics::summary::Estimate;
 use crate::report;
+use crate::report::export::{Exports, Format};
 use crate::{Error, ExitCode};
 use serde::Serialize;
 use serde_json::Value;
@@ -130,11 +131,33 @@ fn row(name: &str, higher_is_better: bool, b: &Estimate, c: &Estimate, tolerance
     }
 }
 
+/// The comparison as a Markdown table, for a pull request or a CI step
+/// summary.
+fn markdown(rows: &[Row], tolerance: f64) -> String {
+    let mut t = String::from(
+        "| metric | baseline | candidate | change | regression |\n|---|---|---|---|---|\n",
+    );
+    let num = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.4}"));
+    for r in rows {
+        let rel = r
+            .relative_change
+            .map_or("-".into(), |x| format!("{:+.1}%", x * 100.0));
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {rel} | {} |",
+            report::md_cell(&r.metric),
+            num(r.baseline),
+            num(r.candidate),
+            if r.regression { "**yes**" } else { "" }
+        );
+    }
+    let _ = writeln!(t, "\nTolerance {:.1}%.", tolerance * 100.0);
+    t
+}
+
 /// Runs `peakdesk compare`.
 pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    if let Some(p) = &a.json {
-        report::check_writable(p)?;
-    }
+    let exports = Exports::new(&a.out, "compare", &[Format::Json, Format::Markdown])?;
     let ((b, jb), (c, jc)) = (read(&a.baseline)?, read(&a.candidate)?);
     let mut rows = metric_rows(&jb, &jc, a.tolerance);
     for rb in &b.sla {
@@ -150,14 +173,10 @@ pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         }
     }
     let regressions = rows.iter().filter(|r| r.regression).count();
-    if let Some(p) = &a.json {
-        report::write_json(
-            p,
-            &serde_json::json!({ "tolerance": a.tolerance, "regressions": regressions, "metrics": rows }),
-            out,
-        )?;
-    }
-    if a.json.as_ref().is_none_or(|p| p.as_os_str() != "-") {
+    let json = serde_json::json!({ "tolerance": a.tolerance, "regressions": regressions, "metrics": rows });
+    exports.write_json(out, &json)?;
+    exports.write_text(Format::Markdown, out, &markdown(&rows, a.tolerance))?;
+    if exports.text() {
         let mut t = format!(
             "peakdesk compare: {} ({}) -> {} ({}), tolerance {:.1}%\n\n  {:<44} {:>12} {:>12} {:>9}  {}\n",
             b.profile,

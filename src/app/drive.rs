@@ -3,7 +3,7 @@
 //! here; `drive::runner` does the work, and the summary is built as
 //! `simulate` builds it, with verdicts on the measured values.
 
-use super::shard::{self, Job};
+use super::shard::{self, Job, JobKind};
 use super::{print, window};
 use crate::cli::{DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
@@ -14,13 +14,13 @@ use crate::drive::{
 use crate::metrics::{Aggregate, Replication, Summary, summary};
 use crate::profile::Scenario;
 use crate::profile::units::Duration as Span;
+use crate::report::export::{Exports, Format, SUMMARY_FORMATS};
 use crate::report::progress::Progress;
-use crate::report::{self, terminal};
+use crate::report::terminal;
 use crate::sla;
 use crate::time::{SimTime, clock_label};
 use crate::{Error, ExitCode};
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -41,10 +41,8 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, false)?;
     let tgt = target::load(&a.target, a.target_url.as_deref())?;
-    shard::check_output(a.shard, a.out.json.as_ref())?;
-    if let Some(path) = &a.out.html {
-        report::check_writable(path)?;
-    }
+    let exports = Exports::new(&a.out, "drive", &FORMATS)?;
+    shard::check_output(a.shard, exports.path(Format::Json))?;
     let opts = Options {
         speed: a.speed,
         from,
@@ -65,14 +63,14 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let adapter = rt
                 .block_on(HttpAdapter::new(&tgt, &sc))
                 .map_err(Error::Runtime)?;
-            run_drive(&rt, sc, opts, &tgt, adapter, counters, &a, out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
         }
         target::Adapter::Django(_) => {
             let tally = counters.clone();
             let adapter = rt
                 .block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))
                 .map_err(Error::Runtime)?;
-            run_drive(&rt, sc, opts, &tgt, adapter, counters, &a, out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
         }
     }
 }
@@ -85,7 +83,7 @@ fn run_drive<A: Adapter>(
     tgt: &target::Target,
     adapter: A,
     counters: Arc<runner::Counters>,
-    a: &DriveArgs,
+    (a, exports): (&DriveArgs, &Exports),
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let desk_clock = rt.block_on(adapter.probe()).map_err(|why| {
@@ -104,7 +102,7 @@ fn run_drive<A: Adapter>(
         })?;
     let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
     let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
-    if !a.out.quiet {
+    if !exports.quiet() {
         let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
         let extra = adapter
             .describe()
@@ -127,7 +125,7 @@ fn run_drive<A: Adapter>(
     let bar = Progress::styled(
         window_wall_s.ceil() as u64,
         "{bar:32} {pos}/{len} s · ETA {eta} · {msg}",
-        a.out.quiet,
+        exports.quiet(),
     );
     let from = opts.from;
     let progress = |t: SimTime, status: &runner::Status| {
@@ -156,10 +154,10 @@ fn run_drive<A: Adapter>(
             stopped: outcome.stopped,
         },
     );
-    if let (Some(shard), Some(path)) = (opts.shard, &a.out.json) {
+    if let (Some(shard), Some(path)) = (opts.shard, exports.path(Format::Json)) {
         let agg = Aggregate::default().absorb(0, outcome.replication, Vec::new());
         let job = Job {
-            command: "drive".into(),
+            command: JobKind::Drive,
             profile: a.profile.profile.clone(),
             set: a.profile.set.clone(),
             seed: a.run.seed,
@@ -176,10 +174,7 @@ fn run_drive<A: Adapter>(
         return Ok(code);
     }
     let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);
-    if let Some(path) = &a.out.html {
-        report::write_html(path, &s, out)?;
-    }
-    report_drive(&s, a.out.json.as_ref(), a.out.quiet, out)
+    report_drive(&s, exports, out)
 }
 
 /// The summary of what a drive's shoppers saw (one replication, or the
@@ -223,27 +218,20 @@ fn exit_code(d: &DriveReport, outcome: Option<sla::Verdict>) -> ExitCode {
 /// Writes a drive's summary and prints it; its exit code.
 pub(super) fn report_drive(
     s: &Summary,
-    json: Option<&PathBuf>,
-    quiet: bool,
+    exports: &Exports,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let d = s.drive.as_ref().expect("a drive's summary");
-    let json_to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = json {
-        report::write_json(path, s, out)?;
-    }
-    if !quiet && !json_to_stdout {
+    exports.write_summary(out, s)?;
+    if exports.text() {
         print(out, &terminal::summary(s))?;
         print(out, &terminal::drive(d))?;
-        if !s.sla.is_empty() {
-            print(
-                out,
-                &report::verdicts::table(s, report::verdicts::plain_output()),
-            )?;
-        }
     }
     Ok(exit_code(d, s.sla_outcome))
 }
+
+/// What `drive` writes.
+pub(super) const FORMATS: [Format; 4] = SUMMARY_FORMATS;
 
 /// Runs `peakdesk serve` until Ctrl-C or SIGTERM.
 pub fn serve(a: ServeArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {

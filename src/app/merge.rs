@@ -2,12 +2,13 @@
 //! into the result the unsplit command writes, through the same reporting
 //! code, after checking that the profile still describes what the shards ran.
 
-use super::shard::{self, Job};
+use super::shard::{self, Job, JobKind};
 use super::{drive, simulate, sweep, window};
 use crate::cli::MergeArgs;
 use crate::profile::Scenario;
+use crate::report::export::{Exports, Format};
 use crate::time::from_secs_f64;
-use crate::{Error, ExitCode, report};
+use crate::{Error, ExitCode};
 use std::io::Write;
 
 /// Refuses to merge when the profile (or a data file it reads) changed
@@ -24,55 +25,35 @@ fn same_scenarios(job: &Job, scenarios: &[Scenario]) -> Result<(), Error> {
 
 /// Runs `peakdesk merge`.
 pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    for path in [Some(&a.output), a.csv.as_ref(), a.markdown.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        report::check_writable(path)?;
-    }
     let (job, aggs, wall) = shard::gather(&a.files)?;
+    let (name, can) = match job.command {
+        JobKind::Simulate => ("merge of simulate shards", &simulate::FORMATS[..]),
+        JobKind::Sweep => ("merge of sweep shards", &sweep::FORMATS[..]),
+        JobKind::Drive => ("merge of drive shards", &drive::FORMATS[..]),
+    };
+    let exports = Exports::new(&a.out, name, can)?;
+    if exports.path(Format::Json).is_none() {
+        return Err(Error::Usage(
+            "merge writes the merged result with -o FILE (or --json FILE; - for stdout)".into(),
+        ));
+    }
     let shards = a.files.len();
-    match job.command.as_str() {
-        "simulate" => {
-            if a.csv.is_some() || a.markdown.is_some() {
-                return Err(Error::Usage(
-                    "--csv and --markdown are for merged sweeps; a simulation merges into its summary JSON (-o)".into(),
-                ));
-            }
+    match job.command {
+        JobKind::Simulate => {
             let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
             same_scenarios(&job, std::slice::from_ref(&sc))?;
             let agg = aggs.into_iter().next().unwrap_or_default();
-            simulate::report_run(
-                &sc,
-                &agg,
-                wall,
-                shards,
-                (Some(&a.output), None),
-                a.quiet,
-                out,
-            )
+            simulate::report_run(&sc, &agg, wall, shards, &exports, out)
         }
-        "sweep" => {
-            let outputs = sweep::Outputs {
-                csv: a.csv,
-                json: Some(a.output),
-                markdown: a.markdown,
-                html: None,
-                quiet: a.quiet,
-            };
-            let args = sweep::from_job(&job, &outputs);
+        JobKind::Sweep => {
+            let args = sweep::from_job(&job);
             let (points, scenarios) = sweep::plan(&args)?;
             same_scenarios(&job, &scenarios)?;
             let mut aggs = aggs;
             aggs.resize(points.len(), Default::default());
-            sweep::report_points(&points, &scenarios, &aggs, job.replications, &outputs, out)
+            sweep::report_points(&points, &scenarios, &aggs, job.replications, &exports, out)
         }
-        "drive" => {
-            if a.csv.is_some() || a.markdown.is_some() {
-                return Err(Error::Usage(
-                    "--csv and --markdown are for merged sweeps; a drive merges into its summary JSON (-o)".into(),
-                ));
-            }
+        JobKind::Drive => {
             let reports = a
                 .files
                 .iter()
@@ -92,11 +73,7 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let agg = aggs.into_iter().next().unwrap_or_default();
             let wall = d.wall_s;
             let s = drive::summarize(&sc, agg.as_one_replication(), wall, shards, d);
-            drive::report_drive(&s, Some(&a.output), a.quiet, out)
+            drive::report_drive(&s, &exports, out)
         }
-        other => Err(Error::Usage(format!(
-            "{}: a shard of '{other}', which peakdesk merge does not know",
-            a.files[0].display()
-        ))),
     }
 }

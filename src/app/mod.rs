@@ -15,6 +15,7 @@ mod window;
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
 use crate::erlang::{self, Pool};
 use crate::metrics::summary;
+use crate::report::export::{Exports, Format};
 use crate::report::{self, terminal};
 use crate::{Error, ExitCode, profile};
 use clap::CommandFactory;
@@ -22,44 +23,38 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// `--format json`: each command's JSON result goes where its `--json`
-/// points (standard output unless a file is named) and replaces the text;
-/// progress displays are off.
-fn json_results(command: &mut Command) {
-    fn stdout(json: &mut Option<PathBuf>) {
-        json.get_or_insert_with(|| PathBuf::from("-"));
-    }
+/// The output flags of a command, when it has them.
+fn outputs(command: &mut Command) -> Option<&mut crate::cli::Outputs> {
     match command {
-        Command::Simulate(a) => {
-            stdout(&mut a.out.json);
-            a.out.quiet = true;
-        }
-        Command::Drive(a) => {
-            stdout(&mut a.out.json);
-            a.out.quiet = true;
-        }
-        Command::Check(a) => {
-            stdout(&mut a.json);
-            a.quiet = true;
-        }
-        Command::Sweep(a) if a.shard.is_none() => {
-            stdout(&mut a.json);
-            a.quiet = true;
-        }
-        Command::Sweep(a) => a.quiet = true,
-        Command::Staff(a) => {
-            stdout(&mut a.json);
-            a.quiet = true;
-        }
-        Command::Compare(a) => stdout(&mut a.json),
-        Command::Erlang(a) => stdout(&mut a.json),
-        Command::Merge(a) => a.quiet = true,
+        Command::Simulate(a) => Some(&mut a.out),
+        Command::Drive(a) => Some(&mut a.out),
+        Command::Check(a) => Some(&mut a.out),
+        Command::Sweep(a) => Some(&mut a.out),
+        Command::Staff(a) => Some(&mut a.out),
+        Command::Compare(a) => Some(&mut a.out),
+        Command::Erlang(a) => Some(&mut a.out),
+        Command::Merge(a) => Some(&mut a.out),
         Command::Validate(_)
         | Command::Serve(_)
         | Command::Report(_)
         | Command::Schema(_)
         | Command::Metrics
-        | Command::Completions(_) => {}
+        | Command::Completions(_) => None,
+    }
+}
+
+/// `--format json`: each command's JSON result goes where its `--json`
+/// points (standard output unless a file is named) and replaces the text;
+/// progress displays are off. A shard's JSON is its shard file, and a
+/// merge's its merged result: they keep their files.
+fn json_results(command: &mut Command) {
+    let keeps_file = matches!(command, Command::Sweep(a) if a.shard.is_some())
+        || matches!(command, Command::Merge(_));
+    if let Some(out) = outputs(command) {
+        if !keeps_file {
+            out.json.get_or_insert_with(|| PathBuf::from("-"));
+        }
+        out.quiet = true;
     }
 }
 
@@ -82,7 +77,7 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Compare(a) => compare::compare(a, out),
         Command::Sweep(a) => sweep::sweep(a, out),
         Command::Merge(a) => {
-            let (files, output) = (a.files.len(), a.output.clone());
+            let (files, output) = (a.files.len(), a.out.json.clone().unwrap_or_default());
             let code = merge::merge(a, out)?;
             if json && output.as_os_str() != "-" {
                 let done = serde_json::json!({ "merged": files, "output": output });
@@ -239,9 +234,7 @@ struct ErlangJson {
 }
 
 fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    if let Some(path) = &a.json {
-        report::check_writable(path)?;
-    }
+    let exports = Exports::new(&a.out, "erlang", &[Format::Json])?;
     let base = Pool {
         arrival_rate: a.rate.0,
         mean_handle: a.handle.secs(),
@@ -265,8 +258,7 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         None => base.solve()?,
     };
     let within: Vec<f64> = a.within.iter().map(|d| d.secs()).collect();
-    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &a.json {
+    {
         let p = measures.pool();
         let label = |t: &f64| summary::within_label(crate::time::from_secs_f64(*t));
         let answer = ErlangJson {
@@ -289,9 +281,9 @@ fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 .map(|t| (label(t), measures.answered_share_within(*t)))
                 .collect(),
         };
-        report::write_json(path, &answer, out)?;
+        exports.write_json(out, &answer)?;
     }
-    if !json_to_stdout {
+    if exports.text() {
         let mut text = terminal::erlang(&measures, &within, model);
         if let Some(t) = a.target {
             text.push_str(&format!(

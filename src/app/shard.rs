@@ -68,8 +68,8 @@ impl Shard {
 /// What defines a run: shards merge only with shards of the same job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
-    /// `simulate` or `sweep`.
-    pub command: String,
+    /// The command that ran it.
+    pub command: JobKind,
     /// The profile, as given on the command line.
     pub profile: PathBuf,
     /// `--set` overrides.
@@ -89,16 +89,25 @@ pub struct Job {
     pub fingerprint: String,
 }
 
-/// Checks a command's JSON output before it runs: writable, and given
-/// when `--shard` asks for a shard file.
-pub fn check_output(shard: Option<Shard>, json: Option<&PathBuf>) -> Result<(), Error> {
+/// The command a shard ran: what `peakdesk merge` rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// `peakdesk simulate --shard`.
+    Simulate,
+    /// `peakdesk sweep --shard`.
+    Sweep,
+    /// `peakdesk drive --shard`.
+    Drive,
+}
+
+/// Checks, before it runs, that a command given `--shard` writes its
+/// shard file with `--json`.
+pub fn check_output(shard: Option<Shard>, json: Option<&Path>) -> Result<(), Error> {
     if let (Some(s), None) = (shard, json) {
         return Err(Error::Usage(format!(
             "--shard {s}: write the shard's result with --json FILE, then combine every shard with `peakdesk merge FILES... -o OUT`"
         )));
-    }
-    if let Some(path) = json {
-        report::check_writable(path)?;
     }
     Ok(())
 }
@@ -221,7 +230,11 @@ fn seed(s: Option<u64>) -> String {
 /// What differs between two jobs, for the message when shards do not match.
 fn difference(a: &Job, b: &Job) -> String {
     let pairs = [
-        ("command", a.command.clone(), b.command.clone()),
+        (
+            "command",
+            format!("{:?}", a.command),
+            format!("{:?}", b.command),
+        ),
         (
             "profile",
             a.profile.display().to_string(),

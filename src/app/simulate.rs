@@ -2,15 +2,16 @@
 //! and summarise them, or (with `--shard K/N`) run one block of them for
 //! `peakdesk merge`.
 
-use super::shard::{self, Job};
+use super::shard::{self, Job, JobKind};
 use super::{print, window};
 use crate::cli::SimulateArgs;
 use crate::metrics::{Aggregate, summary};
 use crate::profile::Scenario;
-use crate::report::{self, terminal};
+use crate::report::export::{Exports, Format, SUMMARY_FORMATS};
+use crate::report::terminal;
 use crate::{Error, ExitCode, profile};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// The scenario a simulation runs: the profile, its overrides, the seed.
@@ -29,7 +30,7 @@ pub(super) fn scenario(
 /// What defines a simulation, for its shard files.
 fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
     Job {
-        command: "simulate".into(),
+        command: JobKind::Simulate,
         profile: a.profile.profile.clone(),
         set: a.profile.set.clone(),
         seed: a.run.seed,
@@ -41,16 +42,17 @@ fn job(a: &SimulateArgs, sc: &Scenario) -> Job {
     }
 }
 
+/// What `simulate` writes.
+pub(super) const FORMATS: [Format; 4] = SUMMARY_FORMATS;
+
 /// Runs `peakdesk simulate`.
 pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let exports = Exports::new(&a.out, "simulate", &FORMATS)?;
+    shard::check_output(a.shard, exports.path(Format::Json))?;
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, a.cold)?;
     super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
-    shard::check_output(a.shard, a.out.json.as_ref())?;
-    if let Some(path) = &a.out.html {
-        report::check_writable(path)?;
-    }
     let units = u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();
@@ -59,14 +61,14 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         a.replications,
         block.clone(),
         a.run.threads,
-        a.out.quiet,
+        exports.quiet(),
     )
     .map_err(Error::Runtime)?;
     let wall = started.elapsed().as_secs_f64();
-    if let (Some(s), Some(path)) = (a.shard, &a.out.json) {
+    if let (Some(s), Some(path)) = (a.shard, exports.path(Format::Json)) {
         let file = shard::ShardFile::new(job(&a, &sc), s, block.clone(), wall, aggs);
         shard::write(path, &file, out)?;
-        if !a.out.quiet && path.as_os_str() != "-" {
+        if exports.text() {
             print(
                 out,
                 &format!(
@@ -79,8 +81,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     }
     let agg = aggs.pop().map(|(_, agg)| agg).unwrap_or_default();
     let threads = a.run.threads_used().min(a.replications as usize);
-    let outputs = (a.out.json.as_ref(), a.out.html.as_ref());
-    report_run(&sc, &agg, wall, threads, outputs, a.out.quiet, out)
+    report_run(&sc, &agg, wall, threads, &exports, out)
 }
 
 /// Summarises a simulation (run here or merged from shards) and writes it.
@@ -89,19 +90,12 @@ pub(super) fn report_run(
     agg: &Aggregate,
     wall: f64,
     threads: usize,
-    (json, html): (Option<&PathBuf>, Option<&PathBuf>),
-    quiet: bool,
+    exports: &Exports,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let summary = summary::build(sc, agg, wall, threads);
-    if let Some(path) = html {
-        report::write_html(path, &summary, out)?;
-    }
-    let json_to_stdout = json.is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = json {
-        report::write_json(path, &summary, out)?;
-    }
-    if !quiet && !json_to_stdout {
+    exports.write_summary(out, &summary)?;
+    if exports.text() {
         print(out, &terminal::summary(&summary))?;
     }
     Ok(ExitCode::Pass)

@@ -8,6 +8,7 @@ use crate::cli::StaffArgs;
 use crate::plan::staff::{self, Staffing, Target};
 use crate::profile::Scenario;
 use crate::profile::units::Duration;
+use crate::report::export::{Exports, Format};
 use crate::report::progress::Progress;
 use crate::sla::rules::{Bound, Metric, Stat};
 use crate::sla::{self, Severity, Verdict};
@@ -271,7 +272,8 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
     super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
-    for path in [&a.json, &a.write_profile].into_iter().flatten() {
+    let exports = Exports::new(&a.out, "staff", &[Format::Json])?;
+    if let Some(path) = &a.write_profile {
         report::check_writable(path)?;
     }
     let interval = a.interval.0;
@@ -317,7 +319,11 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         groups,
         max_rounds: a.max_rounds.max(2),
     };
-    let progress = Progress::new(u64::from(options.max_rounds), "rounds at most", a.quiet);
+    let progress = Progress::new(
+        u64::from(options.max_rounds),
+        "rounds at most",
+        exports.quiet(),
+    );
     let found = staff::search(&prepared, k, &options, &progress);
     progress.finish();
     let found = found.map_err(Error::Runtime)?;
@@ -345,14 +351,11 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         from,
     };
     let j = json(&sc, &found, &a, t, verdict);
-    if let Some(p) = &a.json {
-        report::write_json(p, &j, out)?;
-    }
+    exports.write_json(out, &j)?;
     if let Some(p) = &a.write_profile {
         staff_profile::write(&a.profile.profile, &sc, &found, p, out)?;
     }
-    let to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !a.quiet && !to_stdout {
+    if exports.text() {
         print(out, &table(&j))?;
         if a.write_profile.is_some() && !a.profile.set.is_empty() {
             print(

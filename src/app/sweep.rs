@@ -5,18 +5,15 @@
 //! reported in grid order whatever the thread count.
 
 use super::print;
-use super::shard::{self, Job};
+use super::shard::{self, Job, JobKind};
 use crate::cli::SweepArgs;
-use crate::metrics::catalogue::Unit;
 use crate::metrics::{Aggregate, Summary, summary};
 use crate::profile::{self, Scenario};
-use crate::report;
-use crate::report::sweep_result::{Point, SweepResult};
-use crate::sla::Verdict;
+use crate::report::export::{Exports, Format};
+use crate::report::sweep_result::SweepResult;
+use crate::report::{self, sweep_table};
 use crate::{Error, ExitCode};
-use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
 /// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`
@@ -147,7 +144,7 @@ pub(super) fn plan(a: &SweepArgs) -> Result<(Vec<Vec<String>>, Vec<Scenario>), E
 /// What defines a sweep, for its shard files.
 fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
     Job {
-        command: "sweep".into(),
+        command: JobKind::Sweep,
         profile: a.profile.profile.clone(),
         set: a.profile.set.clone(),
         seed: a.run.seed,
@@ -160,7 +157,7 @@ fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
 }
 
 /// The sweep a job describes, for `peakdesk merge`.
-pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
+pub(super) fn from_job(job: &Job) -> SweepArgs {
     SweepArgs {
         profile: crate::cli::ProfileArgs {
             profile: job.profile.clone(),
@@ -174,40 +171,26 @@ pub(super) fn from_job(job: &Job, outputs: &Outputs) -> SweepArgs {
             threads: 0,
             no_size_check: false,
         },
-        csv: outputs.csv.clone(),
-        json: outputs.json.clone(),
-        markdown: outputs.markdown.clone(),
-        html: outputs.html.clone(),
-        quiet: outputs.quiet,
+        out: crate::cli::Outputs::default(),
         shard: None,
     }
 }
 
-/// Where a sweep's report goes.
-pub(super) struct Outputs {
-    pub csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
-    pub html: Option<PathBuf>,
-    pub quiet: bool,
-}
+/// What a sweep writes.
+pub(super) const FORMATS: [Format; 4] = [Format::Json, Format::Html, Format::Csv, Format::Markdown];
 
 /// Runs `peakdesk sweep`.
 pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let o = &a.out;
     if let Some(s) = a.shard
-        && (a.json.is_none() || a.csv.is_some() || a.markdown.is_some() || a.html.is_some())
+        && (o.json.is_none() || o.csv.is_some() || o.markdown.is_some() || o.html.is_some())
     {
         return Err(Error::Usage(format!(
             "--shard {s}: write the shard's result with --json FILE (no --csv or --markdown), \
              then combine every shard with `peakdesk merge FILES... -o OUT` (and `peakdesk report OUT` for the HTML)"
         )));
     }
-    for path in [&a.csv, &a.json, &a.markdown, &a.html]
-        .into_iter()
-        .flatten()
-    {
-        report::check_writable(path)?;
-    }
+    let exports = Exports::new(&a.out, "sweep", &FORMATS)?;
     let (points, scenarios) = plan(&a)?;
     super::check_size(&a.run, &scenarios, a.replications)?;
     let units = points.len() as u64 * u64::from(a.replications);
@@ -218,14 +201,14 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         a.replications,
         block.clone(),
         a.run.threads,
-        a.quiet,
+        exports.quiet(),
     )
     .map_err(Error::Runtime)?;
-    if let (Some(s), Some(path)) = (a.shard, &a.json) {
+    if let (Some(s), Some(path)) = (a.shard, exports.path(Format::Json)) {
         let wall = started.elapsed().as_secs_f64();
         let file = shard::ShardFile::new(job(&a, &scenarios), s, block.clone(), wall, aggs);
         shard::write(path, &file, out)?;
-        if !a.quiet && path.as_os_str() != "-" {
+        if exports.text() {
             print(
                 out,
                 &format!(
@@ -238,14 +221,7 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         return Ok(ExitCode::Pass);
     }
     let aggs: Vec<Aggregate> = aggs.into_iter().map(|(_, agg)| agg).collect();
-    let outputs = Outputs {
-        csv: a.csv,
-        json: a.json,
-        markdown: a.markdown,
-        html: a.html,
-        quiet: a.quiet,
-    };
-    report_points(&points, &scenarios, &aggs, a.replications, &outputs, out)
+    report_points(&points, &scenarios, &aggs, a.replications, &exports, out)
 }
 
 /// Reports a sweep from the aggregate of every point (run here or merged
@@ -255,7 +231,7 @@ pub(super) fn report_points(
     scenarios: &[Scenario],
     aggs: &[Aggregate],
     replications: u32,
-    o: &Outputs,
+    exports: &Exports,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let summaries: Vec<Summary> = scenarios
@@ -263,209 +239,16 @@ pub(super) fn report_points(
         .zip(aggs)
         .map(|(sc, agg)| summary::build(sc, agg, 0.0, 1))
         .collect();
-    let mut rows: Vec<Point> = points
-        .iter()
-        .zip(&summaries)
-        .map(|(set, s)| point(set, s))
-        .collect();
-    let costed: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].cost_per_day.is_some())
-        .collect();
-    let pairs: Vec<(f64, f64)> = costed
-        .iter()
-        .map(|&i| {
-            (
-                rows[i].cost_per_day.unwrap_or(0.0),
-                rows[i].revenue_lost_per_day.unwrap_or(0.0),
-            )
-        })
-        .collect();
-    let frontier: Vec<usize> = crate::plan::costs::frontier(&pairs)
-        .into_iter()
-        .map(|k| costed[k])
-        .collect();
-    for &i in &frontier {
-        rows[i].on_frontier = true;
-    }
-    let cheapest_passing = costed
-        .iter()
-        .copied()
-        .filter(|&i| rows[i].sla == Some(Verdict::Pass))
-        .min_by(|&i, &j| {
-            rows[i]
-                .cost_per_day
-                .unwrap_or(f64::MAX)
-                .total_cmp(&rows[j].cost_per_day.unwrap_or(f64::MAX))
-        });
-    let first = summaries.first();
-    let mut result = SweepResult {
-        schema: report::sweep_result::SCHEMA.into(),
-        profile: first.map_or(String::new(), |s| s.profile.clone()),
-        source: first.map_or(String::new(), |s| s.source.clone()),
-        seed: first.map_or(0, |s| s.seed),
-        replications,
-        axes: Vec::new(),
-        points: rows,
-        cheapest_passing,
-        frontier,
-        currency: first.and_then(|s| s.cost.as_ref().map(|c| c.currency.clone())),
-    };
-    result.axes = result.grid_axes();
-    if let Some(p) = &o.json {
-        report::write_json(p, &result, out)?;
-    }
-    if let Some(p) = &o.html {
-        report::write_with(p, out, |w| {
-            w.write_all(report::sweep_html::page(&result).as_bytes())
-        })?;
-    }
+    let result = SweepResult::of(points, &summaries, replications);
+    exports.write_json(out, &result)?;
+    let html = || report::sweep_html::page(&result);
+    exports.write(Format::Html, out, |w| w.write_all(html().as_bytes()))?;
     let rows = &result.points;
-    if let Some(p) = &o.csv {
-        let text = csv(rows).map_err(Error::Runtime)?;
-        report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
-    }
-    if let Some(p) = &o.markdown {
-        let text = markdown(rows);
-        report::write_with(p, out, |w| w.write_all(text.as_bytes()))?;
-    }
-    let to_stdout = [&o.csv, &o.json, &o.markdown, &o.html]
-        .into_iter()
-        .flatten()
-        .any(|p| p.as_os_str() == "-");
-    if !o.quiet && !to_stdout {
-        let cheapest = match cheapest_passing {
-            Some(i) => format!(
-                "cheapest point that passes every rule: {} ({:.0} a day)",
-                rows[i].set.join(" "),
-                rows[i].cost_per_day.unwrap_or(0.0)
-            ),
-            None if costed.is_empty() => "no [costs] in the profile, so no cheapest point".into(),
-            None => "no point passes every rule".into(),
-        };
-        let head = format!(
-            "peakdesk sweep: {} points x {} replications, the same seeds at every point",
-            rows.len(),
-            replications
-        );
-        print(out, &format!("{head}\n\n{}\n{cheapest}\n", markdown(rows)))?;
+    exports.write(Format::Csv, out, |w| sweep_table::write_csv(rows, w))?;
+    let table = sweep_table::markdown(&result.points);
+    exports.write_text(Format::Markdown, out, &table)?;
+    if exports.text() {
+        print(out, &sweep_table::text(&result, &table))?;
     }
     Ok(ExitCode::Pass)
-}
-
-fn point(set: &[String], s: &Summary) -> Point {
-    let m = &s.metrics;
-    Point {
-        set: set.to_vec(),
-        arrived: s.counts.arrived,
-        shoppers_lost: m.shoppers_lost.value,
-        wait_mean_s: m.wait_mean_s.value,
-        first_response_p50_s: m.first_response_s.p50,
-        first_response_p90_s: m.first_response_s.p90,
-        first_response_p99_s: m.first_response_s.p99,
-        human_response_p90_s: m.human_response_s.p90,
-        answered_within: m
-            .answered_within
-            .iter()
-            .map(|(k, e)| (k.clone(), e.value))
-            .collect(),
-        orders_lost_share: s.bands.loss_share,
-        revenue_lost_per_day: m.revenue_lost_per_day.value,
-        sla: s.sla_outcome,
-        failed_rules: s
-            .sla
-            .iter()
-            .filter(|r| r.verdict == Verdict::Fail)
-            .map(|r| r.rule.name.clone())
-            .collect(),
-        cost_per_day: m.cost_per_day.value,
-        cost_per_conversation: s.cost.as_ref().and_then(|c| c.per_conversation),
-        on_frontier: false,
-    }
-}
-
-fn cell(v: Option<f64>) -> String {
-    v.map_or(String::new(), |x| format!("{x:.6}"))
-}
-
-/// A point's CSV columns, header and value together (one list, so the two
-/// cannot drift apart).
-fn fields(r: &Point) -> Vec<(String, String)> {
-    let mut f = vec![
-        ("point".to_string(), r.set.join(" ")),
-        ("arrived".into(), r.arrived.to_string()),
-        ("shoppers_lost".into(), cell(r.shoppers_lost)),
-        ("wait_mean_s".into(), cell(r.wait_mean_s)),
-        ("first_response_p50_s".into(), cell(r.first_response_p50_s)),
-        ("first_response_p90_s".into(), cell(r.first_response_p90_s)),
-        ("first_response_p99_s".into(), cell(r.first_response_p99_s)),
-        ("human_response_p90_s".into(), cell(r.human_response_p90_s)),
-    ];
-    f.extend(
-        r.answered_within
-            .iter()
-            .map(|(k, v)| (format!("answered_within_{k}"), cell(*v))),
-    );
-    f.extend([
-        (
-            "orders_lost_share".into(),
-            format!("{:.6}", r.orders_lost_share),
-        ),
-        ("revenue_lost_per_day".into(), cell(r.revenue_lost_per_day)),
-        ("cost_per_day".into(), cell(r.cost_per_day)),
-        (
-            "cost_per_conversation".into(),
-            cell(r.cost_per_conversation),
-        ),
-        ("on_frontier".into(), r.on_frontier.to_string()),
-        (
-            "sla".into(),
-            r.sla
-                .map_or(String::new(), |v| format!("{v:?}").to_lowercase()),
-        ),
-        ("failed_rules".into(), r.failed_rules.join("; ")),
-    ]);
-    f
-}
-
-fn csv(rows: &[Point]) -> Result<String, String> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    if let Some(first) = rows.first() {
-        let header: Vec<String> = fields(first).into_iter().map(|(k, _)| k).collect();
-        w.write_record(&header).map_err(|e| e.to_string())?;
-    }
-    for r in rows {
-        let values: Vec<String> = fields(r).into_iter().map(|(_, v)| v).collect();
-        w.write_record(&values).map_err(|e| e.to_string())?;
-    }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
-}
-
-fn markdown(rows: &[Point]) -> String {
-    let mut out = String::from(
-        "| point | shoppers lost | human p90 | first p90 | orders lost | revenue lost/day | cost/day | frontier | SLA |\n|---|---|---|---|---|---|---|---|---|\n",
-    );
-    let pct = |v: Option<f64>| Unit::Share.show(v);
-    let secs = |v: Option<f64>| Unit::Seconds.show(v);
-    let money = |v: Option<f64>| Unit::MoneyPerDay.show(v);
-    for r in rows {
-        let sla = match r.sla {
-            None => "-".to_string(),
-            Some(Verdict::Pass) => "pass".into(),
-            Some(Verdict::Fail) => format!("fail: {}", report::md_cell(&r.failed_rules.join("; "))),
-            Some(Verdict::Inconclusive) => "inconclusive".into(),
-        };
-        let cost = money(r.cost_per_day);
-        let front = if r.on_frontier { "*" } else { "" };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {cost} | {front} | {sla} |",
-            report::md_cell(&r.set.join(" ")),
-            pct(r.shoppers_lost),
-            secs(r.human_response_p90_s),
-            secs(r.first_response_p90_s),
-            pct(Some(r.orders_lost_share)),
-            money(r.revenue_lost_per_day)
-        );
-    }
-    out
 }

@@ -209,7 +209,9 @@ fn point_word(r: &RuleResult) -> &'static str {
 pub fn render(s: &Summary, plain: bool) -> String {
     let mut out = String::new();
     if !s.sla.is_empty() {
-        out.push_str(&if s.replications < 2 {
+        // A drive's verdicts are on measured values; a simulation's need two
+        // replications or more for an interval.
+        out.push_str(&if s.replications < 2 && s.drive.is_none() {
             point_values(s)
         } else {
             super::verdicts::table(s, plain)

@@ -3,6 +3,7 @@
 //! through a temporary file and a rename, so a crash never leaves half a
 //! file; `-` means standard output.
 
+pub mod export;
 pub mod first_screen;
 pub mod heatmap;
 pub mod html;
@@ -11,6 +12,7 @@ pub mod progress;
 pub mod svg;
 pub mod sweep_html;
 pub mod sweep_result;
+pub mod sweep_table;
 pub mod terminal;
 pub mod verdicts;
 

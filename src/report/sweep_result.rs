@@ -3,6 +3,7 @@
 //! the cheapest passing point. `peakdesk report` reads it back to draw the
 //! sweep's heat maps and frontier.
 
+use crate::metrics::Summary;
 use crate::sla::Verdict;
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +111,92 @@ impl SweepResult {
             }
         }
         axes
+    }
+}
+
+impl SweepResult {
+    /// The result of a sweep from every point's `--set` values and summary:
+    /// each point's figures, the cost/loss frontier (cost per day against
+    /// revenue lost per day) and the cheapest point that passes.
+    pub fn of(points: &[Vec<String>], summaries: &[Summary], replications: u32) -> SweepResult {
+        let mut rows: Vec<Point> = points
+            .iter()
+            .zip(summaries)
+            .map(|(set, s)| point(set, s))
+            .collect();
+        let costed: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].cost_per_day.is_some())
+            .collect();
+        let pairs: Vec<(f64, f64)> = costed
+            .iter()
+            .map(|&i| {
+                let r = &rows[i];
+                (
+                    r.cost_per_day.unwrap_or(0.0),
+                    r.revenue_lost_per_day.unwrap_or(0.0),
+                )
+            })
+            .collect();
+        let frontier: Vec<usize> = crate::plan::costs::frontier(&pairs)
+            .into_iter()
+            .map(|k| costed[k])
+            .collect();
+        for &i in &frontier {
+            rows[i].on_frontier = true;
+        }
+        let cost = |i: usize| rows[i].cost_per_day.unwrap_or(f64::MAX);
+        let cheapest_passing = costed
+            .iter()
+            .copied()
+            .filter(|&i| rows[i].sla == Some(Verdict::Pass))
+            .min_by(|&i, &j| cost(i).total_cmp(&cost(j)));
+        let first = summaries.first();
+        let mut result = SweepResult {
+            schema: SCHEMA.into(),
+            profile: first.map_or(String::new(), |s| s.profile.clone()),
+            source: first.map_or(String::new(), |s| s.source.clone()),
+            seed: first.map_or(0, |s| s.seed),
+            replications,
+            axes: Vec::new(),
+            points: rows,
+            cheapest_passing,
+            frontier,
+            currency: first.and_then(|s| s.cost.as_ref().map(|c| c.currency.clone())),
+        };
+        result.axes = result.grid_axes();
+        result
+    }
+}
+
+/// One point's figures, from its summary's catalogue metrics.
+fn point(set: &[String], s: &Summary) -> Point {
+    let m = &s.metrics;
+    Point {
+        set: set.to_vec(),
+        arrived: s.counts.arrived,
+        shoppers_lost: m.shoppers_lost.value,
+        wait_mean_s: m.wait_mean_s.value,
+        first_response_p50_s: m.first_response_s.p50,
+        first_response_p90_s: m.first_response_s.p90,
+        first_response_p99_s: m.first_response_s.p99,
+        human_response_p90_s: m.human_response_s.p90,
+        answered_within: m
+            .answered_within
+            .iter()
+            .map(|(k, e)| (k.clone(), e.value))
+            .collect(),
+        orders_lost_share: s.bands.loss_share,
+        revenue_lost_per_day: m.revenue_lost_per_day.value,
+        sla: s.sla_outcome,
+        failed_rules: s
+            .sla
+            .iter()
+            .filter(|r| r.verdict == Verdict::Fail)
+            .map(|r| r.rule.name.clone())
+            .collect(),
+        cost_per_day: m.cost_per_day.value,
+        cost_per_conversation: s.cost.as_ref().and_then(|c| c.per_conversation),
+        on_frontier: false,
     }
 }
 

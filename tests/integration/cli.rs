@@ -572,3 +572,42 @@ fn usage_and_toml_syntax_errors_are_one_line() {
         "{flag}"
     );
 }
+
+#[test]
+fn every_command_takes_the_same_output_flags_and_refuses_what_it_cannot_write() {
+    let desk = "profiles/reference/erlang-c.toml";
+    let e = peakdesk()
+        .args(["simulate", desk, "--csv", "x.csv"])
+        .assert()
+        .code(2);
+    let e = String::from_utf8_lossy(&e.get_output().stderr).to_string();
+    assert!(e.contains("simulate cannot write --csv"), "{e}");
+    let e = peakdesk()
+        .args(["simulate", desk, "--json", "-", "--markdown", "-"])
+        .assert()
+        .code(2);
+    let e = String::from_utf8_lossy(&e.get_output().stderr).to_string();
+    assert!(e.contains("both write to standard output"), "{e}");
+    // `-o` is --json on every command; Markdown verdicts from simulate.
+    let dir = tempfile::tempdir().unwrap();
+    let (json, md) = (dir.path().join("s.json"), dir.path().join("s.md"));
+    peakdesk()
+        .args(["simulate", "profiles/double11.toml", "--quiet", "-o"])
+        .arg(&json)
+        .arg("--markdown")
+        .arg(&md)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("| verdict |")
+    );
+    let j = json.to_str().unwrap();
+    let cmp = peakdesk()
+        .args(["compare", j, j, "--markdown", "-"])
+        .assert()
+        .success();
+    let cmp = String::from_utf8_lossy(&cmp.get_output().stdout).to_string();
+    assert!(cmp.starts_with("| metric | baseline |"), "{cmp}");
+}

@@ -1,0 +1,120 @@
+//! A sweep's points as tables: CSV (every figure, for a spreadsheet),
+//! Markdown (the figures that decide, for a pull request or a step
+//! summary) and the terminal's text around the Markdown table.
+
+use super::sweep_result::{Point, SweepResult};
+use crate::metrics::catalogue::Unit;
+use crate::sla::Verdict;
+use std::fmt::Write as _;
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| format!("{x:.6}"))
+}
+
+/// A point's CSV columns, header and value together (one list, so the two
+/// cannot drift apart).
+fn fields(r: &Point) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("point".to_string(), r.set.join(" ")),
+        ("arrived".into(), r.arrived.to_string()),
+        ("shoppers_lost".into(), cell(r.shoppers_lost)),
+        ("wait_mean_s".into(), cell(r.wait_mean_s)),
+        ("first_response_p50_s".into(), cell(r.first_response_p50_s)),
+        ("first_response_p90_s".into(), cell(r.first_response_p90_s)),
+        ("first_response_p99_s".into(), cell(r.first_response_p99_s)),
+        ("human_response_p90_s".into(), cell(r.human_response_p90_s)),
+    ];
+    f.extend(
+        r.answered_within
+            .iter()
+            .map(|(k, v)| (format!("answered_within_{k}"), cell(*v))),
+    );
+    f.extend([
+        (
+            "orders_lost_share".into(),
+            format!("{:.6}", r.orders_lost_share),
+        ),
+        ("revenue_lost_per_day".into(), cell(r.revenue_lost_per_day)),
+        ("cost_per_day".into(), cell(r.cost_per_day)),
+        (
+            "cost_per_conversation".into(),
+            cell(r.cost_per_conversation),
+        ),
+        ("on_frontier".into(), r.on_frontier.to_string()),
+        (
+            "sla".into(),
+            r.sla
+                .map_or(String::new(), |v| format!("{v:?}").to_lowercase()),
+        ),
+        ("failed_rules".into(), r.failed_rules.join("; ")),
+    ]);
+    f
+}
+
+/// Writes the points as CSV, every figure a column.
+pub fn write_csv(rows: &[Point], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    if let Some(first) = rows.first() {
+        let header: Vec<String> = fields(first).into_iter().map(|(k, _)| k).collect();
+        w.write_record(&header)?;
+    }
+    for r in rows {
+        let values: Vec<String> = fields(r).into_iter().map(|(_, v)| v).collect();
+        w.write_record(&values)?;
+    }
+    w.flush()
+}
+
+/// The points as a Markdown table of the figures that decide.
+pub fn markdown(rows: &[Point]) -> String {
+    let mut out = String::from(
+        "| point | shoppers lost | human p90 | first p90 | orders lost | revenue lost/day | cost/day | frontier | SLA |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let pct = |v: Option<f64>| Unit::Share.show(v);
+    let secs = |v: Option<f64>| Unit::Seconds.show(v);
+    let money = |v: Option<f64>| Unit::MoneyPerDay.show(v);
+    for r in rows {
+        let sla = match r.sla {
+            None => "-".to_string(),
+            Some(Verdict::Pass) => "pass".into(),
+            Some(Verdict::Fail) => format!("fail: {}", super::md_cell(&r.failed_rules.join("; "))),
+            Some(Verdict::Inconclusive) => "inconclusive".into(),
+        };
+        let cost = money(r.cost_per_day);
+        let front = if r.on_frontier { "*" } else { "" };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {cost} | {front} | {sla} |",
+            super::md_cell(&r.set.join(" ")),
+            pct(r.shoppers_lost),
+            secs(r.human_response_p90_s),
+            secs(r.first_response_p90_s),
+            pct(Some(r.orders_lost_share)),
+            money(r.revenue_lost_per_day)
+        );
+    }
+    out
+}
+
+/// The terminal's text: what ran, the table, and the cheapest passing point.
+pub fn text(result: &SweepResult, table: &str) -> String {
+    let rows = &result.points;
+    let money = |v: Option<f64>| Unit::MoneyPerDay.show(v);
+    let currency = result.currency.as_deref().unwrap_or("");
+    let cheapest = match result.cheapest_passing {
+        Some(i) => format!(
+            "cheapest point that passes every rule: {} ({currency} {} a day)",
+            rows[i].set.join(" "),
+            money(rows[i].cost_per_day)
+        ),
+        None if rows.iter().all(|r| r.cost_per_day.is_none()) => {
+            "no [costs] in the profile, so no cheapest point".into()
+        }
+        None => "no point passes every rule".into(),
+    };
+    format!(
+        "peakdesk sweep: {} points x {} replications, the same seeds at every point\n\n{table}\n{cheapest}\n",
+        rows.len(),
+        result.replications
+    )
+}
