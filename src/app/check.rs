@@ -47,13 +47,12 @@ pub fn run_range(
     progress: &Progress,
 ) -> Result<Aggregate, String> {
     let evaluate = |rep: &Replication| -> Vec<f64> {
-        progress.inc(1);
         rules
             .iter()
             .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
             .collect()
     };
-    engine::run_evaluated(sc, range, threads, &evaluate)
+    engine::run_evaluated(sc, range, threads, &evaluate, &|t| progress.inc(t))
 }
 
 /// The confidence each look of a check reads its intervals at: one look at
@@ -146,10 +145,11 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let at_once = fixed.unwrap_or(AUTO_STEP.min(a.max_replications.max(2)));
     super::check_size(&a.run, std::slice::from_ref(&sc), at_once)?;
     let progress = match fixed {
-        Some(n) => Progress::new(u64::from(n), "replications", exports.quiet()),
-        None => Progress::new(
+        Some(n) => Progress::scenario(&sc, u64::from(n), "", exports.quiet()),
+        None => Progress::scenario(
+            &sc,
             u64::from(a.max_replications.max(2)),
-            "replications (at most; auto stops when every rule is conclusive)",
+            " at most (auto stops when every rule is conclusive)",
             exports.quiet(),
         ),
     };

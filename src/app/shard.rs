@@ -152,7 +152,6 @@ pub fn run_block(
     threads: usize,
     quiet: bool,
 ) -> Result<Vec<(usize, Aggregate)>, String> {
-    let progress = Progress::new(block.end - block.start, "replications", quiet);
     let r = u64::from(replications);
     let work: Vec<(usize, Range<u32>)> = (0..scenarios.len())
         .filter_map(|i| {
@@ -161,6 +160,11 @@ pub fn run_block(
             (lo < hi).then(|| (i, (lo - first) as u32..(hi - first) as u32))
         })
         .collect();
+    let span = |i: usize| scenarios[i].horizon - scenarios[i].start;
+    let time: u64 = work.iter().map(|(i, r)| r.len() as u64 * span(*i)).sum();
+    let units = block.end - block.start;
+    let what = format!("{units} replication(s) of the scenario's time");
+    let progress = Progress::over(time, &what, quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

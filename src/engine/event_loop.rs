@@ -68,8 +68,10 @@ pub fn staff<W: World>(sc: &Scenario, start: SimTime, desk: &mut Desk, world: &m
     }
 }
 
-/// Runs events until `until` (exclusive), the calendar runs dry, or the
-/// clock says stop.
+/// Runs events until `until` (exclusive; the first event at or after it
+/// stays on the calendar, so a run can go on from there), the calendar
+/// runs dry, or the clock says stop.
+#[inline]
 pub fn run<C: Clock, W: World<Input = C::Input>>(
     sc: &Scenario,
     until: SimTime,
@@ -83,12 +85,13 @@ pub fn run<C: Clock, W: World<Input = C::Input>>(
             Wake::Stop => return,
             Wake::Input(input) => world.input(clock.now(), input, desk),
             Wake::Due => {
+                // The event at `until` stays on the calendar for the next run.
+                if next.is_none_or(|t| t >= until) {
+                    return;
+                }
                 let Some((now, event)) = world.calendar().pop() else {
                     return;
                 };
-                if now >= until {
-                    return;
-                }
                 world.advance(now, desk);
                 fire(sc, now, event, desk, world);
             }

@@ -11,7 +11,7 @@ mod simulation;
 use crate::metrics::{Aggregate, Replication};
 use crate::profile::Scenario;
 use rayon::prelude::*;
-pub use simulation::run_replication;
+pub use simulation::{run_replication, run_watched};
 
 /// Runs replications `0..count` on up to `threads` threads (0: all cores)
 /// and merges them; the result is identical for any thread count.
@@ -26,19 +26,21 @@ pub fn run_range(
     range: std::ops::Range<u32>,
     threads: usize,
 ) -> Result<Aggregate, String> {
-    run_evaluated(scenario, range, threads, &|_| Vec::new())
+    run_evaluated(scenario, range, threads, &|_| Vec::new(), &|_| {})
 }
 
 /// Like [`run_range`], and `evaluate` turns each replication into values
-/// (one per SLA rule) before it is merged away.
+/// (one per SLA rule) before it is merged away; `tick` hears the scenario
+/// time each replication has run, as it goes (for progress).
 pub fn run_evaluated(
     scenario: &Scenario,
     range: std::ops::Range<u32>,
     threads: usize,
     evaluate: &(dyn Fn(&Replication) -> Vec<f64> + Sync),
+    tick: &(dyn Fn(crate::time::SimTime) + Sync),
 ) -> Result<Aggregate, String> {
     let one = |acc: Aggregate, r: u32| {
-        let rep = run_replication(scenario, r);
+        let rep = run_watched(scenario, r, tick);
         let values = evaluate(&rep);
         acc.absorb(r, rep, values)
     };

@@ -98,7 +98,7 @@ impl World for Simulation<'_> {
         self.recorder
             .advance(now, desk.levels(), |g| desk.group_levels(g));
     }
-    #[inline]
+    #[inline(always)]
     fn arrival(&mut self, now: SimTime, invited: bool, desk: &mut Desk) {
         match self.demand.offer(now, invited) {
             Some(Arrival::Desk(shopper)) => {
@@ -123,6 +123,16 @@ impl World for Simulation<'_> {
 
 /// Runs one replication of a scenario on the virtual clock.
 pub fn run_replication(sc: &Scenario, replication: u32) -> Replication {
+    run_watched(sc, replication, &|_| {})
+}
+
+/// Steps a replication runs in, each telling the caller its scenario time.
+const STEPS: u64 = 1000;
+
+/// Runs one replication, telling `tick` the scenario time (microseconds)
+/// each thousandth of it took, as it goes (progress inside a long
+/// replication); the ticks add up to the horizon less the start.
+pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> Replication {
     let mut desk = Desk::new(sc);
     let mut sim = Simulation {
         sc,
@@ -146,7 +156,13 @@ pub fn run_replication(sc: &Scenario, replication: u32) -> Replication {
     if let Some(t) = first_invitation {
         sim.calendar.schedule(t, Event::Invitation);
     }
-    event_loop::run(sc, sc.horizon, &mut desk, &mut sim, &mut Virtual);
+    let mut done = start;
+    for k in 1..=STEPS {
+        let until = start + (sc.horizon - start) * k / STEPS;
+        event_loop::run(sc, until, &mut desk, &mut sim, &mut Virtual);
+        tick(until - done);
+        done = until;
+    }
     let events = sim.calendar.popped();
     sim.recorder.finish(
         desk.levels(),

@@ -40,13 +40,39 @@ impl Progress {
         }
     }
 
+    /// A bar over `len` microseconds of scenario time (`what` says whose),
+    /// moving inside a replication as the engine reports its clock, so a
+    /// long single replication shows its ETA after a second.
+    pub fn over(len: u64, what: &str, quiet: bool) -> Progress {
+        Progress::styled(
+            len,
+            &format!("{{bar:32}} {{percent}}% of {what} · {{elapsed}} elapsed · ETA {{eta}}"),
+            quiet,
+        )
+    }
+
+    /// A bar over `replications` runs of `sc`'s scenario time (`note`
+    /// follows the count).
+    pub fn scenario(
+        sc: &crate::profile::Scenario,
+        replications: u64,
+        note: &str,
+        quiet: bool,
+    ) -> Progress {
+        let what = format!("{replications} replication(s){note} of the scenario's time");
+        Progress::over(replications * (sc.horizon - sc.start), &what, quiet)
+    }
+
     /// A bar that never shows.
     pub fn hidden() -> Progress {
         Progress::new(0, "", true)
     }
 
-    /// `n` more steps done.
+    /// `n` more steps done (nothing to do for a bar that never shows).
     pub fn inc(&self, n: u64) {
+        if !self.wanted {
+            return;
+        }
         self.bar.inc(n);
         self.show_when_due();
     }

@@ -200,9 +200,30 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains("6/6 replications") && text.contains("ETA"),
+        text.contains("% of 6 replication(s)") && text.contains("ETA"),
         "{text}"
     );
+}
+
+#[test]
+fn progress_moves_inside_one_long_replication() {
+    // One replication of five days (about four seconds): the bar shows
+    // after a second with a share of the scenario's time strictly between
+    // 0 and 100%, so an hour-long run shows its ETA early.
+    let bin = assert_cmd::cargo::cargo_bin("peakdesk");
+    let line = format!(
+        "{} simulate profiles/double11.toml --set horizon=5d --json /dev/null",
+        bin.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("util-linux `script` runs (it gives the command a terminal)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let partial = (1..100).any(|p| text.contains(&format!(" {p}% of 1 replication(s)")));
+    assert!(partial && text.contains("ETA"), "{text}");
 }
 
 #[test]
