@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive) and nothing else: flags become
 //! typed values here, and [`crate::app`] turns them into work.
 
-pub use crate::app::shard::Shard;
+pub use crate::plan::shards::Shard;
 use crate::profile::units::{Duration, Rate};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;

@@ -52,17 +52,55 @@ pub enum Checked {
     Sampled(Dist),
 }
 
-fn positive(x: f64, what: &str) -> Result<f64, String> {
+/// Why a distribution's parameters are impossible.
+#[derive(Debug, thiserror::Error)]
+pub enum DistError {
+    /// A number that must be positive is not.
+    #[error("{what} must be a positive number, got {value}")]
+    NotPositive {
+        /// Which parameter.
+        what: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// A duration that must be longer than 0 is not.
+    #[error("{what} must be longer than 0s")]
+    Zero {
+        /// Which parameter.
+        what: &'static str,
+    },
+    /// Gamma given neither of its two forms.
+    #[error("gamma takes either {{ mean, cv }} or {{ shape, scale }}")]
+    GammaForm,
+    /// An empirical table without rows.
+    #[error("an empirical table needs at least one [value, weight] pair")]
+    EmptyTable,
+    /// An empirical weight below 0 (or not a number).
+    #[error("empirical weights must be >= 0, got {0}")]
+    NegativeWeight(f64),
+    /// Every empirical weight is 0.
+    #[error("empirical weights must not all be 0")]
+    ZeroWeights,
+    /// The sampling library refuses the parameters.
+    #[error("{0}")]
+    Refused(Box<dyn std::error::Error + Send + Sync>),
+}
+
+fn refused(e: impl std::error::Error + Send + Sync + 'static) -> DistError {
+    DistError::Refused(Box::new(e))
+}
+
+fn positive(x: f64, what: &'static str) -> Result<f64, DistError> {
     if x.is_finite() && x > 0.0 {
         Ok(x)
     } else {
-        Err(format!("{what} must be a positive number, got {x}"))
+        Err(DistError::NotPositive { what, value: x })
     }
 }
 
-fn positive_secs(d: crate::profile::units::Duration, what: &str) -> Result<f64, String> {
+fn positive_secs(d: crate::profile::units::Duration, what: &'static str) -> Result<f64, DistError> {
     if d.0 == 0 {
-        Err(format!("{what} must be longer than 0s"))
+        Err(DistError::Zero { what })
     } else {
         Ok(d.secs())
     }
@@ -70,17 +108,17 @@ fn positive_secs(d: crate::profile::units::Duration, what: &str) -> Result<f64, 
 
 impl Checked {
     /// Checks a spec; the error says which parameter is impossible and why.
-    pub fn from_spec(spec: &DistSpec) -> Result<Checked, String> {
+    pub fn from_spec(spec: &DistSpec) -> Result<Checked, DistError> {
         let shape = match spec {
             DistSpec::None => return Ok(Checked::Never),
             DistSpec::Exponential(mean) => {
                 let m = positive_secs(*mean, "the exponential mean")?;
-                Shape::Exponential(Exp::new(1.0 / m).map_err(|e| e.to_string())?)
+                Shape::Exponential(Exp::new(1.0 / m).map_err(refused)?)
             }
             DistSpec::Lognormal { mean, cv } => {
                 let m = positive_secs(*mean, "the lognormal mean")?;
                 let cv = positive(*cv, "the lognormal cv")?;
-                Shape::Lognormal(LogNormal::from_mean_cv(m, cv).map_err(|e| e.to_string())?)
+                Shape::Lognormal(LogNormal::from_mean_cv(m, cv).map_err(refused)?)
             }
             DistSpec::Gamma {
                 mean,
@@ -99,32 +137,31 @@ impl Checked {
                         positive(*k, "the gamma shape")?,
                         positive_secs(*s, "the gamma scale")?,
                     ),
-                    _ => return Err("gamma takes either { mean, cv } or { shape, scale }".into()),
+                    _ => return Err(DistError::GammaForm),
                 };
-                Shape::Gamma(Gamma::new(k, theta).map_err(|e| e.to_string())?, k * theta)
+                Shape::Gamma(Gamma::new(k, theta).map_err(refused)?, k * theta)
             }
             DistSpec::Weibull { scale, shape } => {
                 let s = positive_secs(*scale, "the Weibull scale")?;
                 let k = positive(*shape, "the Weibull shape")?;
-                Shape::Weibull(Weibull::new(s, k).map_err(|e| e.to_string())?)
+                Shape::Weibull(Weibull::new(s, k).map_err(refused)?)
             }
             DistSpec::Deterministic(v) => Shape::Deterministic(v.0),
             DistSpec::Empirical(table) => {
                 if table.is_empty() {
-                    return Err("an empirical table needs at least one [value, weight] pair".into());
+                    return Err(DistError::EmptyTable);
                 }
                 if let Some((_, w)) = table.iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
-                    return Err(format!("empirical weights must be >= 0, got {w}"));
+                    return Err(DistError::NegativeWeight(*w));
                 }
                 let total: f64 = table.iter().map(|(_, w)| w).sum();
                 if total <= 0.0 {
-                    return Err("empirical weights must not all be 0".into());
+                    return Err(DistError::ZeroWeights);
                 }
                 let weights: Vec<f64> = table.iter().map(|(_, w)| w / total).collect();
                 Shape::Empirical {
                     values: table.iter().map(|(v, _)| v.0).collect(),
-                    index: WeightedIndex::new(weights.iter().copied())
-                        .map_err(|e| e.to_string())?,
+                    index: WeightedIndex::new(weights.iter().copied()).map_err(refused)?,
                     weights,
                 }
             }

@@ -44,6 +44,9 @@ pub enum Error {
     /// The machine could not run the work (threads, memory).
     #[error("{0}")]
     Runtime(String),
+    /// The engine could not run.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
     /// The target of a drive is down or failed.
     #[error("{0}")]
     Target(String),
@@ -56,7 +59,7 @@ impl Error {
             Error::Profile(_) | Error::Usage(_) | Error::Output { .. } | Error::Erlang(_) => {
                 ExitCode::BadInput
             }
-            Error::Runtime(_) | Error::Target(_) => ExitCode::TargetFailed,
+            Error::Runtime(_) | Error::Engine(_) | Error::Target(_) => ExitCode::TargetFailed,
         }
     }
 }

@@ -4,19 +4,17 @@
 
 use super::{load, print};
 use crate::cli::{CheckArgs, Replications};
-use crate::metrics::{Aggregate, Replication, summary};
+use crate::metrics::summary;
+use crate::plan::replicate::{self, AUTO_STEP, confidence};
 use crate::profile::raw::RawSla;
 use crate::profile::{ProfileError, Scenario};
 use crate::report::export::{Exports, SUMMARY_FORMATS};
 use crate::report::progress::Progress;
 use crate::report::verdicts;
 use crate::sla::{self, Verdict};
-use crate::{Error, ExitCode, engine};
+use crate::{Error, ExitCode};
 use std::io::Write;
 use std::time::Instant;
-
-/// Replications added per round of `--replications auto`.
-const AUTO_STEP: u32 = 10;
 
 fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
     let file = path.display().to_string();
@@ -35,64 +33,6 @@ fn read_sla(path: &std::path::Path) -> Result<RawSla, Error> {
             message: crate::profile::with_suggestion(&e.inner().to_string()),
         })
     })
-}
-
-/// Runs the replications numbered `range`, each evaluated against `rules`
-/// before it is merged away and counted on `progress`.
-pub fn run_range(
-    sc: &Scenario,
-    rules: &[sla::Rule],
-    range: std::ops::Range<u32>,
-    threads: usize,
-    progress: &Progress,
-) -> Result<Aggregate, String> {
-    let evaluate = |rep: &Replication| -> Vec<f64> {
-        rules
-            .iter()
-            .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
-            .collect()
-    };
-    engine::run_evaluated(sc, range, threads, &evaluate, &|t| progress.inc(t))
-}
-
-/// The confidence each look of a check reads its intervals at: one look at
-/// 95% for a fixed number of replications; for `auto`, the 5% error spread
-/// over every look it may take (see [`sla::sequential`]).
-pub fn confidence(fixed: Option<u32>, cap: u32) -> f64 {
-    match fixed {
-        Some(_) => 0.95,
-        None => sla::sequential::confidence(cap.max(2).div_ceil(AUTO_STEP)),
-    }
-}
-
-/// Runs the replications of a check: `fixed` of them, or (`None`) 10 at a
-/// time until every rule is conclusive (at the spent confidence) or `cap`
-/// is reached. Replications are numbered from 0, so a larger run extends a
-/// smaller one (common random numbers). `progress` counts replications.
-pub fn run(
-    sc: &Scenario,
-    rules: &[sla::Rule],
-    fixed: Option<u32>,
-    cap: u32,
-    threads: usize,
-    progress: &Progress,
-) -> Result<Aggregate, String> {
-    let run = |range: std::ops::Range<u32>| run_range(sc, rules, range, threads, progress);
-    if let Some(n) = fixed {
-        return run(0..n);
-    }
-    let cap = cap.max(2);
-    let mut agg = Aggregate::default();
-    let mut done = 0;
-    loop {
-        let step = AUTO_STEP.min(cap - done);
-        agg = agg.merge(run(done..done + step)?);
-        done += step;
-        let (results, _) = sla::report::sla(rules, &agg, confidence(None, cap));
-        if done >= cap || results.iter().all(|r| r.verdict != Verdict::Inconclusive) {
-            return Ok(agg);
-        }
-    }
 }
 
 /// The rules a check holds the profile to: the profile's, an `--sla`
@@ -154,9 +94,9 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         ),
     };
     let (cap, threads) = (a.max_replications, a.run.threads);
-    let agg = run(&sc, &rules, fixed, cap, threads, &progress);
+    let agg = replicate::run(&sc, &rules, fixed, cap, threads, &progress);
     progress.finish();
-    let agg = agg.map_err(Error::Runtime)?;
+    let agg = agg?;
     let wall = started.elapsed().as_secs_f64();
     let level = confidence(fixed, cap);
     let s = summary::build_with(&sc, &agg, wall, a.run.threads_used(), &rules, level);

@@ -1,37 +1,15 @@
-//! `peakdesk compare`: two summaries side by side. A metric regresses when
-//! it moves the wrong way by more than the tolerance (relative to the
-//! baseline) AND the move is bigger than the noise: the difference's 95%
-//! interval, from both summaries' intervals, excludes zero. Metrics without
-//! an interval (percentiles) are shown but cannot be called significant.
+//! `peakdesk compare`: two summaries side by side, exit 1 on a
+//! significant regression ([`crate::report::compare`] says what counts as
+//! one).
 
 use super::print;
 use crate::cli::CompareArgs;
 use crate::metrics::Summary;
-use crate::metrics::catalogue::{self, Better, Form};
-use crate::metrics::summary::Estimate;
-use crate::report;
+use crate::report::compare;
 use crate::report::export::{Exports, Format};
 use crate::{Error, ExitCode};
-use serde::Serialize;
 use serde_json::Value;
-use std::fmt::Write as _;
 use std::io::Write;
-
-/// One metric compared.
-#[derive(Debug, Serialize)]
-struct Row {
-    /// `metric` (a catalogue name, with the threshold or statistic) or
-    /// `rule` (an SLA rule's name).
-    kind: &'static str,
-    metric: String,
-    higher_is_better: bool,
-    baseline: Option<f64>,
-    candidate: Option<f64>,
-    change: Option<f64>,
-    relative_change: Option<f64>,
-    significant: Option<bool>,
-    regression: bool,
-}
 
 fn read(path: &std::path::Path) -> Result<(Summary, Value), Error> {
     let bad = |message: String| Error::Usage(format!("{}: {message}", path.display()));
@@ -50,178 +28,21 @@ fn read(path: &std::path::Path) -> Result<(Summary, Value), Error> {
     Ok((s, json))
 }
 
-/// An estimate, or a plain number as one without an interval.
-fn estimate(v: Option<&Value>) -> Estimate {
-    match v {
-        Some(Value::Number(n)) => Estimate {
-            value: n.as_f64(),
-            ci95: None,
-        },
-        Some(v) => serde_json::from_value(v.clone()).unwrap_or(Estimate {
-            value: None,
-            ci95: None,
-        }),
-        None => Estimate {
-            value: None,
-            ci95: None,
-        },
-    }
-}
-
-/// Every catalogue metric with a better direction, in both summaries: the
-/// estimates, each answered-within threshold, and p90 and p99 of the times.
-fn metric_rows(b: &Value, c: &Value, tolerance: f64) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for d in catalogue::ALL {
-        let higher = match d.better {
-            Better::Higher => true,
-            Better::Lower => false,
-            Better::Neither => continue,
-        };
-        let (vb, vc) = (b.pointer(d.path), c.pointer(d.path));
-        match d.form {
-            Form::Estimate | Form::Number => {
-                rows.push(row(d.name, higher, &estimate(vb), &estimate(vc), tolerance))
-            }
-            Form::PerThreshold => {
-                for (label, eb) in vb.and_then(Value::as_object).into_iter().flatten() {
-                    let ec = vc.and_then(|v| v.get(label));
-                    let name = format!("{} {label}", d.name);
-                    let (eb, ec) = (estimate(Some(eb)), estimate(ec));
-                    rows.push(row(&name, higher, &eb, &ec, tolerance));
-                }
-            }
-            Form::Percentiles => {
-                for stat in ["p90", "p99"] {
-                    let at = |v: Option<&Value>| estimate(v.and_then(|v| v.get(stat)));
-                    let name = format!("{} {stat}", d.name);
-                    rows.push(row(&name, higher, &at(vb), &at(vc), tolerance));
-                }
-            }
-        }
-    }
-    rows
-}
-
-fn half(e: &Estimate) -> Option<f64> {
-    e.ci95.map(|[lo, hi]| (hi - lo) / 2.0)
-}
-
-fn row(name: &str, higher_is_better: bool, b: &Estimate, c: &Estimate, tolerance: f64) -> Row {
-    let change = b.value.zip(c.value).map(|(b, c)| c - b);
-    let relative = change
-        .zip(b.value)
-        .and_then(|(d, b)| (b.abs() > 1e-12).then(|| d / b.abs()));
-    // The difference of independent estimates: half-widths add in quadrature.
-    let significant = change
-        .zip(half(b).zip(half(c)))
-        .map(|(d, (hb, hc))| d.abs() > (hb * hb + hc * hc).sqrt());
-    let worse = change.is_some_and(|d| if higher_is_better { d < 0.0 } else { d > 0.0 });
-    let beyond = relative.map_or(change.is_some_and(|d| d != 0.0), |r| r.abs() > tolerance);
-    Row {
-        kind: "metric",
-        metric: name.into(),
-        higher_is_better,
-        baseline: b.value,
-        candidate: c.value,
-        change,
-        relative_change: relative,
-        significant,
-        regression: worse && beyond && significant == Some(true),
-    }
-}
-
-/// The comparison as a Markdown table, for a pull request or a CI step
-/// summary.
-fn markdown(rows: &[Row], tolerance: f64) -> String {
-    let mut t = String::from(
-        "| metric | baseline | candidate | change | regression |\n|---|---|---|---|---|\n",
-    );
-    let num = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.4}"));
-    for r in rows {
-        let rel = r
-            .relative_change
-            .map_or("-".into(), |x| format!("{:+.1}%", x * 100.0));
-        let _ = writeln!(
-            t,
-            "| {} | {} | {} | {rel} | {} |",
-            report::md_cell(&r.metric),
-            num(r.baseline),
-            num(r.candidate),
-            if r.regression { "**yes**" } else { "" }
-        );
-    }
-    let _ = writeln!(t, "\nTolerance {:.1}%.", tolerance * 100.0);
-    t
-}
-
 /// Runs `peakdesk compare`.
 pub fn compare(a: CompareArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let exports = Exports::new(&a.out, "compare", &[Format::Json, Format::Markdown])?;
     let ((b, jb), (c, jc)) = (read(&a.baseline)?, read(&a.candidate)?);
-    let mut rows = metric_rows(&jb, &jc, a.tolerance);
-    for rb in &b.sla {
-        if let Some(rc) = c.sla.iter().find(|r| r.rule.name == rb.rule.name) {
-            let higher = matches!(rb.rule.bound, crate::sla::rules::Bound::Min(_));
-            let e = |r: &crate::sla::RuleResult| Estimate {
-                value: r.value,
-                ci95: r.ci95,
-            };
-            let mut r = row(&rb.rule.name, higher, &e(rb), &e(rc), a.tolerance);
-            r.kind = "rule";
-            rows.push(r);
-        }
-    }
-    let regressions = rows.iter().filter(|r| r.regression).count();
-    let json = serde_json::json!({ "tolerance": a.tolerance, "regressions": regressions, "metrics": rows });
-    exports.write_json(out, &json)?;
-    exports.write_text(Format::Markdown, out, &markdown(&rows, a.tolerance))?;
+    let cmp = compare::Comparison::of((&b, &jb), (&c, &jc), a.tolerance);
+    exports.write_json(out, &cmp)?;
+    exports.write_text(Format::Markdown, out, &compare::markdown(&cmp))?;
     if exports.text() {
-        let mut t = format!(
-            "peakdesk compare: {} ({}) -> {} ({}), tolerance {:.1}%\n\n  {:<44} {:>12} {:>12} {:>9}  {}\n",
-            b.profile,
-            a.baseline.display(),
-            c.profile,
-            a.candidate.display(),
-            a.tolerance * 100.0,
-            "metric",
-            "baseline",
-            "candidate",
-            "change",
-            "beyond noise?"
+        let (from, to) = (
+            (&b.profile, a.baseline.as_path()),
+            (&c.profile, a.candidate.as_path()),
         );
-        let num = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.4}"));
-        for r in &rows {
-            let rel = r
-                .relative_change
-                .map_or("-".into(), |x| format!("{:+.1}%", x * 100.0));
-            let sig = match (r.significant, r.regression) {
-                (_, true) => "yes: REGRESSION",
-                (Some(true), false) => "yes",
-                (Some(false), _) => "no",
-                (None, _) => "no interval",
-            };
-            let _ = writeln!(
-                t,
-                "  {:<44} {:>12} {:>12} {:>9}  {sig}",
-                if r.kind == "rule" {
-                    format!("rule: {}", r.metric)
-                } else {
-                    r.metric.clone()
-                },
-                num(r.baseline),
-                num(r.candidate),
-                rel
-            );
-        }
-        let _ = writeln!(
-            t,
-            "\n  {regressions} significant regression(s) beyond {:.1}%",
-            a.tolerance * 100.0
-        );
-        print(out, &t)?;
+        print(out, &compare::text(&cmp, from, to))?;
     }
-    Ok(if regressions > 0 {
+    Ok(if cmp.regressions > 0 {
         ExitCode::SlaFailed
     } else {
         ExitCode::Pass

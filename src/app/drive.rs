@@ -3,8 +3,7 @@
 //! here; `drive::runner` does the work, and the summary is built as
 //! `simulate` builds it, with verdicts on the measured values.
 
-use super::shard::{self, Job, JobKind};
-use super::{print, window};
+use super::print;
 use crate::cli::{DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
 use crate::drive::report::DriveReport;
@@ -12,6 +11,8 @@ use crate::drive::{
     self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, runner, target,
 };
 use crate::metrics::{Aggregate, Replication, Summary, summary};
+use crate::plan::shards::{self as shard, Job, JobKind};
+use crate::plan::window;
 use crate::profile::Scenario;
 use crate::profile::units::Duration as Span;
 use crate::report::export::{Exports, Format, SUMMARY_FORMATS};

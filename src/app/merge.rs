@@ -2,9 +2,10 @@
 //! into the result the unsplit command writes, through the same reporting
 //! code, after checking that the profile still describes what the shards ran.
 
-use super::shard::{self, Job, JobKind};
-use super::{drive, simulate, sweep, window};
+use super::{drive, simulate, sweep};
 use crate::cli::MergeArgs;
+use crate::plan::shards::{self as shard, Job, JobKind};
+use crate::plan::{grid, window};
 use crate::profile::Scenario;
 use crate::report::export::{Exports, Format};
 use crate::time::from_secs_f64;
@@ -46,8 +47,7 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             simulate::report_run(&sc, &agg, wall, shards, &exports, out)
         }
         JobKind::Sweep => {
-            let args = sweep::from_job(&job);
-            let (points, scenarios) = sweep::plan(&args)?;
+            let (points, scenarios) = grid::plan(&job)?;
             same_scenarios(&job, &scenarios)?;
             let mut aggs = aggs;
             aggs.resize(points.len(), Default::default());
@@ -66,7 +66,8 @@ pub fn merge(a: MergeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                     })
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
-            let d = crate::drive::report::merge(&reports).map_err(Error::Usage)?;
+            let d =
+                crate::drive::report::merge(&reports).map_err(|e| Error::Usage(e.to_string()))?;
             let sc = simulate::scenario(&job.profile, &job.set, job.seed)?;
             let sc = window::windowed(sc, from_secs_f64(d.from_s), from_secs_f64(d.to_s), false)?;
             same_scenarios(&job, std::slice::from_ref(&sc))?;

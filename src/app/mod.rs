@@ -1,16 +1,13 @@
 //! The commands: parse, validate, run, report. Each returns the exit code it
 //! earned or a typed error; `main.rs` prints and exits.
 
-pub mod check;
+mod check;
 mod compare;
 mod drive;
 mod merge;
-pub mod shard;
 mod simulate;
 mod staff;
-mod staff_profile;
 mod sweep;
-mod window;
 
 use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
 use crate::erlang::{self, Pool};

@@ -2,10 +2,11 @@
 //! and summarise them, or (with `--shard K/N`) run one block of them for
 //! `peakdesk merge`.
 
-use super::shard::{self, Job, JobKind};
-use super::{print, window};
+use super::print;
 use crate::cli::SimulateArgs;
 use crate::metrics::{Aggregate, summary};
+use crate::plan::shards::{self as shard, Job, JobKind};
+use crate::plan::window;
 use crate::profile::Scenario;
 use crate::report::export::{Exports, Format, SUMMARY_FORMATS};
 use crate::report::terminal;
@@ -62,8 +63,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
         block.clone(),
         a.run.threads,
         exports.quiet(),
-    )
-    .map_err(Error::Runtime)?;
+    )?;
     let wall = started.elapsed().as_secs_f64();
     if let (Some(s), Some(path)) = (a.shard, exports.path(Format::Json)) {
         let file = shard::ShardFile::new(job(&a, &sc), s, block.clone(), wall, aggs);

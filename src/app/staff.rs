@@ -3,9 +3,10 @@
 //! answers with the agent-hours of each, a check of the roster with fresh
 //! seeds, and the roster written back into a copy of the profile.
 
-use super::{check, print, staff_profile};
+use super::print;
 use crate::cli::StaffArgs;
 use crate::plan::staff::{self, Staffing, Target};
+use crate::plan::{replicate, roster_file};
 use crate::profile::Scenario;
 use crate::profile::units::Duration;
 use crate::report::export::{Exports, Format};
@@ -326,22 +327,21 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     );
     let found = staff::search(&prepared, k, &options, &progress);
     progress.finish();
-    let found = found.map_err(Error::Runtime)?;
+    let found = found?;
     // The roster against the profile's own rules, with seeds the search never saw.
     let verdict = if sc.rules.is_empty() {
         None
     } else {
         let mut fresh = staff::apply(&sc, &found);
         fresh.seed = sc.seed.wrapping_add(0x5eed);
-        let agg = check::run(
+        let agg = replicate::run(
             &fresh,
             &fresh.rules,
             Some(a.replications.max(2)),
             0,
             a.run.threads,
             &Progress::hidden(),
-        )
-        .map_err(Error::Runtime)?;
+        )?;
         Some(sla::report::sla(&fresh.rules, &agg, 0.95).1)
     };
     let t = TargetJson {
@@ -353,7 +353,11 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let j = json(&sc, &found, &a, t, verdict);
     exports.write_json(out, &j)?;
     if let Some(p) = &a.write_profile {
-        staff_profile::write(&a.profile.profile, &sc, &found, p, out)?;
+        roster_file::write(&a.profile.profile, &sc, &found, p, out)?;
+        if p.as_os_str() != "-" && !exports.quiet() {
+            let what = "the profile with the staffed groups' headcounts as `staff` steps";
+            print(out, &format!("wrote {}: {what}\n", p.display()))?;
+        }
     }
     if exports.text() {
         print(out, &table(&j))?;

@@ -5,10 +5,11 @@
 //! reported in grid order whatever the thread count.
 
 use super::print;
-use super::shard::{self, Job, JobKind};
 use crate::cli::SweepArgs;
 use crate::metrics::{Aggregate, Summary, summary};
-use crate::profile::{self, Scenario};
+use crate::plan::grid;
+use crate::plan::shards::{self, Job, JobKind};
+use crate::profile::Scenario;
 use crate::report::export::{Exports, Format};
 use crate::report::sweep_result::SweepResult;
 use crate::report::{self, sweep_table};
@@ -16,133 +17,9 @@ use crate::{Error, ExitCode};
 use std::io::Write;
 use std::time::Instant;
 
-/// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`
-/// (three numbers and no comma; anything else is a list, so times of day
-/// such as `20:00,22:00` are values).
-pub fn values(spec: &str) -> Result<Vec<String>, String> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    let nums: Option<Vec<f64>> = (parts.len() == 3 && !spec.contains(','))
-        .then(|| parts.iter().map(|p| p.trim().parse::<f64>().ok()).collect())
-        .flatten();
-    if let Some(n) = nums {
-        let (from, to, step) = (n[0], n[1], n[2]);
-        if step.is_nan() || step <= 0.0 || to < from {
-            return Err(format!(
-                "'{spec}' is an empty range (expected FROM <= TO and STEP > 0)"
-            ));
-        }
-        let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-        if count > 10_000 {
-            return Err(format!("'{spec}' has {count} values (at most 10,000)"));
-        }
-        // Round to the step's decimals so 0.1 steps print as 0.7, not 0.7000000000000001.
-        let decimals = parts[2]
-            .trim()
-            .split('.')
-            .nth(1)
-            .map_or(0, str::len)
-            .max(parts[0].trim().split('.').nth(1).map_or(0, str::len));
-        return Ok((0..count)
-            .map(|i| format!("{:.*}", decimals, from + i as f64 * step))
-            .collect());
-    }
-    let list: Vec<String> = spec
-        .split(',')
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if list.is_empty() {
-        return Err(format!(
-            "'{spec}' has no values (expected a list such as 0.6,0.7 or a range such as 0.6:0.9:0.1)"
-        ));
-    }
-    Ok(list)
-}
-
-/// The grid: every combination of the variations, first varying slowest.
-fn grid(axes: &[(String, Vec<String>)]) -> Vec<Vec<String>> {
-    axes.iter().fold(vec![Vec::new()], |acc, (path, vals)| {
-        acc.into_iter()
-            .flat_map(|prefix| {
-                vals.iter().map(move |v| {
-                    let mut p = prefix.clone();
-                    p.push(format!("{path}={v}"));
-                    p
-                })
-            })
-            .collect()
-    })
-}
-
-/// The profile's own staffing multiplier (1 when unset), for `--scale-staff`.
-fn base_multiplier(a: &SweepArgs) -> Result<f64, Error> {
-    let text = std::fs::read_to_string(&a.profile.profile).unwrap_or_default();
-    let tree: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Table(Default::default()));
-    let from_sets = a
-        .profile
-        .set
-        .iter()
-        .rev()
-        .find_map(|s| s.strip_prefix("agents.staffing_multiplier="))
-        .and_then(|v| v.parse().ok());
-    Ok(from_sets
-        .or_else(|| {
-            tree.get("agents")
-                .and_then(|g| g.get("staffing_multiplier"))
-                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
-        })
-        .unwrap_or(1.0))
-}
-
-/// The grid of a sweep and the validated scenario of every point.
-pub(super) fn plan(a: &SweepArgs) -> Result<(Vec<Vec<String>>, Vec<Scenario>), Error> {
-    let mut axes = Vec::new();
-    for v in &a.vary {
-        let (path, spec) = v.split_once('=').ok_or_else(|| {
-            Error::Usage(format!(
-                "--vary {v}: expected PATH=VALUES (e.g. questions.product.bot=0.6:0.9:0.1)"
-            ))
-        })?;
-        axes.push((
-            path.trim().to_string(),
-            values(spec).map_err(|m| Error::Usage(format!("--vary {v}: {m}")))?,
-        ));
-    }
-    if let Some(spec) = &a.scale_staff {
-        let base = base_multiplier(a)?;
-        let factors =
-            values(spec).map_err(|m| Error::Usage(format!("--scale-staff {spec}: {m}")))?;
-        let mut scaled = Vec::new();
-        for f in factors {
-            let x: f64 = f.parse().map_err(|_| {
-                Error::Usage(format!("--scale-staff {spec}: '{f}' is not a factor"))
-            })?;
-            scaled.push(format!("{}", (base * x * 1e9).round() / 1e9));
-        }
-        axes.push(("agents.staffing_multiplier".into(), scaled));
-    }
-    if axes.is_empty() {
-        return Err(Error::Usage(
-            "nothing to sweep (give --vary PATH=VALUES or --scale-staff FACTORS)".into(),
-        ));
-    }
-    let points = grid(&axes);
-    // Validate every point before running any.
-    let scenarios: Vec<Scenario> = points
-        .iter()
-        .map(|set| {
-            let mut sets = a.profile.set.clone();
-            sets.extend(set.iter().cloned());
-            let mut sc = profile::load(&a.profile.profile, &sets)?;
-            a.run.seed(&mut sc);
-            Ok(sc)
-        })
-        .collect::<Result<_, profile::ProfileError>>()?;
-    Ok((points, scenarios))
-}
-
-/// What defines a sweep, for its shard files.
-fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
+/// What defines a sweep: for its grid, and for its shard files (the
+/// fingerprint is set once the points are validated).
+fn job(a: &SweepArgs) -> Job {
     Job {
         command: JobKind::Sweep,
         profile: a.profile.profile.clone(),
@@ -152,27 +29,7 @@ fn job(a: &SweepArgs, scenarios: &[Scenario]) -> Job {
         vary: a.vary.clone(),
         scale_staff: a.scale_staff.clone(),
         version: env!("CARGO_PKG_VERSION").into(),
-        fingerprint: shard::fingerprint(scenarios, a.replications),
-    }
-}
-
-/// The sweep a job describes, for `peakdesk merge`.
-pub(super) fn from_job(job: &Job) -> SweepArgs {
-    SweepArgs {
-        profile: crate::cli::ProfileArgs {
-            profile: job.profile.clone(),
-            set: job.set.clone(),
-        },
-        vary: job.vary.clone(),
-        scale_staff: job.scale_staff.clone(),
-        replications: job.replications,
-        run: crate::cli::RunArgs {
-            seed: job.seed,
-            threads: 0,
-            no_size_check: false,
-        },
-        out: crate::cli::Outputs::default(),
-        shard: None,
+        fingerprint: String::new(),
     }
 }
 
@@ -191,23 +48,24 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         )));
     }
     let exports = Exports::new(&a.out, "sweep", &FORMATS)?;
-    let (points, scenarios) = plan(&a)?;
+    let mut job = job(&a);
+    let (points, scenarios) = grid::plan(&job)?;
+    job.fingerprint = shards::fingerprint(&scenarios, a.replications);
     super::check_size(&a.run, &scenarios, a.replications)?;
     let units = points.len() as u64 * u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();
-    let aggs = shard::run_block(
+    let aggs = shards::run_block(
         &scenarios,
         a.replications,
         block.clone(),
         a.run.threads,
         exports.quiet(),
-    )
-    .map_err(Error::Runtime)?;
+    )?;
     if let (Some(s), Some(path)) = (a.shard, exports.path(Format::Json)) {
         let wall = started.elapsed().as_secs_f64();
-        let file = shard::ShardFile::new(job(&a, &scenarios), s, block.clone(), wall, aggs);
-        shard::write(path, &file, out)?;
+        let file = shards::ShardFile::new(job, s, block.clone(), wall, aggs);
+        shards::write(path, &file, out)?;
         if exports.text() {
             print(
                 out,

@@ -28,7 +28,7 @@ mod task;
 pub mod template;
 pub mod wall_desk;
 
-use crate::app::shard::Shard;
+use crate::plan::shards::Shard;
 use crate::time::SimTime;
 
 /// How a drive runs.

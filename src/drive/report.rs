@@ -376,10 +376,26 @@ fn rate(n: u64, secs: f64) -> f64 {
     if secs > 0.0 { n as f64 / secs } else { 0.0 }
 }
 
+/// Why drive reports do not merge.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// There was nothing to merge.
+    #[error("no drive reports to merge")]
+    Empty,
+    /// A histogram in a report could not be read back.
+    #[error("the drive reports' {name} histogram cannot be read: {why}")]
+    Histogram {
+        /// Which histogram.
+        name: String,
+        /// What went wrong.
+        why: crate::metrics::hist::DecodeError,
+    },
+}
+
 /// Merges the reports of a drive's shards (same window and target): counts
 /// and histograms add; the run is valid only if every shard was.
-pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
-    let first = parts.first().ok_or("no drive reports to merge")?;
+pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, MergeError> {
+    let first = parts.first().ok_or(MergeError::Empty)?;
     let mut out = first.clone();
     let mut hists: IndexMap<String, Histogram<u64>> = IndexMap::new();
     for (i, p) in parts.iter().enumerate() {
@@ -405,7 +421,10 @@ pub fn merge(parts: &[DriveReport]) -> Result<DriveReport, String> {
             out.timeline.merge(&p.timeline);
         }
         for (name, text) in &p.histograms {
-            let h = hist::decode(text)?;
+            let h = hist::decode(text).map_err(|why| MergeError::Histogram {
+                name: name.clone(),
+                why,
+            })?;
             match hists.get_mut(name) {
                 Some(acc) => hist::add_into(acc, &h),
                 None => {

@@ -13,9 +13,17 @@ use crate::profile::Scenario;
 use rayon::prelude::*;
 pub use simulation::{run_replication, run_watched};
 
+/// What can stop the engine: the machine, never the model.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The worker threads could not start.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
 /// Runs replications `0..count` on up to `threads` threads (0: all cores)
 /// and merges them; the result is identical for any thread count.
-pub fn run(scenario: &Scenario, count: u32, threads: usize) -> Result<Aggregate, String> {
+pub fn run(scenario: &Scenario, count: u32, threads: usize) -> Result<Aggregate, EngineError> {
     run_range(scenario, 0..count, threads)
 }
 
@@ -25,7 +33,7 @@ pub fn run_range(
     scenario: &Scenario,
     range: std::ops::Range<u32>,
     threads: usize,
-) -> Result<Aggregate, String> {
+) -> Result<Aggregate, EngineError> {
     run_evaluated(scenario, range, threads, &|_| Vec::new(), &|_| {})
 }
 
@@ -38,7 +46,7 @@ pub fn run_evaluated(
     threads: usize,
     evaluate: &(dyn Fn(&Replication) -> Vec<f64> + Sync),
     tick: &(dyn Fn(crate::time::SimTime) + Sync),
-) -> Result<Aggregate, String> {
+) -> Result<Aggregate, EngineError> {
     let one = |acc: Aggregate, r: u32| {
         let rep = run_watched(scenario, r, tick);
         let values = evaluate(&rep);
@@ -61,7 +69,6 @@ pub fn run_evaluated(
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        .build()?;
     Ok(pool.install(work))
 }

@@ -41,19 +41,27 @@ pub fn to_bytes<T: Counter>(h: &Histogram<T>) -> Vec<u8> {
     buf
 }
 
+/// Why stored histogram bytes do not read back.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The text is not base64.
+    #[error("not base64: {0}")]
+    Base64(#[from] base64::DecodeError),
+    /// The bytes are not an HDR V2 histogram.
+    #[error("not an HDR V2 histogram: {0:?}")]
+    Hdr(hdrhistogram::serialization::DeserializeError),
+}
+
 /// Reads HDR V2 bytes.
-pub fn from_bytes(bytes: &[u8]) -> Result<Histogram<u64>, String> {
+pub fn from_bytes(bytes: &[u8]) -> Result<Histogram<u64>, DecodeError> {
     Deserializer::new()
         .deserialize(&mut &bytes[..])
-        .map_err(|e| format!("not an HDR V2 histogram: {e:?}"))
+        .map_err(DecodeError::Hdr)
 }
 
 /// Reads base64 HDR V2.
-pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
-    let bytes = STANDARD
-        .decode(text)
-        .map_err(|e| format!("not base64: {e}"))?;
-    from_bytes(&bytes)
+pub fn decode(text: &str) -> Result<Histogram<u64>, DecodeError> {
+    from_bytes(&STANDARD.decode(text)?)
 }
 
 /// Serde for histograms in shard files: HDR V2 bytes in base64, read back

@@ -1,6 +1,13 @@
-//! Capacity planning: what a desk costs, and (with `peakdesk sweep`) which
-//! configuration is cheapest while still passing its rules.
+//! Planning runs and capacity: what a desk costs and which configuration is
+//! cheapest while still passing its rules; how a run is laid out (a sweep's
+//! grid, replications until the rules are conclusive, shards across
+//! machines, a window of the profile's time) and whether it fits.
 
 pub mod costs;
+pub mod grid;
+pub mod replicate;
+pub mod roster_file;
+pub mod shards;
 pub mod size;
 pub mod staff;
+pub mod window;

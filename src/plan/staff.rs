@@ -14,7 +14,7 @@
 //! or bisects inside it, until every bracket is one agent wide and the
 //! roster of upper ends meets the target in every interval at once.
 
-use crate::engine;
+use crate::engine::{self, EngineError};
 use crate::erlang::{self, Pool};
 use crate::metrics::Aggregate;
 use crate::profile::Scenario;
@@ -212,7 +212,7 @@ fn with_roster(sc: &Scenario, interval: SimTime, rosters: &[(usize, Vec<u32>)]) 
     sc
 }
 
-fn run(sc: &Scenario, o: &Options) -> Result<Aggregate, String> {
+fn run(sc: &Scenario, o: &Options) -> Result<Aggregate, EngineError> {
     engine::run_range(sc, 0..o.replications, o.threads)
 }
 
@@ -251,7 +251,7 @@ pub fn search(
     k: usize,
     o: &Options,
     progress: &Progress,
-) -> Result<Staffing, String> {
+) -> Result<Staffing, EngineError> {
     let interval = o.interval;
     let cells = (DAY / interval) as usize;
     let reached = sc.horizon.div_ceil(interval).min(cells as u64) as usize;

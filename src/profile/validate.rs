@@ -214,7 +214,7 @@ pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Invalid {
 }
 
 fn dist(key: &str, spec: &DistSpec) -> Result<Checked, Invalid> {
-    Checked::from_spec(spec).map_err(|m| invalid(key, m))
+    Checked::from_spec(spec).map_err(|e| invalid(key, e.to_string()))
 }
 
 /// Validates a raw profile.

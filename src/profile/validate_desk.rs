@@ -30,7 +30,7 @@ pub struct DeskParts {
 }
 
 pub(super) fn dist(key: &str, spec: &DistSpec) -> Result<Option<Dist>, Invalid> {
-    match Checked::from_spec(spec).map_err(|m| invalid(key, m))? {
+    match Checked::from_spec(spec).map_err(|e| invalid(key, e.to_string()))? {
         Checked::Never => Ok(None),
         Checked::Sampled(d) => Ok(Some(d)),
     }

@@ -3,6 +3,7 @@
 //! through a temporary file and a rename, so a crash never leaves half a
 //! file; `-` means standard output.
 
+pub mod compare;
 pub mod export;
 pub mod first_screen;
 pub mod heatmap;

@@ -136,7 +136,7 @@ pub fn table(s: &Summary, plain: bool) -> String {
 /// JUnit XML: a test suite per profile, a test case per rule. A failed
 /// error rule is a failure; an inconclusive one is skipped with the reason;
 /// a failed warning passes with the warning in its output.
-pub fn junit(s: &Summary) -> Result<String, String> {
+pub fn junit(s: &Summary) -> Result<String, quick_junit::SerializeError> {
     let mut suite = TestSuite::new(format!("peakdesk sla: {}", s.profile));
     for r in &s.sla {
         let mut status = match (r.verdict, r.rule.severity) {
@@ -166,7 +166,7 @@ pub fn junit(s: &Summary) -> Result<String, String> {
     }
     let mut report = Report::new("peakdesk");
     report.add_test_suite(suite);
-    report.to_string().map_err(|e| e.to_string())
+    report.to_string()
 }
 
 /// Markdown for a CI step summary.

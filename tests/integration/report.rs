@@ -42,7 +42,7 @@ fn chart_svgs_match_their_snapshots() {
     );
     sc.seed = 21;
     let hidden = peakdesk::report::progress::Progress::hidden();
-    let agg = peakdesk::app::check::run_range(&sc, &sc.rules, 0..3, 1, &hidden).unwrap();
+    let agg = peakdesk::plan::replicate::run_range(&sc, &sc.rules, 0..3, 1, &hidden).unwrap();
     let mut s = peakdesk::metrics::summary::build(&sc, &agg, 0.0, 1);
     s.run.version = "snapshot".into();
     let page = peakdesk::report::html::page(&s);

@@ -3,8 +3,8 @@
 //! false alarms, and bad rules.
 
 use crate::common::{peakdesk, root};
-use peakdesk::app::check;
 use peakdesk::metrics::summary;
+use peakdesk::plan::replicate as check;
 use peakdesk::profile;
 use peakdesk::report::progress::Progress;
 use peakdesk::sla::{Verdict, rules};

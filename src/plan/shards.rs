@@ -6,7 +6,7 @@
 //! integers and replications keep their numbers (and seeds), so the merge is
 //! exact, not an approximation.
 
-use super::check;
+use super::replicate;
 use crate::metrics::Aggregate;
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
@@ -151,7 +151,7 @@ pub fn run_block(
     block: Range<u64>,
     threads: usize,
     quiet: bool,
-) -> Result<Vec<(usize, Aggregate)>, String> {
+) -> Result<Vec<(usize, Aggregate)>, Error> {
     let r = u64::from(replications);
     let work: Vec<(usize, Range<u32>)> = (0..scenarios.len())
         .filter_map(|i| {
@@ -168,10 +168,10 @@ pub fn run_block(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        .map_err(|e| Error::Engine(e.into()))?;
     let one = |(i, range): &(usize, Range<u32>), threads| {
         let sc = &scenarios[*i];
-        check::run_range(sc, &sc.rules, range.clone(), threads, &progress).map(|a| (*i, a))
+        replicate::run_range(sc, &sc.rules, range.clone(), threads, &progress).map(|a| (*i, a))
     };
     let done = pool.install(|| match work.as_slice() {
         [single] => one(single, 0).map(|a| vec![a]),

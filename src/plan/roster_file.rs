@@ -5,7 +5,6 @@
 //! are divided by the staffing multiplier and what shrinkage leaves, rounded
 //! up, and the copy is loaded again to confirm it staffs at least as many.
 
-use super::print;
 use crate::plan::staff::Staffing;
 use crate::profile::{self, Scenario};
 use crate::time::{DAY, MINUTE};
@@ -103,15 +102,5 @@ pub fn write(
             }
         }
     }
-    report::write_with(dest, out, |w| w.write_all(written.as_bytes()))?;
-    if dest.as_os_str() != "-" {
-        print(
-            out,
-            &format!(
-                "wrote {}: the profile with the staffed groups' headcounts as `staff` steps\n",
-                dest.display()
-            ),
-        )?;
-    }
-    Ok(())
+    report::write_with(dest, out, |w| w.write_all(written.as_bytes()))
 }

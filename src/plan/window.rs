@@ -10,7 +10,7 @@ use crate::time::SimTime;
 
 /// The window `[from, to)` of `sc` the flags ask for (the whole profile
 /// without them).
-pub(super) fn bounds(sc: &Scenario, w: &WindowArgs) -> Result<(SimTime, SimTime), Error> {
+pub fn bounds(sc: &Scenario, w: &WindowArgs) -> Result<(SimTime, SimTime), Error> {
     let from = w.from.map_or(0, |a| a.0);
     let to = match (w.to, w.duration) {
         (Some(t), _) => t.0,
@@ -40,7 +40,7 @@ pub(super) fn bounds(sc: &Scenario, w: &WindowArgs) -> Result<(SimTime, SimTime)
 /// on shift, and earlier shoppers are drawn but never sent (a drive's
 /// shoppers before its window are never sent either); otherwise they are
 /// simulated, so the desk meets the window as the day left it.
-pub(super) fn windowed(
+pub fn windowed(
     mut sc: Scenario,
     from: SimTime,
     to: SimTime,
