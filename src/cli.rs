@@ -106,7 +106,9 @@ impl std::str::FromStr for At {
     type Err = String;
     fn from_str(s: &str) -> Result<At, String> {
         if s.contains(':') {
-            crate::profile::units::TimeOfDay::parse(s).map(|t| At(t.0))
+            crate::profile::units::TimeOfDay::parse(s)
+                .map(|t| At(t.0))
+                .map_err(|e| e.to_string())
         } else {
             Duration::parse(s).map(|d| At(d.0)).map_err(|_| {
                 format!("'{s}': expected HH:MM on the first day, or an offset like 2d or 36h30m")

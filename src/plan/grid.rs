@@ -7,10 +7,29 @@ use super::shards::Job;
 use crate::Error;
 use crate::profile::{self, Scenario};
 
+/// Why the values of a `--vary` or `--scale-staff` are not a list.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValuesError {
+    /// A range with nothing in it.
+    #[error("'{0}' is an empty range (expected FROM <= TO and STEP > 0)")]
+    EmptyRange(String),
+    /// A range too long to run.
+    #[error("'{spec}' has {count} values (at most 10,000)")]
+    TooMany {
+        /// The range as written.
+        spec: String,
+        /// How many values it has.
+        count: usize,
+    },
+    /// Nothing at all.
+    #[error("'{0}' has no values (expected a list such as 0.6,0.7 or a range such as 0.6:0.9:0.1)")]
+    None(String),
+}
+
 /// Values of `--vary`: a list `a,b,c` or a numeric range `from:to:step`
 /// (three numbers and no comma; anything else is a list, so times of day
 /// such as `20:00,22:00` are values).
-pub fn values(spec: &str) -> Result<Vec<String>, String> {
+pub fn values(spec: &str) -> Result<Vec<String>, ValuesError> {
     let parts: Vec<&str> = spec.split(':').collect();
     let nums: Option<Vec<f64>> = (parts.len() == 3 && !spec.contains(','))
         .then(|| parts.iter().map(|p| p.trim().parse::<f64>().ok()).collect())
@@ -18,13 +37,14 @@ pub fn values(spec: &str) -> Result<Vec<String>, String> {
     if let Some(n) = nums {
         let (from, to, step) = (n[0], n[1], n[2]);
         if step.is_nan() || step <= 0.0 || to < from {
-            return Err(format!(
-                "'{spec}' is an empty range (expected FROM <= TO and STEP > 0)"
-            ));
+            return Err(ValuesError::EmptyRange(spec.into()));
         }
         let count = ((to - from) / step + 1e-9).floor() as usize + 1;
         if count > 10_000 {
-            return Err(format!("'{spec}' has {count} values (at most 10,000)"));
+            return Err(ValuesError::TooMany {
+                spec: spec.into(),
+                count,
+            });
         }
         // Round to the step's decimals so 0.1 steps print as 0.7, not 0.7000000000000001.
         let decimals = parts[2]
@@ -43,9 +63,7 @@ pub fn values(spec: &str) -> Result<Vec<String>, String> {
         .filter(|v| !v.is_empty())
         .collect();
     if list.is_empty() {
-        return Err(format!(
-            "'{spec}' has no values (expected a list such as 0.6,0.7 or a range such as 0.6:0.9:0.1)"
-        ));
+        return Err(ValuesError::None(spec.into()));
     }
     Ok(list)
 }

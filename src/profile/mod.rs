@@ -51,12 +51,12 @@ pub enum ProfileError {
         message: String,
     },
     /// A `--set` argument cannot be applied.
-    #[error("--set {arg}: {message}")]
+    #[error("--set {arg}: {source}")]
     Override {
         /// The argument as given.
         arg: String,
         /// What is wrong with it.
-        message: String,
+        source: overrides::OverrideError,
     },
 }
 
@@ -101,9 +101,9 @@ pub fn parse(
     };
     let mut applied = Vec::new();
     for arg in sets {
-        let bad = |message: String| ProfileError::Override {
+        let bad = |source| ProfileError::Override {
             arg: arg.clone(),
-            message,
+            source,
         };
         let ov = overrides::parse(arg).map_err(bad)?;
         overrides::apply(&mut tree, &ov).map_err(bad)?;

@@ -27,7 +27,77 @@ enum Step {
     Index(usize),
 }
 
-fn parse_path(path: &str) -> Result<Vec<Step>, String> {
+/// Why a `--set PATH=VALUE` does not apply.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OverrideError {
+    /// No `=`.
+    #[error("'{0}' is not PATH=VALUE (e.g. agents.groups[0].staff=120)")]
+    NotPathValue(String),
+    /// An empty key in the path.
+    #[error(
+        "'{0}' is not a path (expected keys joined by '.', items as [N], e.g. agents.groups[0].staff)"
+    )]
+    BadPath(String),
+    /// A malformed `[N]`.
+    #[error("'{part}' in '{path}' has a bad index (expected name[N])")]
+    BadIndex {
+        /// The path's part with the index.
+        part: String,
+        /// The whole path.
+        path: String,
+    },
+    /// NaN or an infinity in the value.
+    #[error("{path}: {message}")]
+    NotFinite {
+        /// The key path to the number.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The value does not convert to the profile's tree.
+    #[error("{0}")]
+    Value(String),
+    /// Indexing a list that is not there.
+    #[error("'{at}' has no list '{key}' to index")]
+    NoList {
+        /// Where the walk was.
+        at: String,
+        /// The missing key.
+        key: String,
+    },
+    /// An index past the list's end.
+    #[error("index {index} is out of range: '{at}' has {len} item(s)")]
+    OutOfRange {
+        /// The index.
+        index: usize,
+        /// The list's path.
+        at: String,
+        /// Its length.
+        len: usize,
+    },
+    /// Setting a key inside something that is not a table.
+    #[error("cannot set '{key}' inside '{at}', which is {kind} and not a table")]
+    NotTable {
+        /// The key.
+        key: String,
+        /// Where the walk was.
+        at: String,
+        /// What is there.
+        kind: &'static str,
+    },
+    /// Taking an item of something that is not a list.
+    #[error("cannot take item [{index}] of '{at}', which is {kind}")]
+    NotList {
+        /// The index.
+        index: usize,
+        /// Where the walk was.
+        at: String,
+        /// What is there.
+        kind: &'static str,
+    },
+}
+
+fn parse_path(path: &str) -> Result<Vec<Step>, OverrideError> {
     let mut steps = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = match part.find('[') {
@@ -35,9 +105,7 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
             None => (part, ""),
         };
         if name.is_empty() {
-            return Err(format!(
-                "'{path}' is not a path (expected keys joined by '.', items as [N], e.g. agents.groups[0].staff)"
-            ));
+            return Err(OverrideError::BadPath(path.into()));
         }
         steps.push(Step::Key(name.to_string()));
         while !rest.is_empty() {
@@ -49,9 +117,10 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
                     rest = &rest[c + 1..];
                 }
                 None => {
-                    return Err(format!(
-                        "'{part}' in '{path}' has a bad index (expected name[N])"
-                    ));
+                    return Err(OverrideError::BadIndex {
+                        part: part.into(),
+                        path: path.into(),
+                    });
                 }
             }
         }
@@ -62,7 +131,7 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
 /// Reads the value half of `PATH=VALUE`: TOML when it parses, else text.
 /// NaN and infinities are refused (JSON has no such numbers: they would
 /// turn into "not given" on the way to the profile's types).
-fn parse_value(path: &str, text: &str) -> Result<Value, String> {
+fn parse_value(path: &str, text: &str) -> Result<Value, OverrideError> {
     let Some(v) = toml::from_str::<toml::Table>(&format!("v = {text}"))
         .ok()
         .and_then(|mut m| m.remove("v"))
@@ -75,9 +144,12 @@ fn parse_value(path: &str, text: &str) -> Result<Value, String> {
         } else {
             "."
         };
-        return Err(format!("{path}{sep}{inside}: {}", not_finite(x)));
+        return Err(OverrideError::NotFinite {
+            path: format!("{path}{sep}{inside}"),
+            message: not_finite(x),
+        });
     }
-    serde_json::to_value(dates_as_text(v)).map_err(|e| e.to_string())
+    serde_json::to_value(dates_as_text(v)).map_err(|e| OverrideError::Value(e.to_string()))
 }
 
 /// TOML reads `20:00` (unquoted) as a local time and `2026-11-11` as a
@@ -135,10 +207,10 @@ pub fn not_finite(x: f64) -> String {
 }
 
 /// Splits `PATH=VALUE` and parses both halves.
-pub fn parse(arg: &str) -> Result<Override, String> {
+pub fn parse(arg: &str) -> Result<Override, OverrideError> {
     let (path, value) = arg
         .split_once('=')
-        .ok_or_else(|| format!("'{arg}' is not PATH=VALUE (e.g. agents.groups[0].staff=120)"))?;
+        .ok_or_else(|| OverrideError::NotPathValue(arg.into()))?;
     parse_path(path.trim())?;
     Ok(Override {
         path: path.trim().to_string(),
@@ -147,7 +219,7 @@ pub fn parse(arg: &str) -> Result<Override, String> {
 }
 
 /// Applies one override to a profile tree.
-pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
+pub fn apply(root: &mut Value, ov: &Override) -> Result<(), OverrideError> {
     let steps = parse_path(&ov.path)?;
     let mut node = root;
     let mut walked = String::new();
@@ -161,15 +233,20 @@ pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
                 }
                 let next_is_index = matches!(steps[i + 1], Step::Index(_));
                 if next_is_index && !map.contains_key(k) {
-                    return Err(format!("'{}' has no list '{k}' to index", display(&walked)));
+                    return Err(OverrideError::NoList {
+                        at: display(&walked).into(),
+                        key: k.clone(),
+                    });
                 }
                 map.entry(k.clone())
                     .or_insert_with(|| Value::Object(Map::new()))
             }
             (Step::Index(n), Value::Array(items)) => {
                 let len = items.len();
-                let item = items.get_mut(*n).ok_or_else(|| {
-                    format!("index {n} is out of range: '{walked}' has {len} item(s)")
+                let item = items.get_mut(*n).ok_or_else(|| OverrideError::OutOfRange {
+                    index: *n,
+                    at: walked.clone(),
+                    len,
                 })?;
                 if last {
                     *item = ov.value.clone();
@@ -178,17 +255,18 @@ pub fn apply(root: &mut Value, ov: &Override) -> Result<(), String> {
                 item
             }
             (Step::Key(k), other) => {
-                return Err(format!(
-                    "cannot set '{k}' inside '{}', which is {} and not a table",
-                    display(&walked),
-                    kind(other)
-                ));
+                return Err(OverrideError::NotTable {
+                    key: k.clone(),
+                    at: display(&walked).into(),
+                    kind: kind(other),
+                });
             }
             (Step::Index(n), other) => {
-                return Err(format!(
-                    "cannot take item [{n}] of '{walked}', which is {}",
-                    kind(other)
-                ));
+                return Err(OverrideError::NotList {
+                    index: *n,
+                    at: walked.clone(),
+                    kind: kind(other),
+                });
             }
         };
         match step {
@@ -227,7 +305,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn set(root: &mut Value, arg: &str) -> Result<(), String> {
+    fn set(root: &mut Value, arg: &str) -> Result<(), OverrideError> {
         apply(root, &parse(arg)?)
     }
 

@@ -56,7 +56,7 @@ pub struct Duration(pub SimTime);
 
 impl Duration {
     /// Parses the text form (also used by command-line flags).
-    pub fn parse(text: &str) -> Result<Duration, String> {
+    pub fn parse(text: &str) -> Result<Duration, UnitError> {
         let t = text.trim();
         if let Ok(secs) = t.parse::<f64>() {
             return Duration::from_secs(secs).ok_or_else(|| bad(text, DURATION_FORM));
@@ -78,8 +78,27 @@ impl Duration {
     }
 }
 
-fn bad(text: &str, expected: &str) -> String {
-    format!("'{text}' is not {expected}")
+/// Why a duration, rate or time of day does not parse.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// Not of the expected form.
+    #[error("'{text}' is not {expected}")]
+    Malformed {
+        /// The text as written.
+        text: String,
+        /// The forms it may take.
+        expected: &'static str,
+    },
+    /// A bare number where a rate goes.
+    #[error("{0} has no unit (give one: \"{0}/s\", \"{0}/h\", \"{0}/day\")")]
+    NoUnit(String),
+}
+
+fn bad(text: &str, expected: &'static str) -> UnitError {
+    UnitError::Malformed {
+        text: text.into(),
+        expected,
+    }
 }
 
 impl<'de> Deserialize<'de> for Duration {
@@ -124,8 +143,8 @@ const RATE_FORM: &str =
 
 /// A bare number where a rate goes: per second, per hour or per day are
 /// all common, so the unit must be written.
-fn no_unit(n: &str) -> String {
-    format!("{n} has no unit (give one: \"{n}/s\", \"{n}/h\", \"{n}/day\")")
+fn no_unit(n: &str) -> UnitError {
+    UnitError::NoUnit(n.into())
 }
 
 /// An event rate, stored per second: `"2/s"`, `"7200/h"`, `"150000/day"`.
@@ -134,7 +153,7 @@ pub struct Rate(pub f64);
 
 impl Rate {
     /// Parses the text form (also used by command-line flags).
-    pub fn parse(text: &str) -> Result<Rate, String> {
+    pub fn parse(text: &str) -> Result<Rate, UnitError> {
         let t = text.trim();
         let Some((count, per)) = t.split_once('/').map(|(c, u)| (c.trim(), u.trim())) else {
             return Err(
@@ -179,7 +198,7 @@ pub struct TimeOfDay(pub SimTime);
 
 impl TimeOfDay {
     /// Parses `HH:MM` or `HH:MM:SS`.
-    pub fn parse(text: &str) -> Result<TimeOfDay, String> {
+    pub fn parse(text: &str) -> Result<TimeOfDay, UnitError> {
         let parts: Vec<&str> = text.trim().split(':').collect();
         let num = |s: &str, max: u64| -> Option<u64> {
             (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
