@@ -333,12 +333,14 @@ mod tests {
     #[test]
     fn impossible_paths_are_named() {
         let mut root = json!({"agents": {"groups": [{"staff": 1}]}, "horizon": "1h"});
-        let e = set(&mut root, "agents.groups[3].staff=1").unwrap_err();
+        let e = set(&mut root, "agents.groups[3].staff=1")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("index 3 is out of range: 'agents.groups' has 1 item(s)"),
             "{e}"
         );
-        let e = set(&mut root, "horizon.x=1").unwrap_err();
+        let e = set(&mut root, "horizon.x=1").unwrap_err().to_string();
         assert!(e.contains("'horizon', which is a string"), "{e}");
         assert!(parse("agents..x=1").is_err());
         assert!(parse("agents.groups[x]=1").is_err());

@@ -245,6 +245,7 @@ mod tests {
         assert!(
             Duration::parse("soon")
                 .unwrap_err()
+                .to_string()
                 .contains("'soon' is not a duration")
         );
     }
@@ -264,7 +265,7 @@ mod tests {
         assert_eq!(Rate::parse("7200/h").unwrap().0, 2.0);
         assert_eq!(Rate::parse("172800/day").unwrap().0, 2.0);
         assert_eq!(Rate::parse("120/min").unwrap().0, 2.0);
-        let bare = Rate::parse("600").unwrap_err();
+        let bare = Rate::parse("600").unwrap_err().to_string();
         assert!(
             bare.contains("600 has no unit") && bare.contains("600/day"),
             "{bare}"
@@ -282,7 +283,7 @@ mod tests {
         assert_eq!(TimeOfDay::parse("24:00").unwrap().0, DAY);
         assert_eq!(TimeOfDay::parse("00:00:30").unwrap().0, 30 * SECOND);
         for bad in ["25:00", "24:01", "7:00", "12:60", "noon"] {
-            let e = TimeOfDay::parse(bad).unwrap_err();
+            let e = TimeOfDay::parse(bad).unwrap_err().to_string();
             assert!(e.contains("expected HH:MM"), "{bad}: {e}");
         }
     }
