@@ -47,6 +47,9 @@ pub enum Error {
     /// The engine could not run.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// A drive or `serve` could not start.
+    #[error(transparent)]
+    Drive(#[from] crate::drive::adapter::DriveError),
     /// The target of a drive is down or failed.
     #[error("{0}")]
     Target(String),
@@ -59,7 +62,9 @@ impl Error {
             Error::Profile(_) | Error::Usage(_) | Error::Output { .. } | Error::Erlang(_) => {
                 ExitCode::BadInput
             }
-            Error::Runtime(_) | Error::Engine(_) | Error::Target(_) => ExitCode::TargetFailed,
+            Error::Runtime(_) | Error::Engine(_) | Error::Drive(_) | Error::Target(_) => {
+                ExitCode::TargetFailed
+            }
         }
     }
 }

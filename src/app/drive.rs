@@ -61,16 +61,12 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let counters = Arc::new(runner::Counters::default());
     match &tgt.adapter {
         target::Adapter::Http { .. } => {
-            let adapter = rt
-                .block_on(HttpAdapter::new(&tgt, &sc))
-                .map_err(Error::Runtime)?;
+            let adapter = rt.block_on(HttpAdapter::new(&tgt, &sc))?;
             run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
         }
         target::Adapter::Django(_) => {
             let tally = counters.clone();
-            let adapter = rt
-                .block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))
-                .map_err(Error::Runtime)?;
+            let adapter = rt.block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))?;
             run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
         }
     }
@@ -261,6 +257,6 @@ pub fn serve(a: ServeArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, 
         };
         let _ = out.flush();
     };
-    drive::serve::run(sc, &a.listen, from, a.speed, &mut ready).map_err(Error::Runtime)?;
+    drive::serve::run(sc, &a.listen, from, a.speed, &mut ready)?;
     Ok(ExitCode::Pass)
 }

@@ -268,11 +268,69 @@ pub trait Tally: Send + Sync {
     fn unreadable(&self, f: &Failure);
 }
 
+/// Why a drive (or `serve`) cannot start, or a target is not up.
+#[derive(Debug, thiserror::Error)]
+pub enum DriveError {
+    /// The target file's adapter is another kind.
+    #[error("not {0} target")]
+    WrongAdapter(&'static str),
+    /// The HTTP client did not start.
+    #[error("cannot start the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    /// The async runtime or the virtual agents did not start.
+    #[error("cannot start {what}: {source}")]
+    Start {
+        /// What did not start.
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A listening socket could not be opened.
+    #[error("cannot listen {what}on {at}: {source}")]
+    Listen {
+        /// For what (`for webhooks `, or empty).
+        what: &'static str,
+        /// The address.
+        at: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The target's base URL does not parse.
+    #[error("{url}: not a URL: {why}")]
+    Url {
+        /// The URL as written.
+        url: String,
+        /// What the parser said.
+        why: String,
+    },
+    /// A TCP connection to the target failed.
+    #[error("cannot connect to {host}:{port}: {source}")]
+    Connect {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The health request failed (the failure's detail).
+    #[error("{0}")]
+    Health(String),
+    /// The health answer lacks a clock number the target file points to.
+    #[error("the health answer has no number >= 0 at {pointer:?}: {doc}")]
+    NoNumber {
+        /// The JSON pointer.
+        pointer: String,
+        /// The answer.
+        doc: String,
+    },
+}
+
 /// A helpdesk protocol.
 pub trait Adapter: Send + Sync + 'static {
-    /// Whether the target is up, and the clock it says its desk keeps; an
-    /// error message when it is not up.
-    fn probe(&self) -> impl Future<Output = Result<DeskClock, String>> + Send;
+    /// Whether the target is up, and the clock it says its desk keeps; why
+    /// not when it is not up.
+    fn probe(&self) -> impl Future<Output = Result<DeskClock, DriveError>> + Send;
     /// Opens the conversation with the shopper's first message.
     fn open(
         &self,

@@ -4,6 +4,7 @@
 //! request that opened the conversation, or come while the shopper thinks;
 //! it is then kept until the task asks, for at most a minute.
 
+use super::adapter::DriveError;
 use super::adapter::Reply;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -102,13 +103,16 @@ async fn hook(State(hooks): State<Arc<Hooks>>, body: axum::body::Bytes) -> Statu
 
 /// Starts a listener on `listen` (on the current runtime); returns the
 /// hooks and the URL to give the target.
-pub async fn listen(listen: &str, parse: Box<Parse>) -> Result<(Arc<Hooks>, String), String> {
+pub async fn listen(listen: &str, parse: Box<Parse>) -> Result<(Arc<Hooks>, String), DriveError> {
+    let refused = |source| DriveError::Listen {
+        what: "for webhooks ",
+        at: listen.into(),
+        source,
+    };
     let socket = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen for webhooks on {listen}: {e}"))?;
-    let addr = socket
-        .local_addr()
-        .map_err(|e| format!("cannot listen for webhooks on {listen}: {e}"))?;
+        .map_err(refused)?;
+    let addr = socket.local_addr().map_err(refused)?;
     let hooks = Arc::new(Hooks {
         waiting: Mutex::new(HashMap::new()),
         early: Mutex::new(HashMap::new()),

@@ -16,7 +16,9 @@
 //! the shopper sees it and by the server's dates (ticket opened to public
 //! follow-up).
 
-use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Sent, Tally};
+use super::adapter::{
+    self, Conversation, DeskClock, DriveError, Failure, Opened, Reply, Sent, Tally,
+};
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
 use super::target::{self, Django, Request, Secret, Target};
@@ -217,9 +219,9 @@ impl DjangoAdapter {
         from: SimTime,
         speed: f64,
         tally: Arc<dyn Tally>,
-    ) -> Result<DjangoAdapter, String> {
+    ) -> Result<DjangoAdapter, DriveError> {
         let target::Adapter::Django(d) = &t.adapter else {
-            return Err("not a django-helpdesk target".into());
+            return Err(DriveError::WrongAdapter("a django-helpdesk"));
         };
         let agents = d.agents.clone();
         let parse = agent_replies(agents.iter().map(|(_, user, _)| *user).collect());
@@ -254,7 +256,10 @@ impl DjangoAdapter {
                     &flag,
                 )
             })
-            .map_err(|e| format!("cannot start the virtual agents: {e}"))?;
+            .map_err(|source| DriveError::Start {
+                what: "the virtual agents",
+                source,
+            })?;
         Ok(DjangoAdapter {
             client,
             d: d.clone(),
@@ -273,7 +278,7 @@ impl DjangoAdapter {
 }
 
 impl adapter::Adapter for DjangoAdapter {
-    async fn probe(&self) -> Result<DeskClock, String> {
+    async fn probe(&self) -> Result<DeskClock, DriveError> {
         let req = request(
             reqwest::Method::GET,
             format!("{}/api/followups/?page_size=1", self.d.prefix),

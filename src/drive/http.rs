@@ -5,7 +5,9 @@
 //! times and authors are. Every request is counted, and an error never
 //! stops the run: a failed poll is counted and the next one goes out.
 
-use super::adapter::{self, Conversation, DeskClock, Failure, Opened, Reply, Sent, Tally};
+use super::adapter::{
+    self, Conversation, DeskClock, DriveError, Failure, Opened, Reply, Sent, Tally,
+};
 use super::callback::{self, Hooks};
 use super::target::{self, ClockPointers, ReplyMode, ReplyPointers, Request, Secret, Target};
 use super::template;
@@ -86,7 +88,7 @@ thread_local! {
 
 impl Client {
     /// A client for `target`.
-    pub fn new(target: &Target) -> Result<Client, String> {
+    pub fn new(target: &Target) -> Result<Client, DriveError> {
         let timeout = target.timeout;
         let build = move || {
             reqwest::Client::builder()
@@ -96,9 +98,11 @@ impl Client {
                 .pool_idle_timeout(std::time::Duration::from_secs(30))
                 .build()
         };
-        build().map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-        let base_url = reqwest::Url::parse(&target.base_url)
-            .map_err(|e| format!("{}: not a URL: {e}", target.base_url))?;
+        build().map_err(DriveError::Client)?;
+        let base_url = reqwest::Url::parse(&target.base_url).map_err(|e| DriveError::Url {
+            url: target.base_url.clone(),
+            why: e.to_string(),
+        })?;
         Ok(Client {
             id: CLIENT_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             build: Box::new(build),
@@ -186,7 +190,11 @@ impl Client {
     /// Whether the target answers: the health request if there is one
     /// (its answer, `null` when not JSON), else a TCP connection to the
     /// base URL's host and port.
-    pub async fn probe(&self, health: Option<&Request>, token: &Secret) -> Result<Value, String> {
+    pub async fn probe(
+        &self,
+        health: Option<&Request>,
+        token: &Secret,
+    ) -> Result<Value, DriveError> {
         if let Some(h) = health {
             let vars = |n: &str| {
                 if n == "token" {
@@ -198,15 +206,18 @@ impl Client {
             return self
                 .send_inner("health check", h, &vars)
                 .await
-                .map_err(|f| f.detail);
+                .map_err(|f| DriveError::Health(f.detail));
         }
-        let url = reqwest::Url::parse(&self.base).map_err(|e| format!("{}: {e}", self.base))?;
+        let url = reqwest::Url::parse(&self.base).map_err(|e| DriveError::Url {
+            url: self.base.clone(),
+            why: e.to_string(),
+        })?;
         let host = url.host_str().unwrap_or("127.0.0.1").to_string();
         let port = url.port_or_known_default().unwrap_or(80);
         tokio::net::TcpStream::connect((host.as_str(), port))
             .await
             .map(|_| Value::Null)
-            .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))
+            .map_err(|source| DriveError::Connect { host, port, source })
     }
 }
 
@@ -286,7 +297,7 @@ pub struct HttpAdapter {
 impl HttpAdapter {
     /// The adapter for an `http` target; starts the webhook listener when
     /// replies come by callback (call inside the runtime).
-    pub async fn new(target: &Target, sc: &Scenario) -> Result<HttpAdapter, String> {
+    pub async fn new(target: &Target, sc: &Scenario) -> Result<HttpAdapter, DriveError> {
         let target::Adapter::Http {
             open,
             reply,
@@ -295,7 +306,7 @@ impl HttpAdapter {
             message,
         } = &target.adapter
         else {
-            return Err("not an http target".into());
+            return Err(DriveError::WrongAdapter("an http"));
         };
         let (hooks, callback_url) = match reply {
             ReplyMode::Callback {
@@ -369,15 +380,16 @@ impl HttpAdapter {
 }
 
 impl adapter::Adapter for HttpAdapter {
-    async fn probe(&self) -> Result<DeskClock, String> {
+    async fn probe(&self) -> Result<DeskClock, DriveError> {
         let doc = self.client.probe(self.health.as_ref(), &self.token).await?;
-        let number = |p: &Option<String>| -> Result<Option<f64>, String> {
+        let number = |p: &Option<String>| -> Result<Option<f64>, DriveError> {
             let Some(p) = p else { return Ok(None) };
             match doc.pointer(p).and_then(Value::as_f64) {
                 Some(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
-                _ => Err(format!(
-                    "the health answer has no number >= 0 at {p:?}: {doc}"
-                )),
+                _ => Err(DriveError::NoNumber {
+                    pointer: p.clone(),
+                    doc: doc.to_string(),
+                }),
             }
         };
         Ok(DeskClock {

@@ -10,6 +10,7 @@
 //! (else the shopper model plays them). The model plays the desk as
 //! `simulate` does: the bot, routing, queues, agents, shifts.
 
+use super::adapter::DriveError;
 use super::wall_desk::{self, Answer, Cmd, Outlet};
 use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
@@ -174,17 +175,23 @@ pub fn run(
     from: SimTime,
     speed: f64,
     ready: &mut dyn FnMut(std::net::SocketAddr),
-) -> Result<(), String> {
+) -> Result<(), DriveError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(|source| DriveError::Start {
+            what: "the runtime",
+            source,
+        })?;
+    let refused = |source| DriveError::Listen {
+        what: "",
+        at: listen.into(),
+        source,
+    };
     let socket = rt
         .block_on(tokio::net::TcpListener::bind(listen))
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = socket
-        .local_addr()
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        .map_err(refused)?;
+    let addr = socket.local_addr().map_err(refused)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared {
         convs: Mutex::new(HashMap::new()),
@@ -193,7 +200,7 @@ pub fn run(
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(3))
             .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?,
+            .map_err(DriveError::Client)?,
         runtime: rt.handle().clone(),
         stop: Default::default(),
         next_id: AtomicU64::new(1),
@@ -208,7 +215,10 @@ pub fn run(
                 let sc = shared.scenario.clone();
                 wall_desk::run(&sc, rx, shared.clock, &*shared, &shared.stop)
             })
-            .map_err(|e| format!("cannot start the desk thread: {e}"))?
+            .map_err(|source| DriveError::Start {
+                what: "the desk thread",
+                source,
+            })?
     };
     ready(addr);
     let app = super::serve_api::router(shared.clone());

@@ -68,14 +68,20 @@ pub fn message(r: &RuleResult) -> String {
 /// What the satisfaction bands make of the run, in one sentence.
 pub fn bands_line(s: &Summary) -> String {
     let b = &s.bands;
+    let n = crate::metrics::catalogue::grouped;
+    let per_run = if s.replications > 1 {
+        " per run of the horizon"
+    } else {
+        ""
+    };
     format!(
-        "predicted satisfaction {:.1}% · orders {:.0} of {:.0} an instant desk would get: {:.0} lost ({:.1}%), revenue lost {:.0} · KPI scorecard {:.1}/100",
+        "predicted satisfaction {:.1}% · orders {} of {} an instant desk would get{per_run}: {} lost ({:.1}%), revenue lost {} · KPI scorecard {:.1}/100",
         b.satisfaction * 100.0,
-        b.orders,
-        b.instant_orders,
-        b.orders_lost,
+        n(b.orders),
+        n(b.instant_orders),
+        n(b.orders_lost),
         b.loss_share * 100.0,
-        b.revenue_lost,
+        n(b.revenue_lost),
         s.scorecard.score
     )
 }
@@ -186,7 +192,9 @@ pub fn markdown(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "Seed {}, {} replications, {} arrivals.\n",
-        s.seed, s.replications, s.counts.arrived
+        s.seed,
+        s.replications,
+        super::terminal::thousands(s.counts.arrived)
     );
     let _ = writeln!(
         out,

@@ -93,26 +93,29 @@ fn junit_and_markdown_name_value_interval_and_threshold() {
     );
 }
 
+/// A rule: first response p90 at most `limit` seconds.
+fn p90_rule(sc: &peakdesk::profile::Scenario, limit: f64) -> rules::Rule {
+    let raw = peakdesk::profile::raw::RawRule {
+        name: None,
+        metric: "first_response".into(),
+        stat: Some("p90".into()),
+        within: None,
+        max: Some(peakdesk::profile::raw::RawThreshold(limit, true)),
+        min: None,
+        scope: None,
+        every_interval: None,
+        severity: None,
+    };
+    rules::rule(sc, "sla.rules[0]", "test", &raw).unwrap()
+}
+
 #[test]
 fn false_alarms_are_rare_both_ways() {
     // A desk whose true first-response p90 is known from 200 replications;
     // a line at twice it must pass, a line at half it must fail, in at
     // least 99 of 100 seeds each.
     let sc = profile::load(&root(DESK), &["agents.groups[0].staff=13".into()]).unwrap();
-    let p90 = |limit: f64| {
-        let raw = peakdesk::profile::raw::RawRule {
-            name: None,
-            metric: "first_response".into(),
-            stat: Some("p90".into()),
-            within: None,
-            max: Some(peakdesk::profile::raw::RawThreshold(limit, true)),
-            min: None,
-            scope: None,
-            every_interval: None,
-            severity: None,
-        };
-        rules::rule(&sc, "sla.rules[0]", "test", &raw).unwrap()
-    };
+    let p90 = |limit: f64| p90_rule(&sc, limit);
     let probe = vec![p90(1.0)];
     let big = check::run(&sc, &probe, Some(200), 200, 0, &Progress::hidden()).unwrap();
     let truth = summary::build_with(&sc, &big, 0.0, 1, &probe, 0.95).sla[0]
@@ -151,20 +154,7 @@ fn near_the_line_auto_keeps_false_alarms_at_the_stated_level() {
         "warmup=10m".into(),
     ];
     let sc = profile::load(&root(DESK), &sets).unwrap();
-    let p90 = |limit: f64| {
-        let raw = peakdesk::profile::raw::RawRule {
-            name: None,
-            metric: "first_response".into(),
-            stat: Some("p90".into()),
-            within: None,
-            max: Some(peakdesk::profile::raw::RawThreshold(limit, true)),
-            min: None,
-            scope: None,
-            every_interval: None,
-            severity: None,
-        };
-        rules::rule(&sc, "sla.rules[0]", "test", &raw).unwrap()
-    };
+    let p90 = |limit: f64| p90_rule(&sc, limit);
     let probe = vec![p90(1.0)];
     let big = check::run(&sc, &probe, Some(2000), 2000, 0, &Progress::hidden()).unwrap();
     let xs: Vec<f64> = big.rule_values.iter().map(|(_, v)| v[0]).collect();

@@ -171,6 +171,21 @@ fn more_bot_coverage_never_worsens_the_mean_wait_across_a_sweep() {
     assert!(waits.windows(2).all(|w| w[1] <= w[0]), "{waits:?}");
 }
 
+/// Runs `peakdesk ARGS` on a terminal (util-linux `script`), expects
+/// success, and returns what the terminal showed.
+fn on_a_terminal(args: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("peakdesk");
+    let line = format!("{} {args}", bin.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("util-linux `script` runs (it gives the command a terminal)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    text
+}
+
 #[test]
 fn progress_shows_on_a_terminal_and_nowhere_else() {
     let args = [
@@ -190,15 +205,7 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
         .success()
         .stderr(predicate::str::is_empty());
     // A terminal, through util-linux `script`: the bar with its ETA.
-    let bin = assert_cmd::cargo::cargo_bin("peakdesk");
-    let line = format!("{} {}", bin.display(), args.join(" "));
-    let out = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("util-linux `script` runs (it gives the command a terminal)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let text = on_a_terminal(&args.join(" "));
     assert!(
         text.contains("% of 6 replication(s)") && text.contains("ETA"),
         "{text}"
@@ -210,18 +217,7 @@ fn progress_moves_inside_one_long_replication() {
     // One replication of five days (about four seconds): the bar shows
     // after a second with a share of the scenario's time strictly between
     // 0 and 100%, so an hour-long run shows its ETA early.
-    let bin = assert_cmd::cargo::cargo_bin("peakdesk");
-    let line = format!(
-        "{} simulate profiles/double11.toml --set horizon=5d --json /dev/null",
-        bin.display()
-    );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("util-linux `script` runs (it gives the command a terminal)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let text = on_a_terminal("simulate profiles/double11.toml --set horizon=5d --json /dev/null");
     let partial = (1..100).any(|p| text.contains(&format!(" {p}% of 1 replication(s)")));
     assert!(partial && text.contains("ETA"), "{text}");
 }
