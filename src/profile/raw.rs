@@ -127,9 +127,10 @@ pub struct RawSla {
 
 /// A rule's metric in the schema: the catalogue's rule metrics.
 fn rule_metric_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names: Vec<&str> = crate::sla::metric::Metric::ALL
+    let names: Vec<&str> = crate::metrics::catalogue::ALL
         .iter()
-        .map(|m| m.def().name)
+        .filter(|d| d.is_rule_metric())
+        .map(|d| d.name)
         .collect();
     schemars::json_schema!({ "type": "string", "enum": names })
 }

@@ -8,6 +8,7 @@
 //! breakdowns, and for a drive the runner's own figures.
 
 use super::svg::{Chart, Kind, Series, esc};
+use super::table;
 use crate::metrics::catalogue::{self as cat, Unit};
 use crate::metrics::hist;
 use crate::metrics::summary::Summary;
@@ -296,28 +297,6 @@ fn distribution_charts(s: &Summary, out: &mut String) {
         )
         .render(),
     );
-}
-
-pub(super) fn table(out: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>>) {
-    out.push_str("<table><tr>");
-    for h in head {
-        let _ = write!(out, "<th>{}</th>", esc(h));
-    }
-    out.push_str("</tr>");
-    for r in rows {
-        out.push_str("<tr>");
-        for c in r {
-            // Cells are text, except a verdict cell marked by the caller.
-            if let Some(rest) = c.strip_prefix('\u{1}') {
-                let class = rest.split([' ', ':']).next().unwrap_or("");
-                let _ = write!(out, r#"<td class="{class}">{}</td>"#, esc(rest));
-            } else {
-                let _ = write!(out, "<td>{}</td>", esc(&c));
-            }
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</table>");
 }
 
 fn verdicts(s: &Summary, out: &mut String) {

@@ -3,8 +3,8 @@
 //! by kind, and the charts over the window (intended against achieved rate,
 //! failed requests over time) from the summary's `drive.timeline`.
 
-use super::html::table;
 use super::svg::{Chart, Kind, Series, esc};
+use super::table;
 use crate::metrics::summary::{Percentiles, Summary};
 use std::fmt::Write;
 

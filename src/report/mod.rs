@@ -18,6 +18,7 @@ pub mod terminal;
 pub mod verdicts;
 
 use crate::Error;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -128,4 +129,28 @@ pub fn write_json<T: serde::Serialize>(
 /// break the row.
 pub fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// An HTML table: a header row and rows of text cells (a cell marked
+/// with a leading \u{1} is a verdict, classed by its first word).
+pub(crate) fn table(out: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    out.push_str("<table><tr>");
+    for h in head {
+        let _ = write!(out, "<th>{}</th>", svg::esc(h));
+    }
+    out.push_str("</tr>");
+    for r in rows {
+        out.push_str("<tr>");
+        for c in r {
+            // Cells are text, except a verdict cell marked by the caller.
+            if let Some(rest) = c.strip_prefix('\u{1}') {
+                let class = rest.split([' ', ':']).next().unwrap_or("");
+                let _ = write!(out, r#"<td class="{class}">{}</td>"#, svg::esc(rest));
+            } else {
+                let _ = write!(out, "<td>{}</td>", svg::esc(&c));
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
 }

@@ -3,9 +3,10 @@
 //! frontier, and the table of points. Self-contained like the run report.
 
 use super::heatmap::HeatMap;
-use super::html::{CSS, table};
+use super::html::CSS;
 use super::svg::{Chart, Kind, Series, esc};
 use super::sweep_result::{Axis, Point, SweepResult};
+use super::table;
 use crate::sla::Verdict;
 use std::fmt::Write;
 

@@ -194,7 +194,7 @@ pub fn markdown(s: &Summary) -> String {
         "Seed {}, {} replications, {} arrivals.\n",
         s.seed,
         s.replications,
-        super::terminal::thousands(s.counts.arrived)
+        crate::metrics::catalogue::grouped(s.counts.arrived as f64)
     );
     let _ = writeln!(
         out,

@@ -7,6 +7,7 @@
 
 use super::bands::{BandOutcome, Bands};
 use super::rules::{Bound, Metric, Rule, Scope, Severity, Stat};
+pub use super::sequential::Verdict;
 use crate::metrics::breakdown::Breakdowns;
 use crate::metrics::tally::occupancy;
 use crate::metrics::{IntervalRecord, Replication, Tally};
@@ -15,18 +16,6 @@ use crate::stats::ci95;
 use crate::time::{SECOND, to_secs};
 use hdrhistogram::{Counter, Histogram};
 use serde::{Deserialize, Serialize};
-
-/// A rule's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// The whole interval is on the good side.
-    Pass,
-    /// The whole interval is on the bad side.
-    Fail,
-    /// The interval straddles the threshold, or there is none.
-    Inconclusive,
-}
 
 /// A rule with its value and verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

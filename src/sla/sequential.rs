@@ -15,10 +15,22 @@
 //! values being close to normal (each is an average over a whole
 //! replication), as every Student-t interval does.
 
-use super::eval::Verdict;
 use super::rules::Bound;
 use crate::stats::mean_and_se;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// A rule's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The whole interval is on the good side.
+    Pass,
+    /// The whole interval is on the bad side.
+    Fail,
+    /// The interval straddles the threshold, or there is none.
+    Inconclusive,
+}
 
 /// The error spent over all looks: two-sided, so 2.5% each way.
 pub const ALPHA: f64 = 0.05;
