@@ -146,7 +146,7 @@ pub fn check(scenarios: &[Scenario], parallel: usize, limit: f64) -> Result<(), 
 /// A large count, readably (`3.2e16` style past a trillion).
 fn count(x: f64) -> String {
     if x < 1e12 {
-        format!("{x:.0}")
+        crate::metrics::catalogue::grouped(x)
     } else {
         format!("{x:.1e}")
     }

@@ -528,7 +528,7 @@ fn runs_that_cannot_fit_are_refused_before_they_start_with_the_estimate() {
             vec!["arrivals.rate=1000000000/s", "horizon=365d"],
             "shoppers in the system at once",
         ),
-        (vec!["horizon=365000d"], "35040000 interval rows"),
+        (vec!["horizon=365000d"], "35,040,000 interval rows"),
     ] {
         let mut cmd = peakdesk();
         cmd.args(["simulate", c, "--quiet", "--json", "/dev/null"]);
