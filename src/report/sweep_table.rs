@@ -3,7 +3,7 @@
 //! summary) and the terminal's text around the Markdown table.
 
 use super::sweep_result::{Point, SweepResult};
-use crate::metrics::catalogue::Unit;
+use crate::metrics::catalogue::{self as cat, Unit};
 use crate::sla::Verdict;
 use std::fmt::Write as _;
 
@@ -14,28 +14,36 @@ fn cell(v: Option<f64>) -> String {
 /// A point's CSV columns, header and value together (one list, so the two
 /// cannot drift apart).
 fn fields(r: &Point) -> Vec<(String, String)> {
+    // Metric columns are named by the catalogue: NAME, NAME_s for a mean
+    // time, NAME_pNN_s for a percentile.
+    let (first, human) = (cat::FIRST_RESPONSE.name, cat::HUMAN_RESPONSE.name);
+    let wait = cat::get("wait_mean").map_or("wait_mean", |d| d.name);
     let mut f = vec![
         ("point".to_string(), r.set.join(" ")),
         ("arrived".into(), r.arrived.to_string()),
-        ("shoppers_lost".into(), cell(r.shoppers_lost)),
-        ("wait_mean_s".into(), cell(r.wait_mean_s)),
-        ("first_response_p50_s".into(), cell(r.first_response_p50_s)),
-        ("first_response_p90_s".into(), cell(r.first_response_p90_s)),
-        ("first_response_p99_s".into(), cell(r.first_response_p99_s)),
-        ("human_response_p90_s".into(), cell(r.human_response_p90_s)),
+        (cat::SHOPPERS_LOST.name.into(), cell(r.shoppers_lost)),
+        (format!("{wait}_s"), cell(r.wait_mean_s)),
+        (format!("{first}_p50_s"), cell(r.first_response_p50_s)),
+        (format!("{first}_p90_s"), cell(r.first_response_p90_s)),
+        (format!("{first}_p99_s"), cell(r.first_response_p99_s)),
+        (format!("{human}_p90_s"), cell(r.human_response_p90_s)),
     ];
+    let within = cat::ANSWERED_WITHIN.name;
     f.extend(
         r.answered_within
             .iter()
-            .map(|(k, v)| (format!("answered_within_{k}"), cell(*v))),
+            .map(|(k, v)| (format!("{within}_{k}"), cell(*v))),
     );
     f.extend([
         (
             "orders_lost_share".into(),
             format!("{:.6}", r.orders_lost_share),
         ),
-        ("revenue_lost_per_day".into(), cell(r.revenue_lost_per_day)),
-        ("cost_per_day".into(), cell(r.cost_per_day)),
+        (
+            cat::REVENUE_LOST_PER_DAY.name.into(),
+            cell(r.revenue_lost_per_day),
+        ),
+        (cat::COST_PER_DAY.name.into(), cell(r.cost_per_day)),
         (
             "cost_per_conversation".into(),
             cell(r.cost_per_conversation),
