@@ -42,6 +42,13 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, false)?;
     let tgt = target::load(&a.target, a.target_url.as_deref())?;
+    if tgt.tls.insecure {
+        // On every run, even --quiet: a check that proves nothing.
+        eprintln!(
+            "peakdesk drive: warning: {}: tls.insecure = true, any server certificate is accepted (no check of who answers)",
+            tgt.file
+        );
+    }
     let exports = Exports::new(&a.out, "drive", &FORMATS)?;
     shard::check_output(a.shard, exports.path(Format::Json))?;
     let opts = Options {
@@ -239,24 +246,32 @@ pub fn serve(a: ServeArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, 
     // The callers are the shoppers: their patience and their retrials.
     sc.retrials = None;
     let from = a.from.map_or(0, |t| t.0);
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            drive::tls::server_config(cert, key, a.tls_client_ca.as_deref())
+                .map_err(drive::adapter::DriveError::from)?,
+        ),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let name = sc.name.clone();
     let mut ready = |addr: std::net::SocketAddr| {
         let _ = if json {
             let line = serde_json::json!({
-                "serving": name, "url": format!("http://{addr}"),
+                "serving": name, "url": format!("{scheme}://{addr}"),
                 "from": clock_label(from), "speed": a.speed,
             });
             writeln!(out, "{line}")
         } else {
             writeln!(
                 out,
-                "peakdesk serve: {name} on http://{addr} (desk from {} at {}x); Ctrl-C stops",
+                "peakdesk serve: {name} on {scheme}://{addr} (desk from {} at {}x); Ctrl-C stops",
                 clock_label(from),
                 a.speed
             )
         };
         let _ = out.flush();
     };
-    drive::serve::run(sc, &a.listen, from, a.speed, &mut ready)?;
+    drive::serve::run(sc, &a.listen, from, a.speed, tls, &mut ready)?;
     Ok(ExitCode::Pass)
 }

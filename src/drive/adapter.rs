@@ -99,6 +99,14 @@ impl Failure {
         }
     }
 
+    /// A push stream the target ended while a reply was awaited.
+    pub fn closed() -> Failure {
+        Failure {
+            kind: ErrorKind::Connect,
+            detail: "push stream: the target closed it while a reply was awaited".into(),
+        }
+    }
+
     /// An answer that does not hold what the target file says it holds.
     pub fn bad(what: &str, why: impl std::fmt::Display) -> Failure {
         Failure {
@@ -313,6 +321,9 @@ pub enum DriveError {
         /// Why.
         source: std::io::Error,
     },
+    /// `serve`'s TLS certificate, key or client CA.
+    #[error("TLS: {0}")]
+    Tls(#[from] super::tls::TlsError),
     /// The health request failed (the failure's detail).
     #[error("{0}")]
     Health(String),

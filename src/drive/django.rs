@@ -21,8 +21,8 @@ use super::adapter::{
 };
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
+use super::server_time::ServerTimes;
 use super::target::{self, Django, Request, Secret, Target};
-use super::template;
 use super::wall_desk::{self, Cmd, Outlet};
 use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
@@ -163,7 +163,7 @@ impl Outlet for Agents {
 /// triggered it): a public follow-up by one of `agent_users` is a reply
 /// (the shopper's messages are by the intake user, its closing note
 /// internal).
-fn agent_replies(agent_users: Vec<u64>) -> Box<callback::Parse> {
+fn agent_replies(agent_users: Vec<u64>, times: ServerTimes) -> Box<callback::Parse> {
     Box::new(move |v: &Value| {
         let ticket = v.pointer("/ticket/id").and_then(id_of)?;
         let fid = v.pointer("/followup_id")?;
@@ -184,7 +184,7 @@ fn agent_replies(agent_users: Vec<u64>) -> Box<callback::Parse> {
             Reply {
                 next: None,
                 joined: false,
-                server_at: f.get("date").and_then(template::epoch_seconds),
+                server_at: f.get("date").and_then(|d| times.seconds(d)),
                 by_bot: Some(false),
                 group: None,
             },
@@ -202,6 +202,7 @@ pub struct DjangoAdapter {
     stop: Arc<AtomicBool>,
     agents: usize,
     hook_url: String,
+    times: ServerTimes,
 }
 
 impl Drop for DjangoAdapter {
@@ -224,7 +225,10 @@ impl DjangoAdapter {
             return Err(DriveError::WrongAdapter("a django-helpdesk"));
         };
         let agents = d.agents.clone();
-        let parse = agent_replies(agents.iter().map(|(_, user, _)| *user).collect());
+        let parse = agent_replies(
+            agents.iter().map(|(_, user, _)| *user).collect(),
+            t.times.clone(),
+        );
         let (hooks, hook_url) = callback::listen(&d.listen, parse).await?;
         let client = Arc::new(Client::new(t)?);
         let mut desk_sc = sc.clone();
@@ -269,6 +273,7 @@ impl DjangoAdapter {
             stop,
             agents: n,
             hook_url,
+            times: t.times.clone(),
         })
     }
 
@@ -322,7 +327,7 @@ impl adapter::Adapter for DjangoAdapter {
             id: id.to_string(),
             server_at: doc
                 .pointer("/followup_set/0/date")
-                .and_then(template::epoch_seconds),
+                .and_then(|d| self.times.seconds(d)),
             reply: None,
         })
     }
@@ -367,7 +372,7 @@ impl adapter::Adapter for DjangoAdapter {
         // The desk hears of the message once the server holds it.
         self.tell(Cmd::Message(id));
         Ok(Sent {
-            server_at: doc.get("date").and_then(template::epoch_seconds),
+            server_at: doc.get("date").and_then(|d| self.times.seconds(d)),
             reply: None,
         })
     }

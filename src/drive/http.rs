@@ -10,11 +10,12 @@ use super::adapter::{
 };
 use super::callback::{self, Hooks};
 use super::target::{self, ClockPointers, ReplyMode, ReplyPointers, Request, Secret, Target};
-use super::template;
+use super::{push, template};
 use crate::profile::Scenario;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// The names of a profile's segments, questions and channels, for
@@ -73,7 +74,10 @@ impl Names {
 /// one must not be driven from another.
 pub struct Client {
     id: u64,
-    build: Box<dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync>,
+    /// Builds a client; `true`: for push streams (HTTP/1.1, which a
+    /// WebSocket upgrade needs, and no total timeout, which would cut a
+    /// long stream).
+    build: Box<dyn Fn(bool) -> reqwest::Result<reqwest::Client> + Send + Sync>,
     base: String,
     base_url: reqwest::Url,
     permits: Semaphore,
@@ -83,22 +87,27 @@ static CLIENT_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 
 thread_local! {
     /// This thread's reqwest clients, by [`Client`] id.
-    static CLIENTS: RefCell<Vec<(u64, reqwest::Client)>> = const { RefCell::new(Vec::new()) };
+    static CLIENTS: RefCell<Vec<((u64, bool), reqwest::Client)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Client {
     /// A client for `target`.
     pub fn new(target: &Target) -> Result<Client, DriveError> {
         let timeout = target.timeout;
-        let build = move || {
-            reqwest::Client::builder()
-                .timeout(timeout)
+        let tls = target.tls.clone();
+        let build = move |streams: bool| {
+            let b = tls
+                .apply(super::tls::client_builder())
                 .connect_timeout(timeout)
                 .tcp_nodelay(true)
-                .pool_idle_timeout(std::time::Duration::from_secs(30))
-                .build()
+                .pool_idle_timeout(std::time::Duration::from_secs(30));
+            match streams {
+                true => b.http1_only().build(),
+                false => b.timeout(timeout).build(),
+            }
         };
-        build().map_err(DriveError::Client)?;
+        build(false).map_err(DriveError::Client)?;
+        build(true).map_err(DriveError::Client)?;
         let base_url = reqwest::Url::parse(&target.base_url).map_err(|e| DriveError::Url {
             url: target.base_url.clone(),
             why: e.to_string(),
@@ -112,16 +121,31 @@ impl Client {
         })
     }
 
-    /// This thread's client.
-    fn http(&self) -> reqwest::Client {
+    /// This thread's client (`streams`: the one for push streams).
+    fn http(&self, streams: bool) -> reqwest::Client {
+        let key = (self.id, streams);
         CLIENTS.with_borrow_mut(|clients| {
-            if let Some((_, c)) = clients.iter().find(|(id, _)| *id == self.id) {
+            if let Some((_, c)) = clients.iter().find(|(k, _)| *k == key) {
                 return c.clone();
             }
-            let c = (self.build)().expect("built once already");
-            clients.push((self.id, c.clone()));
+            let c = (self.build)(streams).expect("built once already");
+            clients.push((key, c.clone()));
             c
         })
+    }
+
+    /// A request to open a push stream: `req` filled with `vars`.
+    pub fn stream_request(
+        &self,
+        req: &Request,
+        vars: &dyn Fn(&str) -> String,
+    ) -> reqwest::RequestBuilder {
+        let url = self.url(&template::fill(&req.path, vars));
+        let mut b = self.http(true).request(req.method.clone(), url);
+        for (k, v) in &req.headers {
+            b = b.header(k.as_str(), template::fill(v, vars));
+        }
+        b
     }
 
     /// The base URL with a filled path (and query), without parsing the
@@ -162,7 +186,7 @@ impl Client {
     ) -> Result<Value, Failure> {
         let _permit = self.permits.acquire().await.expect("never closed");
         let url = self.url(&template::fill(&req.path, vars));
-        let mut b = self.http().request(req.method.clone(), url);
+        let mut b = self.http(false).request(req.method.clone(), url);
         for (k, v) in &req.headers {
             b = b.header(k.as_str(), template::fill(v, vars));
         }
@@ -249,7 +273,7 @@ pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
             .at
             .as_deref()
             .and_then(|a| m.pointer(a))
-            .and_then(template::epoch_seconds),
+            .and_then(|v| p.times.seconds(v)),
         by_bot: p
             .by
             .as_deref()
@@ -292,6 +316,8 @@ pub struct HttpAdapter {
     names: Names,
     hooks: Option<Arc<Hooks>>,
     callback_url: String,
+    /// Open push streams, by conversation id, between replies.
+    streams: Mutex<HashMap<String, push::Live>>,
 }
 
 impl HttpAdapter {
@@ -336,6 +362,7 @@ impl HttpAdapter {
             names: Names::of(sc),
             hooks,
             callback_url,
+            streams: Mutex::new(HashMap::new()),
         })
     }
 
@@ -363,7 +390,7 @@ impl HttpAdapter {
             .at
             .as_deref()
             .and_then(|p| doc.pointer(p))
-            .and_then(template::epoch_seconds);
+            .and_then(|v| self.pointers.times.seconds(v));
         let reply = match self.mode {
             ReplyMode::Sync => Some(
                 nth_reply(doc, &self.pointers, 0)
@@ -443,6 +470,24 @@ impl adapter::Adapter for HttpAdapter {
                     }
                 }
             }
+            ReplyMode::Push { kind, request } => {
+                let live = self.streams.lock().expect("not poisoned").remove(&o.id);
+                let vars = self.vars(c, &o.id);
+                let mut reader = push::Reader {
+                    live,
+                    connect: &|| self.client.stream_request(request, &vars),
+                    kind: *kind,
+                    read: &|v| read_reply(v, &self.pointers),
+                };
+                let r = reader.next(seen, tally).await;
+                if let Some(l) = reader.live {
+                    self.streams
+                        .lock()
+                        .expect("not poisoned")
+                        .insert(o.id.clone(), l);
+                }
+                Ok(r)
+            }
         }
     }
 
@@ -483,6 +528,9 @@ impl adapter::Adapter for HttpAdapter {
     fn forget(&self, o: &Opened) {
         if let Some(h) = &self.hooks {
             h.forget(&o.id);
+        }
+        if matches!(self.mode, ReplyMode::Push { .. }) {
+            self.streams.lock().expect("not poisoned").remove(&o.id);
         }
     }
 }

@@ -58,6 +58,16 @@ pub struct Conv {
     pub hooks: Option<tokio::sync::mpsc::UnboundedSender<serde_json::Value>>,
     /// Handlers waiting for the first reply.
     pub waiters: Vec<oneshot::Sender<()>>,
+    /// Push streams open on it (`serve_push`): each reply's JSON.
+    pub watchers: Vec<tokio::sync::mpsc::UnboundedSender<String>>,
+}
+
+/// A reply or notice of conversation `id` as pushed: the message with
+/// its conversation's id (a webhook's body, a stream's event).
+pub fn event_json(id: u64, m: &Message) -> serde_json::Value {
+    let mut body = serde_json::to_value(m).expect("a message is JSON");
+    body["conversation"] = id.to_string().into();
+    body
 }
 
 /// What the HTTP side shares with the desk thread.
@@ -111,6 +121,8 @@ impl Outlet for Shared {
         let mut convs = self.convs.lock().expect("not poisoned");
         if let Some(c) = convs.get_mut(&id) {
             c.closed = true;
+            // Their streams end.
+            c.watchers.clear();
         }
         let mut closed = self.closed.lock().expect("not poisoned");
         closed.push_back((Instant::now(), id));
@@ -146,9 +158,12 @@ fn post(
         next,
         event,
     };
+    if !c.watchers.is_empty() {
+        let text = event_json(id, &m).to_string();
+        c.watchers.retain(|w| w.send(text.clone()).is_ok());
+    }
     if let Some(url) = c.callback.clone() {
-        let mut body = serde_json::to_value(&m).expect("a message is JSON");
-        body["conversation"] = id.to_string().into();
+        let body = event_json(id, &m);
         let hooks = c.hooks.get_or_insert_with(|| {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
             let http = shared.http.clone();
@@ -167,13 +182,33 @@ fn post(
     }
 }
 
-/// Serves `sc` on `listen` until Ctrl-C or SIGTERM; `ready` gets the bound
-/// address once connections are accepted.
+/// Serves `app` over TLS on `socket` until Ctrl-C or SIGTERM.
+fn serve_tls(
+    rt: &tokio::runtime::Runtime,
+    socket: tokio::net::TcpListener,
+    app: axum::Router,
+    config: Arc<rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::new();
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+    let server = axum_server::from_tcp_rustls(socket.into_std()?, config)?.handle(handle.clone());
+    rt.block_on(async move {
+        tokio::spawn(async move {
+            super::signals::first().await;
+            handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        });
+        server.serve(app.into_make_service()).await
+    })
+}
+
+/// Serves `sc` on `listen` (over TLS with `tls`) until Ctrl-C or SIGTERM;
+/// `ready` gets the bound address once connections are accepted.
 pub fn run(
     sc: Scenario,
     listen: &str,
     from: SimTime,
     speed: f64,
+    tls: Option<Arc<rustls::ServerConfig>>,
     ready: &mut dyn FnMut(std::net::SocketAddr),
 ) -> Result<(), DriveError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -197,7 +232,7 @@ pub fn run(
         convs: Mutex::new(HashMap::new()),
         tx,
         scenario: Arc::new(sc),
-        http: reqwest::Client::builder()
+        http: super::tls::client_builder()
             .timeout(Duration::from_secs(3))
             .build()
             .map_err(DriveError::Client)?,
@@ -222,11 +257,14 @@ pub fn run(
     };
     ready(addr);
     let app = super::serve_api::router(shared.clone());
-    rt.block_on(async {
-        let _ = axum::serve(socket, app)
-            .with_graceful_shutdown(super::signals::first())
-            .await;
-    });
+    match tls {
+        None => rt.block_on(async {
+            let _ = axum::serve(socket, app)
+                .with_graceful_shutdown(super::signals::first())
+                .await;
+        }),
+        Some(config) => serve_tls(&rt, socket, app, config).map_err(refused)?,
+    }
     shared.stop.store(true, Ordering::Relaxed);
     drop(rt);
     if let Ok(late) = desk.join() {

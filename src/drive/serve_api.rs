@@ -15,7 +15,8 @@
 //! - `DELETE /conversations/{id}`: the shopper leaves (204).
 //!
 //! With `callback`, each reply is also posted there as
-//! `{conversation, text, at, by, group}`.
+//! `{conversation, text, at, by, group}`; `serve_push` pushes the same
+//! over a WebSocket or server-sent events.
 
 use super::serve::{Conv, Shared, epoch_now};
 use super::wall_desk::Cmd;
@@ -121,6 +122,7 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
             callback: b.callback.filter(|c| !c.is_empty()),
             hooks: None,
             waiters: Vec::new(),
+            watchers: Vec::new(),
         },
     );
     let open = Cmd::Open {
@@ -213,10 +215,10 @@ async fn health(State(sh): State<Arc<Shared>>) -> Json<serde_json::Value> {
 
 /// The API's routes.
 pub fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new()
+    let router = axum::Router::new()
         .route("/health", axum::routing::get(health))
         .route("/conversations", axum::routing::post(open))
         .route("/conversations/{id}", axum::routing::get(get).delete(leave))
-        .route("/conversations/{id}/messages", axum::routing::post(message))
-        .with_state(shared)
+        .route("/conversations/{id}/messages", axum::routing::post(message));
+    super::serve_push::routes(router).with_state(shared)
 }

@@ -6,7 +6,9 @@
 //! the target file names, and lives only inside [`Secret`], whose `Debug`
 //! and `Display` print a mask: it reaches request headers and nothing else.
 
-use super::target_raw::{RawRequest, RawTarget};
+use super::server_time::ServerTimes;
+use super::target_raw::{RawReply, RawRequest, RawTarget};
+use super::tls::Tls;
 use crate::profile::ProfileError;
 use crate::time::{MILLI, SECOND};
 use std::path::Path;
@@ -58,6 +60,15 @@ pub enum ReplyMode {
         /// Time between polls.
         interval: std::time::Duration,
     },
+    /// Pushed by the target on a stream the drive opens per conversation
+    /// (after the open answer gives its id); every event is read with the
+    /// reply pointers, and the stream starts with the replies so far.
+    Push {
+        /// WebSocket or server-sent events.
+        kind: Push,
+        /// The request that opens the stream.
+        request: Request,
+    },
     /// By a webhook to a local listener.
     Callback {
         /// Address to listen on (`127.0.0.1:0`: any free port).
@@ -65,6 +76,15 @@ pub enum ReplyMode {
         /// JSON pointer to the conversation id in the webhook body.
         conversation: String,
     },
+}
+
+/// A push stream's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Push {
+    /// A WebSocket; each text frame is one JSON event.
+    WebSocket,
+    /// Server-sent events; each event's data is one JSON event.
+    Sse,
 }
 
 /// Where the reply's facts are, relative to one reply object.
@@ -85,6 +105,8 @@ pub struct ReplyPointers {
     pub next: Option<String>,
     /// Pointer to a notice's kind (`"joined"`: an agent took it).
     pub event: Option<String>,
+    /// How the times are read (the target's `time_zone`).
+    pub times: ServerTimes,
 }
 
 /// The django-helpdesk adapter's settings.
@@ -153,6 +175,10 @@ pub struct Target {
     pub health: Option<Request>,
     /// Where its answer tells the desk's clock.
     pub clock: ClockPointers,
+    /// How its times are read (`time_zone`).
+    pub times: ServerTimes,
+    /// How its TLS connections are made.
+    pub tls: Tls,
     /// The adapter.
     pub adapter: Adapter,
 }
@@ -368,13 +394,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(c.bad(
             "base_url",
-            format!("{:?}: expected an http:// URL", raw.base_url),
-        ));
-    }
-    if base_url.starts_with("https://") {
-        return Err(c.bad(
-            "base_url",
-            format!("{:?}: this build speaks plain HTTP only (no TLS); put a local TLS-terminating proxy in front", raw.base_url),
+            format!("{:?}: expected an http:// or https:// URL", raw.base_url),
         ));
     }
     let timeout = raw.timeout.map_or(10 * SECOND, |d| d.0);
@@ -401,8 +421,14 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         },
         None => ClockPointers::default(),
     };
+    let times = match &raw.time_zone {
+        Some(z) => ServerTimes::in_zone(z).map_err(|e| c.bad("time_zone", e.to_string()))?,
+        None => ServerTimes::default(),
+    };
+    let tls = Tls::check(raw.tls.as_ref(), dir)
+        .map_err(|(key, why)| c.bad(&format!("tls.{key}"), why))?;
     let adapter = match raw.adapter.as_str() {
-        "http" => http_adapter(&c, &raw)?,
+        "http" => http_adapter(&c, &raw, &times)?,
         "django-helpdesk" => {
             let Some(d) = &raw.django else {
                 return Err(c.bad(
@@ -480,11 +506,17 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         token,
         health,
         clock,
+        times,
+        tls,
         adapter,
     })
 }
 
-fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
+fn http_adapter(
+    c: &Checker,
+    raw: &RawTarget,
+    times: &ServerTimes,
+) -> Result<Adapter, ProfileError> {
     let Some(open) = &raw.open else {
         return Err(c.bad(
             "open",
@@ -495,60 +527,11 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         return Err(c.bad("reply", "missing: say how replies are noticed ([reply] mode = \"sync\", \"poll\" or \"callback\")".into()));
     };
     let open = c.request("open", open, "POST")?;
-    let reply = match r.mode.as_str() {
-        "sync" => ReplyMode::Sync,
-        "poll" => {
-            let Some(path) = &r.path else {
-                return Err(c.bad(
-                    "reply.path",
-                    "missing: polling needs the path to ask".into(),
-                ));
-            };
-            let request = c.request(
-                "reply",
-                &RawRequest {
-                    method: r.method.clone(),
-                    path: path.clone(),
-                    headers: r.headers.clone(),
-                    body: None,
-                    id: None,
-                    at: None,
-                    clock: None,
-                    speed: None,
-                },
-                "GET",
-            )?;
-            let interval = r.interval.map_or(200 * MILLI, |d| d.0);
-            if interval < MILLI {
-                return Err(c.bad("reply.interval", "expected at least 1ms".into()));
-            }
-            ReplyMode::Poll {
-                request,
-                interval: std::time::Duration::from_micros(interval),
-            }
-        }
-        "callback" => ReplyMode::Callback {
-            listen: r.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
-            conversation: c
-                .pointer("reply.conversation", &r.conversation)?
-                .ok_or_else(|| {
-                    c.bad(
-                        "reply.conversation",
-                        "missing: the pointer to the conversation id in a webhook".into(),
-                    )
-                })?,
-        },
-        other => {
-            return Err(c.bad(
-                "reply.mode",
-                format!("{other:?}: expected \"sync\", \"poll\" or \"callback\""),
-            ));
-        }
-    };
+    let reply = reply_mode(c, r)?;
     if open.id.is_none() && !matches!(reply, ReplyMode::Sync) {
         return Err(c.bad(
             "open.id",
-            "missing: poll and callback need the pointer to the conversation id in the open answer"
+            "missing: poll, callback, websocket and sse need the pointer to the conversation id in the open answer"
                 .into(),
         ));
     }
@@ -567,6 +550,7 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         group: c.pointer("reply.group", &r.group)?,
         next: c.pointer("reply.next", &r.next)?,
         event: c.pointer("reply.event", &r.event)?,
+        times: times.clone(),
     };
     let message = raw
         .message
@@ -584,5 +568,71 @@ fn http_adapter(c: &Checker, raw: &RawTarget) -> Result<Adapter, ProfileError> {
         pointers,
         leave,
         message,
+    })
+}
+
+/// The request a reply mode sends to the path `[reply]` names (a poll,
+/// or the stream a push mode opens).
+fn reply_request(c: &Checker, r: &RawReply, what: &str) -> Result<Request, ProfileError> {
+    let Some(path) = &r.path else {
+        return Err(c.bad(
+            "reply.path",
+            format!("missing: {what} needs the path to ask"),
+        ));
+    };
+    let raw = RawRequest {
+        method: r.method.clone(),
+        path: path.clone(),
+        headers: r.headers.clone(),
+        body: None,
+        id: None,
+        at: None,
+        clock: None,
+        speed: None,
+    };
+    c.request("reply", &raw, "GET")
+}
+
+fn reply_mode(c: &Checker, r: &RawReply) -> Result<ReplyMode, ProfileError> {
+    Ok(match r.mode.as_str() {
+        "sync" => ReplyMode::Sync,
+        "poll" => {
+            let request = reply_request(c, r, "polling")?;
+            let interval = r.interval.map_or(200 * MILLI, |d| d.0);
+            if interval < MILLI {
+                return Err(c.bad("reply.interval", "expected at least 1ms".into()));
+            }
+            ReplyMode::Poll {
+                request,
+                interval: std::time::Duration::from_micros(interval),
+            }
+        }
+        "websocket" => ReplyMode::Push {
+            kind: Push::WebSocket,
+            request: reply_request(c, r, "a WebSocket")?,
+        },
+        "sse" => ReplyMode::Push {
+            kind: Push::Sse,
+            request: reply_request(c, r, "an event stream")?,
+        },
+        "callback" => ReplyMode::Callback {
+            listen: r.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
+            conversation: c
+                .pointer("reply.conversation", &r.conversation)?
+                .ok_or_else(|| {
+                    c.bad(
+                        "reply.conversation",
+                        "missing: the pointer to the conversation id in a webhook".into(),
+                    )
+                })?,
+        },
+        other => {
+            return Err(c.bad(
+                "reply.mode",
+                format!(
+                    "{other:?}: expected \"sync\", \"poll\", \"callback\", \"websocket\" or \"sse\""
+                ),
+            ));
+        }
     })
 }

@@ -26,6 +26,25 @@ pub(super) struct RawTarget {
     pub(super) message: Option<RawRequest>,
     pub(super) leave: Option<RawRequest>,
     pub(super) django: Option<RawDjango>,
+    /// The IANA zone of server times written without an offset
+    /// (default `"UTC"`).
+    pub(super) time_zone: Option<String>,
+    pub(super) tls: Option<RawTls>,
+}
+
+/// `[tls]`: how `https://` connections are made.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTls {
+    /// PEM file of the CA certificates to trust besides the system's roots.
+    pub(super) ca_file: Option<String>,
+    /// PEM file of the client certificate (chain) to present.
+    pub(super) client_cert: Option<String>,
+    /// PEM file of the client certificate's private key.
+    pub(super) client_key: Option<String>,
+    /// Accept any server certificate (a warning on every run).
+    #[serde(default)]
+    pub(super) insecure: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -56,7 +75,7 @@ pub(super) struct RawRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawReply {
-    #[schemars(extend("enum" = ["sync", "poll", "callback"]))]
+    #[schemars(extend("enum" = ["sync", "poll", "callback", "websocket", "sse"]))]
     pub(super) mode: String,
     pub(super) method: Option<String>,
     pub(super) path: Option<String>,

@@ -1,5 +1,5 @@
 //! Filling the target file's templates (`{placeholder}` in paths, headers
-//! and JSON bodies) and reading the times a target answers with.
+//! and JSON bodies).
 
 /// Fills a template's placeholders with `value(name)`.
 pub fn fill(template: &str, value: &dyn Fn(&str) -> String) -> String {
@@ -38,22 +38,6 @@ pub fn fill_json(v: &serde_json::Value, value: &dyn Fn(&str) -> String) -> serde
     }
 }
 
-/// A server time found by a pointer: a number of seconds since the epoch
-/// or an RFC 3339 string; in seconds since the epoch.
-pub fn epoch_seconds(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => {
-            let t =
-                humantime::parse_rfc3339_weak(s.trim_end_matches('Z').split('+').next()?).ok()?;
-            t.duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs_f64())
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,12 +50,5 @@ mod tests {
         };
         assert_eq!(fill("/c/{id}/m?x={question}", &v), "/c/42/m?x=<question>");
         assert_eq!(fill("no braces", &v), "no braces");
-    }
-
-    #[test]
-    fn reads_times() {
-        let t = epoch_seconds(&serde_json::json!("2026-11-22T19:40:00.250000Z")).unwrap();
-        assert!((t - 1_795_376_400.25).abs() < 1e-3, "{t}");
-        assert_eq!(epoch_seconds(&serde_json::json!(12.5)), Some(12.5));
     }
 }
