@@ -55,7 +55,20 @@ set -e
 [ "$code_skip" -eq 4 ] || { echo "FAIL: check exited $code_skip (expected 4)"; exit 1; }
 "$venv/bin/python" scripts/check_junit.py "$junit" 2 2 0
 "$venv/bin/python" scripts/check_junit.py "$junit.skip" 1 0 1
-rm -f "$junit" "$junit.skip"
+# A drive stopped by an `abort = true` rule: exit 1, marked in the file.
+served=$(mktemp)
+"$bin" serve tests/integration/drive-abort.toml --listen 127.0.0.1:0 --speed 20 > "$served" &
+serve_pid=$!
+for _ in $(seq 50); do grep -q http "$served" && break; sleep 0.1; done
+url=$(grep -o 'http://[0-9.:]*' "$served")
+set +e
+"$bin" drive tests/integration/drive-abort.toml --target targets/serve.toml --target-url "$url" --speed 20 --junit "$junit.stopped" --quiet
+code_stopped=$?
+set -e
+kill "$serve_pid"
+[ "$code_stopped" -eq 1 ] || { echo "FAIL: a drive stopped by its SLA exited $code_stopped (expected 1)"; exit 1; }
+"$venv/bin/python" scripts/check_junit.py "$junit.stopped" 2 2 0 sla
+rm -f "$junit" "$junit.skip" "$junit.stopped" "$served"
 echo "== splitting across machines: the shipped Slurm, GNU parallel and Kubernetes examples"
 bash scripts/check_examples.sh
 echo "== the HTML reports, opened in headless Chromium (Debian's chromium, installed if missing)"
@@ -64,4 +77,4 @@ echo "== a real helpdesk: django-helpdesk from PyPI, driven for a minute"
 bash scripts/check_helpdesk.sh
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 2 + 3 + 6 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 3 + 3 + 6 + 1)) passed, $failed failed"

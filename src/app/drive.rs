@@ -208,6 +208,12 @@ pub(super) fn summarize(
 fn exit_code(d: &DriveReport, outcome: Option<sla::Verdict>) -> ExitCode {
     if d.interrupted {
         ExitCode::Interrupted
+    } else if d
+        .stopped
+        .as_ref()
+        .is_some_and(|s| s.by == drive::report::StopCause::Sla)
+    {
+        ExitCode::SlaFailed
     } else if !d.valid || d.stopped.is_some() {
         ExitCode::TargetFailed
     } else {

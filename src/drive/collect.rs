@@ -99,6 +99,11 @@ impl<'a> Collector<'a> {
         self.rec.advance(at, zero, |_| zero);
     }
 
+    /// What the shoppers saw so far: the run's counts and histograms.
+    pub fn so_far(&self) -> (&crate::metrics::Tally, &crate::metrics::RunHistograms) {
+        self.rec.so_far()
+    }
+
     /// Counts one observation.
     pub fn take(&mut self, o: Obs) {
         let t = &mut self.t;

@@ -277,7 +277,7 @@ pub struct DriveReport {
     /// Ctrl-C or SIGTERM stopped the run.
     pub interrupted: bool,
     /// Why the run stopped early, if it did.
-    pub stopped: Option<String>,
+    pub stopped: Option<Stopped>,
     /// Due, opened, requests and errors per interval.
     #[serde(default)]
     pub timeline: Timeline,
@@ -311,7 +311,26 @@ pub struct RunFacts {
     /// Interrupted by a signal.
     pub interrupted: bool,
     /// Why it stopped early.
-    pub stopped: Option<String>,
+    pub stopped: Option<Stopped>,
+}
+
+/// What stopped a drive before its window's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopCause {
+    /// The error budget (`--max-error-rate`) ran out.
+    Errors,
+    /// A rule with `abort = true` was lost beyond doubt.
+    Sla,
+}
+
+/// A drive stopped early: by what, and why in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stopped {
+    /// What stopped it.
+    pub by: StopCause,
+    /// In words.
+    pub why: String,
 }
 
 /// Builds the report.

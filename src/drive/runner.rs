@@ -15,7 +15,7 @@ use super::collect::Collector;
 pub use super::collect::Status;
 pub use super::counters::Counters;
 use super::plan::Schedule;
-use super::report::DriveTally;
+use super::report::{DriveTally, StopCause, Stopped};
 use super::task::{Obs, Task};
 use crate::engine::clock::Timebase;
 use crate::metrics::Replication;
@@ -38,7 +38,7 @@ pub struct Outcome {
     /// A signal stopped it.
     pub interrupted: bool,
     /// Why it stopped early.
-    pub stopped: Option<String>,
+    pub stopped: Option<Stopped>,
 }
 
 /// A worker's share of the schedule.
@@ -51,7 +51,7 @@ struct Part {
 /// How a worker's schedule ended.
 struct Scheduled {
     intended: u64,
-    stopped: Option<String>,
+    stopped: Option<Stopped>,
 }
 
 /// Runs the drive of `sc` (its horizon the window's end) against `adapter`.
@@ -91,6 +91,8 @@ pub fn run<A: Adapter>(
     let threads = worker.start(opts.threads);
     let watcher = watch(rt, &opts, clock.wall(sc.horizon), &stop, &hard, &interrupt);
     let mut c = Collector::new(&sc, opts.from, clock, &counters);
+    let mut sla = SlaWatch::new(&sc, &opts);
+    let mut lost = None;
     let mut last_progress = Instant::now();
     // Drained in batches with short naps: a parked receiver would make
     // every send a wake-up (a futex call per observation).
@@ -106,11 +108,22 @@ pub fn run<A: Adapter>(
         if last_progress.elapsed() > Duration::from_millis(200) {
             last_progress = Instant::now();
             on_progress(clock.sim(last_progress), &c.status(last_progress));
+            if lost.is_none()
+                && let Some(why) = sla.look(clock.sim(last_progress), &c)
+            {
+                // Drained as on Ctrl-C: arrivals stop, those in flight
+                // get the grace time.
+                lost = Some(Stopped {
+                    by: StopCause::Sla,
+                    why,
+                });
+                stop.cancel();
+            }
         }
     }
     let mut sched = Scheduled {
         intended: 0,
-        stopped: None,
+        stopped: lost,
     };
     for t in threads {
         let part = t.join().expect("a worker does not panic");
@@ -129,6 +142,48 @@ pub fn run<A: Adapter>(
         wall_s,
         interrupted: interrupt.is_cancelled(),
         stopped: sched.stopped,
+    }
+}
+
+/// The looks at the rules that may stop the drive: one per interval of
+/// scenario time (`sla::abort`).
+struct SlaWatch {
+    rules: Vec<(crate::sla::Rule, crate::sla::abort::Abort)>,
+    from: SimTime,
+    every: SimTime,
+    next: SimTime,
+    looks: u32,
+}
+
+impl SlaWatch {
+    fn new(sc: &Scenario, opts: &Options) -> SlaWatch {
+        let every = sc.interval.max(1);
+        SlaWatch {
+            rules: sc
+                .rules
+                .iter()
+                .filter_map(|r| r.abort.map(|a| (r.clone(), a)))
+                .collect(),
+            from: opts.from,
+            every,
+            next: opts.from + every,
+            looks: (opts.to.saturating_sub(opts.from)).div_ceil(every).max(1) as u32,
+        }
+    }
+
+    /// Why the drive must stop, at the first look past `now` at which a
+    /// rule is lost.
+    fn look(&mut self, now: SimTime, c: &Collector) -> Option<String> {
+        if self.rules.is_empty() || now < self.next {
+            return None;
+        }
+        while self.next <= now {
+            self.next += self.every;
+        }
+        let (total, h) = c.so_far();
+        self.rules.iter().find_map(|(rule, abort)| {
+            crate::sla::abort::lost(rule, *abort, now - self.from, self.looks, total, h)
+        })
     }
 }
 
@@ -249,11 +304,14 @@ impl<A: Adapter> Worker<A> {
             if let Some(max) = opts.max_error_rate {
                 let (requests, errors) = counters.totals();
                 if requests >= 20 && errors as f64 > max * requests as f64 {
-                    stopped = Some(format!(
-                        "the error budget ran out: {errors} of {requests} requests failed ({:.1}%, --max-error-rate {:.1}%)",
-                        100.0 * errors as f64 / requests as f64,
-                        100.0 * max
-                    ));
+                    stopped = Some(Stopped {
+                        by: StopCause::Errors,
+                        why: format!(
+                            "the error budget ran out: {errors} of {requests} requests failed ({:.1}%, --max-error-rate {:.1}%)",
+                            100.0 * errors as f64 / requests as f64,
+                            100.0 * max
+                        ),
+                    });
                     stop.cancel();
                     break;
                 }

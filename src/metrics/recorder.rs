@@ -307,6 +307,11 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// The run's counts and histograms so far (a drive's live look).
+    pub fn so_far(&self) -> (&Tally, &RunHistograms) {
+        (&self.total, &self.hists)
+    }
+
     /// A conversation reached the desk.
     #[inline]
     pub fn arrived(&mut self, s: &Shopper) {

@@ -151,6 +151,11 @@ pub struct RawRule {
     pub every_interval: Option<bool>,
     #[schemars(extend("enum" = ["error", "warning"]))]
     pub severity: Option<String>,
+    /// `drive` stops once this rule is lost beyond doubt.
+    pub abort: Option<bool>,
+    /// Observations (a number) or scenario time (`"10m"`) before `abort`
+    /// may fire.
+    pub abort_after: Option<RawThreshold>,
 }
 
 /// A threshold: a duration (`"30s"`) or a number (a share, a count).

@@ -32,6 +32,15 @@ pub(super) fn section(s: &Summary, out: &mut String) {
             "fell behind: the run is invalid"
         }
     );
+    if let Some(st) = &d.stopped {
+        let by = serde_json::to_value(st.by).unwrap_or_default();
+        let _ = write!(
+            out,
+            "<p class=\"stopped\"><b>Stopped early ({}):</b> {}</p>",
+            esc(by.as_str().unwrap_or("")),
+            esc(&st.why)
+        );
+    }
     let ms = |x: Option<f64>| x.map_or("-".into(), |v| format!("{:.1} ms", v * 1000.0));
     let row = |name: &str, p: &Percentiles| {
         vec![name.to_string(), ms(p.p50), ms(p.p90), ms(p.p99), ms(p.max)]

@@ -381,8 +381,8 @@ pub fn drive(d: &crate::drive::report::DriveReport) -> String {
             ms(Some(d.max_lateness_s))
         );
     }
-    if let Some(why) = &d.stopped {
-        let _ = writeln!(out, "  STOPPED EARLY: {why}");
+    if let Some(s) = &d.stopped {
+        let _ = writeln!(out, "  STOPPED EARLY: {}", s.why);
     }
     if d.interrupted {
         let _ = writeln!(out, "  INTERRUPTED: a partial run");

@@ -144,6 +144,12 @@ pub fn table(s: &Summary, plain: bool) -> String {
 /// a failed warning passes with the warning in its output.
 pub fn junit(s: &Summary) -> Result<String, quick_junit::SerializeError> {
     let mut suite = TestSuite::new(format!("peakdesk sla: {}", s.profile));
+    if let Some(st) = s.drive.as_ref().and_then(|d| d.stopped.as_ref()) {
+        // A partial run: say so where a CI reader looks.
+        let by = serde_json::to_value(st.by).unwrap_or_default();
+        suite.add_property(("stopped", by.as_str().unwrap_or("")));
+        suite.set_system_out(format!("STOPPED EARLY: {}", st.why));
+    }
     for r in &s.sla {
         let mut status = match (r.verdict, r.rule.severity) {
             (Verdict::Fail, Severity::Error) => {

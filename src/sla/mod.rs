@@ -1,6 +1,7 @@
 //! SLA conformance: rules and platform presets, satisfaction bands and the
 //! orders they cost, and verdicts with confidence.
 
+pub mod abort;
 pub mod bands;
 pub mod eval;
 pub mod metric;

@@ -113,6 +113,9 @@ pub struct Rule {
     pub every_interval: bool,
     /// Red or yellow line.
     pub severity: Severity,
+    /// Whether, and after what, it stops a drive once lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort: Option<super::abort::Abort>,
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
@@ -314,6 +317,7 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
                 .map(|(k, v)| format!(" ({k} {v})"))
                 .collect::<String>()
     });
+    let abort = super::abort::read(key, r, (metric, stat, scope, bound))?;
     Ok(Rule {
         name,
         source: source.into(),
@@ -324,6 +328,7 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
         scope,
         every_interval,
         severity,
+        abort,
     })
 }
 
@@ -367,6 +372,8 @@ fn preset_rules(sc: &Scenario, name: &str, pdd_rate: f64) -> Option<Vec<RawRule>
         scope: None,
         every_interval: None,
         severity: None,
+        abort: None,
+        abort_after: None,
     };
     let secs = |s: f64| Some(RawThreshold(s, true));
     let share = |s: f64| Some(RawThreshold(s, false));

@@ -113,7 +113,7 @@ pub fn stdout_json(args: &[&str]) -> serde_json::Value {
 /// A `peakdesk serve` child process, killed on drop.
 pub struct Served {
     child: Child,
-    /// Its address, `http://127.0.0.1:PORT`.
+    /// Its address, `http://127.0.0.1:PORT` (`https://` over TLS).
     pub url: String,
 }
 
@@ -146,7 +146,7 @@ impl Served {
             .unwrap();
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
         Served { child, url }

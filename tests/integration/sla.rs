@@ -105,6 +105,8 @@ fn p90_rule(sc: &peakdesk::profile::Scenario, limit: f64) -> rules::Rule {
         scope: None,
         every_interval: None,
         severity: None,
+        abort: None,
+        abort_after: None,
     };
     rules::rule(sc, "sla.rules[0]", "test", &raw).unwrap()
 }
