@@ -9,12 +9,16 @@
 # DIR receives the database, the tokens (intake.token, agents.txt), the
 # server's log and pid, and target.toml (the target file for `drive`).
 # Environment: PEAKDESK_HELPDESK_VENV (default .venv-helpdesk at the repo
-# root), PEAKDESK_HELPDESK_WORKERS (gunicorn workers, default 4).
+# root), PEAKDESK_HELPDESK_WORKERS (gunicorn workers, default 4),
+# PEAKDESK_HELPDESK_TZ (Django's TIME_ZONE, default UTC) and
+# PEAKDESK_HELPDESK_USE_TZ (Django's USE_TZ: 1, the default, or 0).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE=$ROOT/scripts/helpdesk
 VENV=${PEAKDESK_HELPDESK_VENV:-$ROOT/.venv-helpdesk}
 WORKERS=${PEAKDESK_HELPDESK_WORKERS:-4}
+export PEAKDESK_HELPDESK_TZ=${PEAKDESK_HELPDESK_TZ:-UTC}
+export PEAKDESK_HELPDESK_USE_TZ=${PEAKDESK_HELPDESK_USE_TZ:-1}
 
 die() { echo "helpdesk.sh: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -61,6 +65,8 @@ adapter = "django-helpdesk"
 base_url = "http://127.0.0.1:$web"
 timeout = "10s"
 max_in_flight = 64
+# Django's TIME_ZONE: with USE_TZ = False its times carry no offset.
+time_zone = "$PEAKDESK_HELPDESK_TZ"
 
 [django]
 prefix = "/helpdesk"

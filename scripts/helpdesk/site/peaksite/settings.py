@@ -77,8 +77,12 @@ REST_FRAMEWORK = {
     ],
 }
 
-USE_TZ = True
-TIME_ZONE = "UTC"
+# The server's clock as a deployment in China sets it: scripts/helpdesk.sh
+# passes PEAKDESK_HELPDESK_TZ (default UTC) and PEAKDESK_HELPDESK_USE_TZ
+# (1: aware times, written with their offset, +08:00 on Asia/Shanghai; 0:
+# naive local times, which the target file's time_zone reads).
+USE_TZ = os.environ.get("PEAKDESK_HELPDESK_USE_TZ", "1") == "1"
+TIME_ZONE = os.environ.get("PEAKDESK_HELPDESK_TZ", "UTC")
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
