@@ -10,6 +10,7 @@
 //! errors, server-side times).
 
 pub mod adapter;
+pub mod basic;
 mod callback;
 mod collect;
 mod counters;
@@ -22,6 +23,7 @@ pub mod serve;
 mod serve_api;
 mod shopper;
 pub mod signals;
+pub mod skip;
 pub mod target;
 pub mod target_raw;
 mod task;
