@@ -289,7 +289,9 @@ impl adapter::Adapter for DjangoAdapter {
             format!("{}/api/followups/?page_size=1", self.d.prefix),
             self.d.intake.expose(),
         );
-        self.client.probe(Some(&req), &self.d.intake).await?;
+        self.client
+            .probe(Some(&req), &[("token", &self.d.intake)])
+            .await?;
         Ok(DeskClock::default())
     }
 

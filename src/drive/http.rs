@@ -212,20 +212,19 @@ impl Client {
     }
 
     /// Whether the target answers: the health request if there is one
-    /// (its answer, `null` when not JSON), else a TCP connection to the
-    /// base URL's host and port.
+    /// (its answer, `null` when not JSON), with `secrets` for its
+    /// placeholders, else a TCP connection to the base URL's host and port.
     pub async fn probe(
         &self,
         health: Option<&Request>,
-        token: &Secret,
+        secrets: &[(&str, &Secret)],
     ) -> Result<Value, DriveError> {
         if let Some(h) = health {
             let vars = |n: &str| {
-                if n == "token" {
-                    token.expose().to_string()
-                } else {
-                    String::new()
-                }
+                secrets
+                    .iter()
+                    .find(|(name, _)| *name == n)
+                    .map_or_else(String::new, |(_, s)| s.expose().to_string())
             };
             return self
                 .send_inner("health check", h, &vars)
@@ -262,6 +261,9 @@ pub fn read_reply(m: &Value, p: &ReplyPointers) -> Option<Reply> {
             .and_then(|x| m.pointer(x))
             .and_then(Value::as_str)
     };
+    if p.skip.matches(m) {
+        return None;
+    }
     let joined = word(&p.event).is_some_and(|e| e.eq_ignore_ascii_case("joined"));
     if !joined && m.pointer(&p.text).is_none_or(Value::is_null) {
         return None;
@@ -306,6 +308,7 @@ fn nth_reply(doc: &Value, p: &ReplyPointers, seen: u32) -> Option<Reply> {
 pub struct HttpAdapter {
     client: Client,
     token: Secret,
+    basic: Secret,
     health: Option<Request>,
     clock: ClockPointers,
     open: Request,
@@ -352,6 +355,7 @@ impl HttpAdapter {
         Ok(HttpAdapter {
             client: Client::new(target)?,
             token: target.token.clone(),
+            basic: target.basic.clone(),
             health: target.health.clone(),
             clock: target.clock.clone(),
             open: open.clone(),
@@ -402,13 +406,22 @@ impl HttpAdapter {
     }
 
     fn vars<'a>(&'a self, c: &'a Conversation, id: &'a str) -> impl Fn(&str) -> String + Sync + 'a {
-        move |n: &str| self.names.value(n, c, id, &self.token, &self.callback_url)
+        move |n: &str| match n {
+            "basic" => self.basic.expose().to_string(),
+            _ => self.names.value(n, c, id, &self.token, &self.callback_url),
+        }
     }
 }
 
 impl adapter::Adapter for HttpAdapter {
     async fn probe(&self) -> Result<DeskClock, DriveError> {
-        let doc = self.client.probe(self.health.as_ref(), &self.token).await?;
+        let doc = self
+            .client
+            .probe(
+                self.health.as_ref(),
+                &[("token", &self.token), ("basic", &self.basic)],
+            )
+            .await?;
         let number = |p: &Option<String>| -> Result<Option<f64>, DriveError> {
             let Some(p) = p else { return Ok(None) };
             match doc.pointer(p).and_then(Value::as_f64) {

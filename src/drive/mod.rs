@@ -10,6 +10,7 @@
 //! errors, server-side times).
 
 pub mod adapter;
+pub mod basic;
 mod callback;
 mod collect;
 mod counters;
@@ -25,6 +26,7 @@ mod serve_push;
 pub mod server_time;
 mod shopper;
 pub mod signals;
+pub mod skip;
 pub mod target;
 pub mod target_raw;
 mod task;

@@ -107,6 +107,8 @@ pub struct ReplyPointers {
     pub event: Option<String>,
     /// How the times are read (the target's `time_zone`).
     pub times: ServerTimes,
+    /// Objects that are not replies (`skip`).
+    pub skip: super::skip::Skip,
 }
 
 /// The django-helpdesk adapter's settings.
@@ -171,6 +173,8 @@ pub struct Target {
     pub max_in_flight: u32,
     /// The token (`{token}` in templates).
     pub token: Secret,
+    /// HTTP Basic credentials, base64 (`{basic}` in templates).
+    pub basic: Secret,
     /// A request that tells whether the target is up.
     pub health: Option<Request>,
     /// Where its answer tells the desk's clock.
@@ -203,11 +207,14 @@ pub const PLACEHOLDERS: &[&str] = &[
     "text",
     "id",
     "token",
+    "basic",
     "callback",
 ];
 
 struct Checker<'a> {
     file: &'a str,
+    /// Whether `[auth] basic` gives `{basic}`.
+    basic: bool,
 }
 
 impl Checker<'_> {
@@ -227,6 +234,12 @@ impl Checker<'_> {
                 return Err(self.bad(key, format!("{text:?}: a '{{' without its '}}'")));
             };
             let name = &after[..close];
+            if name == "basic" && !self.basic {
+                return Err(self.bad(
+                    key,
+                    format!("{text:?}: {{basic}} needs [auth] basic = \"USER:PASSWORD\""),
+                ));
+            }
             if !PLACEHOLDERS.contains(&name) {
                 return Err(self.bad(
                     key,
@@ -389,7 +402,10 @@ pub fn load(path: &Path, base_url: Option<&str>) -> Result<Target, ProfileError>
 }
 
 fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError> {
-    let c = Checker { file };
+    let c = Checker {
+        file,
+        basic: raw.auth.as_ref().is_some_and(|a| a.basic.is_some()),
+    };
     let base_url = raw.base_url.trim_end_matches('/').to_string();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(c.bad(
@@ -407,6 +423,13 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     }
     let token = match &raw.auth {
         Some(a) => c.secret("auth", &a.token_env, &a.token_file, dir)?,
+        None => Secret::default(),
+    };
+    let basic = match raw.auth.as_ref().and_then(|a| a.basic.as_deref()) {
+        Some(b) => {
+            super::basic::check(b).map_err(|m| c.bad("auth.basic", m))?;
+            Secret(super::basic::encode(b, token.expose()))
+        }
         None => Secret::default(),
     };
     let health = raw
@@ -504,6 +527,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
         timeout: std::time::Duration::from_micros(timeout),
         max_in_flight,
         token,
+        basic,
         health,
         clock,
         times,
@@ -551,6 +575,8 @@ fn http_adapter(
         next: c.pointer("reply.next", &r.next)?,
         event: c.pointer("reply.event", &r.event)?,
         times: times.clone(),
+        skip: super::skip::Skip::check(r.skip.as_deref().unwrap_or_default())
+            .map_err(|e| c.bad(&format!("reply.skip{}", e.key), e.message))?,
     };
     let message = raw
         .message

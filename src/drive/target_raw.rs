@@ -52,6 +52,9 @@ pub(super) struct RawTls {
 pub(super) struct RawAuth {
     pub(super) token_env: Option<String>,
     pub(super) token_file: Option<String>,
+    /// HTTP Basic `user:password`, `{token}` for the secret: `{basic}` in
+    /// a header is its base64 (`Authorization = "Basic {basic}"`).
+    pub(super) basic: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, JsonSchema)]
@@ -95,6 +98,11 @@ pub(super) struct RawReply {
     /// JSON pointer to a notice's kind: `"joined"` (an agent took the
     /// conversation) stops the shopper's patience.
     pub(super) event: Option<String>,
+    /// Objects in the list that are not replies (the shopper's own
+    /// messages, internal notes): any table of JSON pointers whose values
+    /// an object holds, e.g. `[{ "/author/type" = "user" }]`.
+    #[schemars(with = "Option<Vec<IndexMap<String, serde_json::Value>>>")]
+    pub(super) skip: Option<Vec<IndexMap<String, toml::Value>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

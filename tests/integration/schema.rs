@@ -96,8 +96,9 @@ fn shipped_profiles_validate_and_bad_ones_do_not() {
 #[test]
 fn shipped_target_files_validate_and_bad_ones_do_not() {
     let v = schema("target");
-    let files = tomls("targets");
-    assert!(files.len() >= 2);
+    let mut files = tomls("targets");
+    files.extend(tomls("targets/saas"));
+    assert!(files.len() >= 5);
     for f in &files {
         let doc = toml_as_json(f);
         assert_eq!(errors(&v, &doc), Vec::<String>::new(), "{}", f.display());
@@ -122,4 +123,13 @@ fn shipped_target_files_validate_and_bad_ones_do_not() {
     let mut doc = toml_as_json(&root("targets/serve.toml"));
     doc["timeout"] = json!("soon");
     assert!(!errors(&v, &doc).is_empty(), "a bad timeout");
+    let mut doc = toml_as_json(&root("targets/saas/zendesk.toml"));
+    doc["reply"]["skip"] = json!("/via/channel");
+    assert!(!errors(&v, &doc).is_empty(), "skip rules not in an array");
+    let mut doc = toml_as_json(&root("targets/saas/zendesk.toml"));
+    doc["auth"]["basic"] = json!(["agent", "secret"]);
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "basic credentials not a string"
+    );
 }
