@@ -10,6 +10,7 @@
 //! errors, server-side times).
 
 pub mod adapter;
+pub mod agents;
 mod callback;
 mod collect;
 mod counters;
@@ -17,6 +18,8 @@ pub mod django;
 pub mod http;
 pub mod plan;
 pub mod report;
+pub mod rt;
+pub mod rt_target;
 pub mod runner;
 pub mod serve;
 mod serve_api;
