@@ -297,7 +297,7 @@ mod tests {
         r.poll_interval = Some(crate::profile::units::Duration(10 * MILLI));
         let (_, key, m) = message(check("t.toml", Some(&r), dir.path()).unwrap_err());
         assert_eq!(key, "rt.poll_interval");
-        assert!(m.contains("10ms: expected at least 100ms"), "{m}");
+        assert!(m.contains("0.01s: expected at least 100ms"), "{m}");
 
         let mut r = raw(dir.path(), "agent1 pw1\n");
         r.intake_password_env = Some("PEAKDESK_TEST_NO_SUCH_VARIABLE".into());
