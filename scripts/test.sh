@@ -5,7 +5,8 @@
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
 # a virtual environment (.venv-test, with pillow for the screenshots), GNU
 # parallel and Chromium from Debian if missing, and django-helpdesk from
-# PyPI in .venv-helpdesk (scripts/helpdesk.sh).
+# PyPI in .venv-helpdesk (scripts/helpdesk.sh), and Request Tracker 5
+# from Debian (scripts/rt.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,6 +76,8 @@ echo "== the HTML reports, opened in headless Chromium (Debian's chromium, insta
 bash scripts/check_reports.sh
 echo "== a real helpdesk: django-helpdesk from PyPI, driven for a minute"
 bash scripts/check_helpdesk.sh
+echo "== a second real helpdesk: Request Tracker 5 from Debian, driven for a minute"
+bash scripts/check_rt.sh
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 3 + 3 + 6 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1)) passed, $failed failed"

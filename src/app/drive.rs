@@ -8,7 +8,8 @@ use crate::cli::{DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
 use crate::drive::report::DriveReport;
 use crate::drive::{
-    self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, runner, target,
+    self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, rt::RtAdapter,
+    runner, target,
 };
 use crate::metrics::{Aggregate, Replication, Summary, summary};
 use crate::plan::shards::{self as shard, Job, JobKind};
@@ -76,6 +77,11 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let adapter = rt.block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))?;
             run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
         }
+        target::Adapter::Rt(_) => {
+            let tally = counters.clone();
+            let adapter = rt.block_on(RtAdapter::new(&tgt, &sc, from, opts.speed, tally))?;
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
+        }
     }
 }
 
@@ -136,16 +142,20 @@ fn run_drive<A: Adapter>(
         let pos = (crate::time::to_secs(t.saturating_sub(from)) / opts.speed) as u64;
         bar.set(pos, format!("scenario {} · {status}", clock_label(t)));
     };
+    let adapter = Arc::new(adapter);
     let outcome = runner::run(
         rt,
         sc.clone(),
         opts.clone(),
-        Arc::new(adapter),
+        adapter.clone(),
         counters,
         interrupt,
         &progress,
     );
     bar.finish();
+    if let (false, Some(costs)) = (exports.quiet(), adapter.costs()) {
+        eprintln!("  {costs}");
+    }
     let d = drive::report::build(
         &outcome.tally,
         RunFacts {

@@ -324,6 +324,14 @@ pub enum DriveError {
     /// `serve`'s TLS certificate, key or client CA.
     #[error("TLS: {0}")]
     Tls(#[from] super::tls::TlsError),
+    /// A user could not log in (Request Tracker's web login).
+    #[error("cannot log in as {user:?}: {why}")]
+    Login {
+        /// The user.
+        user: String,
+        /// Why.
+        why: String,
+    },
     /// The health request failed (the failure's detail).
     #[error("{0}")]
     Health(String),
@@ -388,6 +396,11 @@ pub trait Adapter: Send + Sync + 'static {
     /// A line for the plan about what the adapter does besides the
     /// shoppers' requests (virtual agents), if anything.
     fn describe(&self) -> Option<String> {
+        None
+    }
+    /// A line for the end of the run about what the adapter's own
+    /// requests cost (reads and polls besides the shoppers'), if anything.
+    fn costs(&self) -> Option<String> {
         None
     }
 }

@@ -28,6 +28,17 @@ pub struct Hooks {
 const KEEP_EARLY: Duration = Duration::from_secs(60);
 
 impl Hooks {
+    /// Hooks that no listener feeds: for an adapter that delivers the
+    /// replies itself (its virtual agents know when they posted).
+    pub fn new() -> Arc<Hooks> {
+        Arc::new(Hooks {
+            waiting: Mutex::new(HashMap::new()),
+            early: Mutex::new(HashMap::new()),
+            parse: Box::new(|_| None),
+            received: Default::default(),
+        })
+    }
+
     /// Waits for the next reply to conversation `id`.
     pub async fn wait(&self, id: &str) -> Option<Reply> {
         let rx = {
@@ -114,10 +125,8 @@ pub async fn listen(listen: &str, parse: Box<Parse>) -> Result<(Arc<Hooks>, Stri
         .map_err(refused)?;
     let addr = socket.local_addr().map_err(refused)?;
     let hooks = Arc::new(Hooks {
-        waiting: Mutex::new(HashMap::new()),
-        early: Mutex::new(HashMap::new()),
         parse,
-        received: Default::default(),
+        ..Arc::into_inner(Hooks::new()).expect("not shared yet")
     });
     let app = axum::Router::new()
         .fallback(axum::routing::post(hook))

@@ -19,20 +19,18 @@
 use super::adapter::{
     self, Conversation, DeskClock, DriveError, Failure, Opened, Reply, Sent, Tally,
 };
+use super::agents::{Due, Roster, start_desk};
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
 use super::server_time::ServerTimes;
 use super::target::{self, Django, Request, Secret, Target};
 use super::wall_desk::{self, Cmd, Outlet};
-use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use serde_json::{Value, json};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
 
 fn request(method: reqwest::Method, path: String, token: &str) -> Request {
     Request {
@@ -46,7 +44,7 @@ fn request(method: reqwest::Method, path: String, token: &str) -> Request {
 }
 
 /// Sends one request with a fixed JSON body (no placeholders).
-async fn send(
+pub(super) async fn send(
     client: &Client,
     what: &str,
     mut req: Request,
@@ -63,12 +61,7 @@ struct Agents {
     client: Arc<Client>,
     prefix: String,
     agents: Vec<(String, u64, Secret)>,
-    next: AtomicUsize,
-    /// Per ticket taken: the agent, and the trigger of its first reply
-    /// (sent once the claim is done).
-    working: Mutex<HashMap<u64, (usize, oneshot::Sender<()>)>>,
-    /// The agent who claimed each open ticket, for its later replies.
-    assigned: Mutex<HashMap<u64, usize>>,
+    roster: Roster,
     tally: Arc<dyn Tally>,
     runtime: tokio::runtime::Handle,
     /// Where the shoppers' tasks hear of replies: a claim is told there as
@@ -92,16 +85,7 @@ impl Agents {
 
 impl Outlet for Agents {
     fn taken(&self, id: u64, _group: usize) {
-        let agent = self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len();
-        let (go, wait) = oneshot::channel();
-        self.working
-            .lock()
-            .expect("not poisoned")
-            .insert(id, (agent, go));
-        self.assigned
-            .lock()
-            .expect("not poisoned")
-            .insert(id, agent);
+        let (agent, wait) = self.roster.take(id);
         let (_, user, token) = &self.agents[agent];
         let claim = request(
             reqwest::Method::PATCH,
@@ -130,32 +114,17 @@ impl Outlet for Agents {
     }
 
     fn reply(&self, id: u64, _answer: wall_desk::Answer) {
-        match self.working.lock().expect("not poisoned").remove(&id) {
-            Some((_, go)) => {
-                let _ = go.send(());
-            }
-            None => {
-                let agent = self
-                    .assigned
-                    .lock()
-                    .expect("not poisoned")
-                    .get(&id)
-                    .copied();
-                let agent = agent.unwrap_or_else(|| {
-                    self.next.fetch_add(1, Ordering::Relaxed) % self.agents.len()
-                });
-                let (req, body) = self.reply_request(agent, id);
-                let (client, tally) = (self.client.clone(), self.tally.clone());
-                self.runtime.spawn(async move {
-                    let _ = send(&client, "agent reply", req, body, &*tally).await;
-                });
-            }
+        if let Due::By(agent) = self.roster.reply(id) {
+            let (req, body) = self.reply_request(agent, id);
+            let (client, tally) = (self.client.clone(), self.tally.clone());
+            self.runtime.spawn(async move {
+                let _ = send(&client, "agent reply", req, body, &*tally).await;
+            });
         }
     }
 
     fn closed(&self, id: u64) {
-        self.working.lock().expect("not poisoned").remove(&id);
-        self.assigned.lock().expect("not poisoned").remove(&id);
+        self.roster.close(id);
     }
 }
 
@@ -231,39 +200,17 @@ impl DjangoAdapter {
         );
         let (hooks, hook_url) = callback::listen(&d.listen, parse).await?;
         let client = Arc::new(Client::new(t)?);
-        let mut desk_sc = sc.clone();
-        desk_sc.bot = None;
-        desk_sc.retrials = None;
+        let n = agents.len();
         let outlet = Agents {
             client: client.clone(),
             prefix: d.prefix.clone(),
+            roster: Roster::new(n),
             agents,
-            next: AtomicUsize::new(0),
-            working: Mutex::new(HashMap::new()),
-            assigned: Mutex::new(HashMap::new()),
             hooks: hooks.clone(),
             tally,
             runtime: tokio::runtime::Handle::current(),
         };
-        let n = outlet.agents.len();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        std::thread::Builder::new()
-            .name("virtual-agents".into())
-            .spawn(move || {
-                wall_desk::run(
-                    &desk_sc,
-                    rx,
-                    Timebase::starting_now(from, speed),
-                    &outlet,
-                    &flag,
-                )
-            })
-            .map_err(|source| DriveError::Start {
-                what: "the virtual agents",
-                source,
-            })?;
+        let (tx, stop) = start_desk(sc, from, speed, outlet)?;
         Ok(DjangoAdapter {
             client,
             d: d.clone(),

@@ -10,6 +10,7 @@
 //! errors, server-side times).
 
 pub mod adapter;
+pub mod agents;
 pub mod basic;
 mod callback;
 mod collect;
@@ -19,6 +20,8 @@ pub mod http;
 pub mod plan;
 mod push;
 pub mod report;
+pub mod rt;
+pub mod rt_target;
 pub mod runner;
 pub mod serve;
 mod serve_api;

@@ -18,6 +18,11 @@ use std::path::Path;
 pub struct Secret(String);
 
 impl Secret {
+    /// A secret read elsewhere (a password file).
+    pub(crate) fn new(s: &str) -> Secret {
+        Secret(s.to_string())
+    }
+
     /// The token itself, for a request header.
     pub fn expose(&self) -> &str {
         &self.0
@@ -147,6 +152,8 @@ pub enum Adapter {
     },
     /// django-helpdesk with virtual agents.
     Django(Django),
+    /// Request Tracker 5 with virtual agents.
+    Rt(super::rt_target::Rt),
 }
 
 /// JSON pointers to a desk's clock in its health answer.
@@ -193,6 +200,7 @@ impl Target {
         match self.adapter {
             Adapter::Http { .. } => "http",
             Adapter::Django(_) => "django-helpdesk",
+            Adapter::Rt(_) => "request-tracker",
         }
     }
 }
@@ -513,10 +521,11 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
                 listen: d.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
             })
         }
+        "request-tracker" => Adapter::Rt(super::rt_target::check(file, raw.rt.as_ref(), dir)?),
         other => {
             return Err(c.bad(
                 "adapter",
-                format!("{other:?}: expected \"http\" or \"django-helpdesk\""),
+                format!("{other:?}: expected \"http\", \"django-helpdesk\" or \"request-tracker\""),
             ));
         }
     };

@@ -12,7 +12,7 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTarget {
     pub(super) name: Option<String>,
-    #[schemars(extend("enum" = ["http", "django-helpdesk"]))]
+    #[schemars(extend("enum" = ["http", "django-helpdesk", "request-tracker"]))]
     pub(super) adapter: String,
     pub(super) base_url: String,
     pub(super) timeout: Option<Duration>,
@@ -26,6 +26,7 @@ pub(super) struct RawTarget {
     pub(super) message: Option<RawRequest>,
     pub(super) leave: Option<RawRequest>,
     pub(super) django: Option<RawDjango>,
+    pub(super) rt: Option<RawRt>,
     /// The IANA zone of server times written without an offset
     /// (default `"UTC"`).
     pub(super) time_zone: Option<String>,
@@ -114,6 +115,24 @@ pub(super) struct RawDjango {
     pub(super) intake_token_file: Option<String>,
     pub(super) agents_file: String,
     pub(super) listen: Option<String>,
+}
+
+/// The `[rt]` table (Request Tracker 5, REST2).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRt {
+    /// The queue tickets go to, by name.
+    pub(super) queue: String,
+    /// The user who opens the shoppers' tickets.
+    pub(super) intake_user: String,
+    pub(super) intake_password_env: Option<String>,
+    pub(super) intake_password_file: Option<String>,
+    /// Lines of `username password`: the virtual agents' users.
+    pub(super) agents_file: String,
+    /// Time between polls of a waiting ticket's history (default 5s).
+    pub(super) poll_interval: Option<Duration>,
+    /// Polls per wait for a reply at most (default 3; 0: none).
+    pub(super) poll_max: Option<u32>,
 }
 
 /// The JSON Schema of a target file.
