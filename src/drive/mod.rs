@@ -15,6 +15,7 @@ mod collect;
 mod counters;
 pub mod django;
 pub mod http;
+pub mod live;
 pub mod plan;
 pub mod report;
 pub mod runner;
