@@ -7,6 +7,7 @@ mod desk;
 mod drive;
 mod drive_turns;
 mod format;
+mod live_metrics;
 mod properties;
 mod report;
 mod schema;
