@@ -4,8 +4,8 @@
 # shipped profiles through the real binary with their exit codes asserted.
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
 # a virtual environment (.venv-test, with pillow for the screenshots), GNU
-# parallel and Chromium from Debian if missing, and django-helpdesk from
-# PyPI in .venv-helpdesk (scripts/helpdesk.sh), and Request Tracker 5
+# parallel, Chromium and Prometheus from Debian if missing, django-helpdesk
+# from PyPI in .venv-helpdesk (scripts/helpdesk.sh), and Request Tracker 5
 # from Debian (scripts/rt.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +78,8 @@ echo "== a real helpdesk: django-helpdesk from PyPI, driven for a minute"
 bash scripts/check_helpdesk.sh
 echo "== a second real helpdesk: Request Tracker 5 from Debian, driven for a minute"
 bash scripts/check_rt.sh
+echo "== live metrics scraped by a real Prometheus (Debian's prometheus, installed if missing)"
+bash scripts/check_prometheus.sh
 profiles=$(find profiles -name '*.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1 + 1)) passed, $failed failed"

@@ -174,6 +174,15 @@ pub struct DriveArgs {
     /// combines the N results.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Serve live metrics for Prometheus at http://IP:PORT/metrics
+    /// (OpenMetrics text) while the drive runs.
+    #[arg(long, value_name = "IP:PORT")]
+    pub metrics_listen: Option<String>,
+    /// With --metrics-listen: how long the endpoint stays up after the
+    /// summary is written, so that a scrape sees the final counts (at least
+    /// the scrape interval; Ctrl-C ends it).
+    #[arg(long, default_value = "10s", value_parser = Duration::parse)]
+    pub metrics_linger: Duration,
     /// Seed and worker threads.
     #[command(flatten)]
     pub run: RunArgs,
@@ -235,6 +244,10 @@ pub struct ServeArgs {
     /// Demand client certificates signed by this CA (PEM).
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
+    /// Serve live metrics for Prometheus at http://IP:PORT/metrics
+    /// (OpenMetrics text).
+    #[arg(long, value_name = "IP:PORT")]
+    pub metrics_listen: Option<String>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

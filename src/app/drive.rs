@@ -6,6 +6,7 @@
 use super::print;
 use crate::cli::{DriveArgs, ServeArgs};
 use crate::drive::adapter::Adapter;
+use crate::drive::live::{self, shoppers::DriveMetrics};
 use crate::drive::report::DriveReport;
 use crate::drive::{
     self, Options, django::DjangoAdapter, http::HttpAdapter, report::RunFacts, rt::RtAdapter,
@@ -66,23 +67,81 @@ pub fn drive(a: DriveArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     };
     let rt = runtime(opts.threads)?;
     let sc = Arc::new(sc);
-    let counters = Arc::new(runner::Counters::default());
-    match &tgt.adapter {
+    let live = live_metrics(&rt, &sc, &a, exports.quiet())?;
+    let counters = Arc::new(match &live {
+        Some((m, _)) => runner::Counters::with_live(m.clone()),
+        None => runner::Counters::default(),
+    });
+    let interrupt = CancellationToken::new();
+    let run = (&a, &exports, &interrupt);
+    let code = match &tgt.adapter {
         target::Adapter::Http { .. } => {
             let adapter = rt.block_on(HttpAdapter::new(&tgt, &sc))?;
-            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, run, out)?
         }
         target::Adapter::Django(_) => {
             let tally = counters.clone();
             let adapter = rt.block_on(DjangoAdapter::new(&tgt, &sc, from, opts.speed, tally))?;
-            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, run, out)?
         }
         target::Adapter::Rt(_) => {
             let tally = counters.clone();
             let adapter = rt.block_on(RtAdapter::new(&tgt, &sc, from, opts.speed, tally))?;
-            run_drive(&rt, sc, opts, &tgt, adapter, counters, (&a, &exports), out)
+            run_drive(&rt, sc, opts, &tgt, adapter, counters, run, out)?
         }
+    };
+    if let Some((m, addr)) = live {
+        m.finish();
+        linger(&rt, addr, a.metrics_linger, &interrupt, exports.quiet());
     }
+    Ok(code)
+}
+
+/// With `--metrics-listen`: the live metrics of a drive of `sc`, served
+/// on `rt` from now until the runtime stops, and their address.
+fn live_metrics(
+    rt: &tokio::runtime::Runtime,
+    sc: &Scenario,
+    a: &DriveArgs,
+    quiet: bool,
+) -> Result<Option<(Arc<DriveMetrics>, std::net::SocketAddr)>, Error> {
+    let Some(at) = &a.metrics_listen else {
+        return Ok(None);
+    };
+    let endpoint = live::Endpoint::bind(at)?;
+    let addr = endpoint.addr;
+    let (m, registry) = DriveMetrics::new(sc, a.max_lateness.0);
+    endpoint.serve(rt.handle(), registry)?;
+    if !quiet {
+        eprintln!("peakdesk drive: live metrics at http://{addr}/metrics");
+    }
+    Ok(Some((Arc::new(m), addr)))
+}
+
+/// Keeps the metrics endpoint up for `linger` after the summary, so that
+/// Prometheus scrapes the final counts; Ctrl-C ends it.
+fn linger(
+    rt: &tokio::runtime::Runtime,
+    addr: std::net::SocketAddr,
+    linger: Span,
+    interrupt: &CancellationToken,
+    quiet: bool,
+) {
+    let wait = std::time::Duration::from_micros(linger.0);
+    if wait.is_zero() || interrupt.is_cancelled() {
+        return;
+    }
+    if !quiet {
+        eprintln!(
+            "peakdesk drive: final metrics at http://{addr}/metrics for {linger} more (--metrics-linger); Ctrl-C ends it"
+        );
+    }
+    rt.block_on(async {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = interrupt.cancelled() => {}
+        }
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -93,7 +152,7 @@ fn run_drive<A: Adapter>(
     tgt: &target::Target,
     adapter: A,
     counters: Arc<runner::Counters>,
-    (a, exports): (&DriveArgs, &Exports),
+    (a, exports, interrupt): (&DriveArgs, &Exports, &CancellationToken),
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let desk_clock = rt.block_on(adapter.probe()).map_err(|why| {
@@ -129,7 +188,6 @@ fn run_drive<A: Adapter>(
             hi
         );
     }
-    let interrupt = CancellationToken::new();
     rt.spawn(drive::signals::watch(interrupt.clone()));
     let opts = Arc::new(opts);
     let bar = Progress::styled(
@@ -149,7 +207,7 @@ fn run_drive<A: Adapter>(
         opts.clone(),
         adapter.clone(),
         counters,
-        interrupt,
+        interrupt.clone(),
         &progress,
     );
     bar.finish();
@@ -288,6 +346,10 @@ pub fn serve(a: ServeArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode, 
         };
         let _ = out.flush();
     };
-    drive::serve::run(sc, &a.listen, from, a.speed, tls, &mut ready)?;
+    let at = drive::serve::Listen {
+        api: &a.listen,
+        metrics: a.metrics_listen.as_deref(),
+    };
+    drive::serve::run(sc, at, from, a.speed, tls, &mut ready)?;
     Ok(ExitCode::Pass)
 }

@@ -106,6 +106,9 @@ impl<'a> Collector<'a> {
 
     /// Counts one observation.
     pub fn take(&mut self, o: Obs) {
+        if let Some(live) = self.counters.live() {
+            live.observe(&o);
+        }
         let t = &mut self.t;
         match o {
             Obs::Opened(s, first, latency, late) => {
@@ -119,9 +122,9 @@ impl<'a> Collector<'a> {
                     self.rec.arrived(&s);
                 }
             }
-            Obs::Unopened(at, late) | Obs::Failed(at, late) => {
+            Obs::Unopened(s, late) | Obs::Failed(s, late) => {
                 hist::record(&mut t.lateness, late);
-                due(&mut t.timeline, at, false);
+                due(&mut t.timeline, s.arrival, false);
                 t.failed += u64::from(matches!(o, Obs::Failed(..)));
             }
             Obs::Deflected(s, late) => {
@@ -181,6 +184,9 @@ impl<'a> Collector<'a> {
         Timeline::add(&mut tl.requests, slot, r - self.seen.0);
         Timeline::add(&mut tl.errors, slot, e - self.seen.1);
         self.seen = (r, e);
+        if let Some(live) = self.counters.live() {
+            live.requests_to(r, &self.counters.errors_by_kind());
+        }
         e
     }
 

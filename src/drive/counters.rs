@@ -1,11 +1,14 @@
 //! The request counters every shopper's task and adapter share: requests
-//! made, failures by kind and the first failure of each kind in words.
+//! made, failures by kind and the first failure of each kind in words;
+//! and, with `--metrics-listen`, the live metrics (`live::shoppers`).
 
 use super::adapter::{ErrorKind, Failure, Tally};
+use super::live::shoppers::{DriveMetrics, InFlight};
 use super::report::DriveTally;
+use crate::demand::Shopper;
 use indexmap::IndexMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Request counters shared by every task.
 #[derive(Default)]
@@ -13,9 +16,34 @@ pub struct Counters {
     requests: AtomicU64,
     errors: [AtomicU64; 5],
     first: Mutex<IndexMap<ErrorKind, String>>,
+    live: Option<Arc<DriveMetrics>>,
 }
 
 impl Counters {
+    /// Counters that also feed the live metrics `live`.
+    pub fn with_live(live: Arc<DriveMetrics>) -> Counters {
+        Counters {
+            live: Some(live),
+            ..Counters::default()
+        }
+    }
+
+    /// The live metrics, with `--metrics-listen`.
+    pub fn live(&self) -> Option<&DriveMetrics> {
+        self.live.as_deref()
+    }
+
+    /// A conversation of `s` is open until the guard drops (counted only
+    /// with live metrics).
+    pub fn in_flight(&self, s: &Shopper) -> Option<InFlight<'_>> {
+        self.live.as_ref().map(|l| l.enter(s))
+    }
+
+    /// Failed requests by kind, in [`ErrorKind::ALL`]'s order.
+    pub fn errors_by_kind(&self) -> [u64; 5] {
+        std::array::from_fn(|i| self.errors[i].load(Ordering::Relaxed))
+    }
+
     /// Requests made and failed so far.
     pub fn totals(&self) -> (u64, u64) {
         let e = self.errors.iter().map(|a| a.load(Ordering::Relaxed)).sum();

@@ -17,6 +17,7 @@ mod collect;
 mod counters;
 pub mod django;
 pub mod http;
+pub mod live;
 pub mod plan;
 mod push;
 pub mod report;

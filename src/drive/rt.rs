@@ -124,7 +124,7 @@ async fn login(base: &str, user: &str, password: &Secret) -> Result<String, Driv
         user: user.to_string(),
         why,
     };
-    let http = reqwest::Client::builder()
+    let http = super::tls::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(30))
         .build()
@@ -389,10 +389,7 @@ impl adapter::Adapter for RtAdapter {
     async fn probe(&self) -> Result<DeskClock, DriveError> {
         let path = format!("/REST/2.0/queue/{}", self.rt.queue);
         let req = self.rest.request(reqwest::Method::GET, path, &self.intake);
-        self.rest
-            .client
-            .probe(Some(&req), &[])
-            .await?;
+        self.rest.client.probe(Some(&req), &[]).await?;
         Ok(DeskClock::default())
     }
 

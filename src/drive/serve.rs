@@ -11,6 +11,7 @@
 //! `simulate` does: the bot, routing, queues, agents, shifts.
 
 use super::adapter::DriveError;
+use super::live::{self, desk::ServeMetrics};
 use super::wall_desk::{self, Answer, Cmd, Outlet};
 use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
@@ -90,6 +91,17 @@ pub struct Shared {
     closed: Mutex<VecDeque<(Instant, u64)>>,
     /// The desk's clock: scenario time now (`/health` shows it).
     pub clock: Timebase,
+    /// The live metrics, with `--metrics-listen`.
+    pub live: Option<ServeMetrics>,
+}
+
+/// Where `serve` listens.
+#[derive(Debug, Clone, Copy)]
+pub struct Listen<'a> {
+    /// The API's address.
+    pub api: &'a str,
+    /// The live metrics' address, if any.
+    pub metrics: Option<&'a str>,
 }
 
 /// Seconds since the epoch, now.
@@ -113,11 +125,20 @@ impl Outlet for Shared {
         post(self, id, Some(text), by, a.group, Some(a.next.name()), None);
     }
 
+    fn taken(&self, _id: u64, group: usize) {
+        if let Some(l) = &self.live {
+            l.taken(group);
+        }
+    }
+
     fn joined(&self, id: u64, group: usize) {
         post(self, id, None, "agent", Some(group), None, Some("joined"));
     }
 
     fn closed(&self, id: u64) {
+        if let Some(l) = &self.live {
+            l.closed();
+        }
         let mut convs = self.convs.lock().expect("not poisoned");
         if let Some(c) = convs.get_mut(&id) {
             c.closed = true;
@@ -162,6 +183,10 @@ fn post(
         let text = event_json(id, &m).to_string();
         c.watchers.retain(|w| w.send(text.clone()).is_ok());
     }
+    if let (Some(l), None) = (&shared.live, event) {
+        let first = c.messages.iter().all(|m| m.event.is_some());
+        l.replied(by == "bot", first.then_some(m.at - c.created_at));
+    }
     if let Some(url) = c.callback.clone() {
         let body = event_json(id, &m);
         let hooks = c.hooks.get_or_insert_with(|| {
@@ -205,7 +230,7 @@ fn serve_tls(
 /// `ready` gets the bound address once connections are accepted.
 pub fn run(
     sc: Scenario,
-    listen: &str,
+    at: Listen<'_>,
     from: SimTime,
     speed: f64,
     tls: Option<Arc<rustls::ServerConfig>>,
@@ -220,13 +245,26 @@ pub fn run(
         })?;
     let refused = |source| DriveError::Listen {
         what: "",
-        at: listen.into(),
+        at: at.api.into(),
         source,
     };
     let socket = rt
-        .block_on(tokio::net::TcpListener::bind(listen))
+        .block_on(tokio::net::TcpListener::bind(at.api))
         .map_err(refused)?;
     let addr = socket.local_addr().map_err(refused)?;
+    let live = match at.metrics {
+        Some(m) => {
+            let endpoint = live::Endpoint::bind(m)?;
+            let (metrics, registry) = ServeMetrics::new(&sc, speed);
+            eprintln!(
+                "peakdesk serve: live metrics at http://{}/metrics",
+                endpoint.addr
+            );
+            endpoint.serve(rt.handle(), registry)?;
+            Some(metrics)
+        }
+        None => None,
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared {
         convs: Mutex::new(HashMap::new()),
@@ -241,6 +279,7 @@ pub fn run(
         next_id: AtomicU64::new(1),
         closed: Mutex::new(VecDeque::new()),
         clock: Timebase::starting_now(from, speed),
+        live,
     });
     let desk = {
         let shared = shared.clone();

@@ -136,6 +136,9 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
             "the desk has stopped".into(),
         );
     }
+    if let Some(l) = &sh.live {
+        l.opened();
+    }
     if let Some(wait) = b.wait.filter(|w| *w > 0.0) {
         let (wtx, wrx) = oneshot::channel();
         let pending = {
@@ -187,7 +190,16 @@ fn tell(sh: &Shared, id: &str, cmd: fn(u64) -> Cmd, ok: StatusCode) -> Response 
 }
 
 async fn leave(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    tell(&sh, &id, Cmd::Leave, StatusCode::NO_CONTENT)
+    let open = |n: u64| {
+        let convs = sh.convs.lock().expect("not poisoned");
+        convs.get(&n).is_some_and(|c| !c.closed)
+    };
+    let was_open = id.parse::<u64>().is_ok_and(open);
+    let r = tell(&sh, &id, Cmd::Leave, StatusCode::NO_CONTENT);
+    if let (Some(l), true) = (&sh.live, was_open) {
+        l.abandoned();
+    }
+    r
 }
 
 async fn message(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {

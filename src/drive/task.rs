@@ -25,10 +25,10 @@ pub enum Obs {
     /// Opened: the shopper (its first attempt: counted as an arrival),
     /// open latency and lateness, µs.
     Opened(Shopper, bool, u64, u64),
-    /// The open failed: due time, lateness µs.
-    Failed(SimTime, u64),
-    /// The run ended before the open was answered: due time, lateness µs.
-    Unopened(SimTime, u64),
+    /// The open failed: the shopper, lateness µs.
+    Failed(Shopper, u64),
+    /// The run ended before the open was answered: the shopper, lateness µs.
+    Unopened(Shopper, u64),
     /// FAQ self-service answered: lateness, µs.
     Deflected(Shopper, u64),
     /// A recorder call.
@@ -131,13 +131,13 @@ impl<A: Adapter> Task<A> {
         let opened = tokio::select! {
             o = self.adapter.open(&c, &*self.counters) => o,
             _ = self.hard.cancelled() => {
-                let _ = self.tx.send(Obs::Unopened(s.arrival, late));
+                let _ = self.tx.send(Obs::Unopened(s, late));
                 return false;
             }
         };
         let Ok(opened) = opened else {
             // The adapter counted the failed request.
-            let _ = self.tx.send(Obs::Failed(s.arrival, late));
+            let _ = self.tx.send(Obs::Failed(s, late));
             return false;
         };
         let first = s.attempt == 1;
@@ -148,6 +148,7 @@ impl<A: Adapter> Task<A> {
         let _ = self
             .tx
             .send(Obs::Opened(*talk.shopper(), first, latency, late));
+        let _open = self.counters.in_flight(talk.shopper());
         let back = self.replies(&c, &opened, talk, out).await;
         self.adapter.forget(&opened);
         back

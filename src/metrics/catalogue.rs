@@ -483,6 +483,7 @@ pub fn table() -> String {
             d.name, d.path, d.definition, d.computed
         );
     }
+    out.push_str(&super::live::table());
     out
 }
 

@@ -7,6 +7,7 @@ pub mod breakdown;
 mod breakdown_summary;
 pub mod catalogue;
 pub mod hist;
+pub mod live;
 mod recorder;
 pub mod summary;
 pub mod tally;

@@ -8,6 +8,7 @@ mod drive;
 mod drive_abort;
 mod drive_turns;
 mod format;
+mod live_metrics;
 mod pki;
 mod properties;
 mod report;
