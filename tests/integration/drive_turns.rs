@@ -46,7 +46,7 @@ struct Driven {
 
 /// Drives the window through `target` against a fresh `serve` started
 /// with `flags`; waits for it.
-fn drive(what: &'static str, target: &Path, flags: &[String]) -> impl FnOnce() -> Driven {
+fn drive(what: &'static str, target: &Path, flags: &[String]) -> impl FnOnce() -> Driven + use<> {
     let served = Served::start_with(
         PROFILE,
         "10",
