@@ -13,7 +13,11 @@
 //! after a think time of 1 s on average, each answered in the answer to
 //! its request), and the table adds the messages sent per wall second.
 //!
+//! With BENCH_TLS=1 the endpoint answers over HTTPS (a certificate made
+//! here with rcgen, trusted through the target's `[tls] ca_file`).
+//!
 //!     cargo build --release && cargo bench --bench drive [-- RATE...]
+//!     BENCH_TLS=1 cargo bench --bench drive -- 5000 10000 20000
 //!     BENCH_TURNS=3 cargo bench --bench drive -- 2000 4000 6000
 
 use std::process::Command;
@@ -64,6 +68,29 @@ fn profile(rate: u64) -> String {
     )
 }
 
+/// A CA (written to `ca`) and a server certificate for 127.0.0.1 it
+/// signed: the endpoint's TLS configuration.
+fn certificates(ca: &std::path::Path) -> std::sync::Arc<rustls::ServerConfig> {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ca_key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    std::fs::write(ca, params.self_signed(&ca_key).unwrap().pem()).unwrap();
+    let issuer = Issuer::new(params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let der = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], der)
+        .unwrap();
+    std::sync::Arc::new(config)
+}
+
 fn main() {
     let rates: Vec<u64> = std::env::args()
         .skip(1)
@@ -86,7 +113,7 @@ fn main() {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let addr = listener.local_addr().unwrap();
     let app = axum::Router::new()
         .route(
             "/c",
@@ -98,10 +125,25 @@ fn main() {
             "/m",
             axum::routing::post(|| async { axum::Json(serde_json::json!({"text": "hi"})) }),
         );
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
+    let tls = std::env::var("BENCH_TLS").is_ok_and(|v| v == "1");
+    let target_text = if tls {
+        let ca = dir.path().join("ca.pem");
+        let config = certificates(&ca);
+        let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+        let server = axum_server::from_tcp_rustls(listener.into_std().unwrap(), config).unwrap();
+        rt.spawn(async move { server.serve(app.into_make_service()).await.unwrap() });
+        format!(
+            "{}\n[tls]\nca_file = {:?}\n",
+            TARGET.replace("URL", &format!("https://{addr}")),
+            ca
+        )
+    } else {
+        rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+        TARGET.replace("URL", &format!("http://{addr}"))
+    };
     let target = dir.path().join("t.toml");
-    std::fs::write(&target, TARGET.replace("URL", &url)).unwrap();
+    std::fs::write(&target, target_text).unwrap();
     // More flags for `drive` (e.g. DRIVE_ARGS="--threads 1").
     let extra = std::env::var("DRIVE_ARGS").unwrap_or_default();
     let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/peakdesk");

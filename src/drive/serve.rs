@@ -214,6 +214,7 @@ fn serve_tls(
     app: axum::Router,
     config: Arc<rustls::ServerConfig>,
 ) -> std::io::Result<()> {
+    let _inside = rt.enter();
     let handle = axum_server::Handle::new();
     let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
     let server = axum_server::from_tcp_rustls(socket.into_std()?, config)?.handle(handle.clone());

@@ -361,8 +361,12 @@ fn a_hanging_target_times_out_and_the_error_budget_ends_the_run() {
     let s = s.expect("a partial summary");
     let d = &s["drive"];
     assert!(d["errors"]["timeout"].as_u64().unwrap() >= 20, "{d}");
+    assert_eq!(d["stopped"]["by"], "errors", "{d}");
     assert!(
-        d["stopped"].as_str().unwrap().contains("error budget"),
+        d["stopped"]["why"]
+            .as_str()
+            .unwrap()
+            .contains("error budget"),
         "{d}"
     );
     assert!(text.contains("STOPPED EARLY"), "{text}");

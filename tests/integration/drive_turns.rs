@@ -66,6 +66,8 @@ fn drive(what: &'static str, target: &Path, flags: &[String]) -> impl FnOnce() -
         .spawn()
         .unwrap();
     move || {
+        // The summary's directory lives until it is read.
+        let dir = dir;
         let out = child.wait_with_output().unwrap();
         drop(served);
         assert_eq!(
@@ -75,6 +77,7 @@ fn drive(what: &'static str, target: &Path, flags: &[String]) -> impl FnOnce() -
             String::from_utf8_lossy(&out.stderr)
         );
         let summary = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        drop(dir);
         Driven { what, summary }
     }
 }
@@ -166,12 +169,12 @@ fn a_drive_of_whole_conversations_agrees_with_simulate() {
     let mut report = Vec::new();
     for d in &drives {
         check_drive(d);
-        // The same seed, the same shoppers, whatever the protocol.
-        assert_eq!(
-            d.summary["counts"]["arrived"], drives[0].summary["counts"]["arrived"],
-            "{}",
-            d.what
-        );
+        // The same seed, the same shoppers, whatever the protocol (their
+        // retrials depend on the desk).
+        let first = |d: &Driven| {
+            number(&d.summary, "/counts/arrived") - number(&d.summary, "/counts/retrials")
+        };
+        assert_eq!(first(d), first(&drives[0]), "{}", d.what);
         let (ok, lines) = agreement(d, &reps);
         failed |= !ok;
         report.extend(lines);

@@ -23,4 +23,5 @@ mod sla;
 mod staff;
 mod sweep;
 mod theory;
+mod tls;
 mod window;
