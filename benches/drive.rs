@@ -131,6 +131,7 @@ fn main() {
         let ca = dir.path().join("ca.pem");
         let config = certificates(&ca);
         let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+        let _inside = rt.enter();
         let server = axum_server::from_tcp_rustls(listener.into_std().unwrap(), config).unwrap();
         rt.spawn(async move { server.serve(app.into_make_service()).await.unwrap() });
         format!(
