@@ -100,7 +100,7 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             if json {
                 print_json(out, &serde_json::json!(catalogue::ALL))?;
             } else {
-                print(out, &catalogue::table())?;
+                print(out, &(catalogue::table() + &crate::metrics::live::table()))?;
             }
             Ok(ExitCode::Pass)
         }

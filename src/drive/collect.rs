@@ -4,9 +4,9 @@
 //! shoppers saw to the one `Recorder` the simulator uses.
 
 use super::counters::Counters;
+use super::obs::Obs;
 use super::report::{DriveTally, Timeline};
 use super::shopper::Told;
-use super::task::Obs;
 use crate::demand::Shopper;
 use crate::desk::{Left, Levels};
 use crate::engine::clock::Timebase;

@@ -4,7 +4,7 @@
 //! was expected), and the readers of REST2's answers (its times, a
 //! ticket's history).
 
-use super::target::Secret;
+use super::secret::Secret;
 use super::target_raw::RawRt;
 use crate::profile::ProfileError;
 use crate::time::MILLI;

@@ -13,27 +13,7 @@ use crate::profile::ProfileError;
 use crate::time::{MILLI, SECOND};
 use std::path::Path;
 
-/// A token, masked in every printout.
-#[derive(Clone, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    /// A secret read elsewhere (a password file).
-    pub(crate) fn new(s: &str) -> Secret {
-        Secret(s.to_string())
-    }
-
-    /// The token itself, for a request header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<token>")
-    }
-}
+pub use super::secret::Secret;
 
 /// One request: method, path and headers with `{placeholders}`, an
 /// optional JSON body template, and where ids and times are in the answer.

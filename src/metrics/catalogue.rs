@@ -483,7 +483,6 @@ pub fn table() -> String {
             d.name, d.path, d.definition, d.computed
         );
     }
-    out.push_str(&super::live::table());
     out
 }
 
