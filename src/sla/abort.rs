@@ -37,9 +37,27 @@ pub struct Abort {
 /// The least `abort_after` observations.
 pub const DEFAULT_OBSERVATIONS: u64 = 50;
 
+/// Why a rule cannot stop a drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotAbortable {
+    /// It is scoped.
+    #[error("only a rule over all shoppers (no scope) can stop a drive")]
+    Scoped,
+    /// Its metric, statistic or bound cannot be decided live.
+    #[error(
+        "only a `max` on a left_* share, shoppers_lost or a response-time percentile can stop a drive"
+    )]
+    Metric,
+}
+
 /// Whether `metric` and `stat` (scope all) can stop a drive: `Err` says
 /// what can.
-pub fn abortable(metric: Metric, stat: Stat, scope: Scope, bound: Bound) -> Result<(), String> {
+pub fn abortable(
+    metric: Metric,
+    stat: Stat,
+    scope: Scope,
+    bound: Bound,
+) -> Result<(), NotAbortable> {
     let share_max = matches!(
         metric,
         Metric::LeftBeforeAnswer
@@ -56,12 +74,12 @@ pub fn abortable(metric: Metric, stat: Stat, scope: Scope, bound: Bound) -> Resu
     ) && matches!(stat, Stat::Quantile(_))
         && matches!(bound, Bound::Max(_));
     if scope != Scope::All {
-        return Err("only a rule over all shoppers (no scope) can stop a drive".into());
+        return Err(NotAbortable::Scoped);
     }
     if share_max || time_max {
         Ok(())
     } else {
-        Err("only a `max` on a left_* share, shoppers_lost or a response-time percentile can stop a drive".into())
+        Err(NotAbortable::Metric)
     }
 }
 
@@ -79,7 +97,7 @@ pub fn read(
         };
     }
     let (metric, stat, scope, bound) = rule;
-    abortable(metric, stat, scope, bound).map_err(|why| invalid(k("abort"), why))?;
+    abortable(metric, stat, scope, bound).map_err(|why| invalid(k("abort"), why.to_string()))?;
     Ok(Some(match r.abort_after {
         None => Abort {
             after_observations: DEFAULT_OBSERVATIONS,
