@@ -10,6 +10,7 @@
 
 use crate::engine::rng::{Stream, StreamRng, stream};
 use crate::profile::ArrivalPlan;
+use crate::profile::DayBusyness;
 use crate::time::{DAY, SECOND, SimTime};
 use rand::RngExt;
 use rand::distr::Distribution;
@@ -25,7 +26,11 @@ pub struct ArrivalGen<'a> {
     t: f64,
     rng: StreamRng,
     busy_rng: StreamRng,
-    busy: Option<(Gamma<f64>, f64)>,
+    busy: Option<Gamma<f64>>,
+    /// How long one busyness factor lasts, seconds (infinite: no busyness).
+    busy_len: f64,
+    /// The days' own busyness (`[days]`): `Some(None)` is a day without.
+    day_busy: Vec<Option<Option<Gamma<f64>>>>,
     busy_period: u64,
     busy_factor: f64,
     piece: Piece,
@@ -55,13 +60,22 @@ impl<'a> ArrivalGen<'a> {
         seed: u64,
         replication: u32,
     ) -> Self {
-        let busy = plan.busyness.map(|b| {
-            let shape = 1.0 / (b.cv * b.cv);
-            (
-                Gamma::new(shape, 1.0 / shape).expect("cv > 0 was validated"),
-                b.period as f64 / SECOND as f64,
-            )
-        });
+        let busy = plan.busyness.map(|b| gamma(b.cv));
+        let mut busy_len = plan
+            .busyness
+            .map_or(f64::INFINITY, |b| b.period as f64 / SECOND as f64);
+        let day_busy: Vec<Option<Option<Gamma<f64>>>> = plan
+            .days
+            .iter()
+            .map(|d| match d.busyness {
+                DayBusyness::Base => None,
+                DayBusyness::Cv(cv) => Some((cv > 0.0).then(|| gamma(cv))),
+            })
+            .collect();
+        if day_busy.iter().any(Option::is_some) {
+            // A factor per day (the plan's own period is a day, validated).
+            busy_len = DAY_S;
+        }
         let mut this = ArrivalGen {
             plan,
             horizon_s: horizon as f64 / SECOND as f64,
@@ -70,6 +84,8 @@ impl<'a> ArrivalGen<'a> {
             rate_per_s,
             busy_rng: stream(seed, replication, Stream::Busyness),
             busy,
+            busy_len,
+            day_busy,
             busy_period: 0,
             busy_factor: 1.0,
             piece: Piece {
@@ -86,16 +102,19 @@ impl<'a> ArrivalGen<'a> {
     }
 
     fn draw_busyness(&mut self) -> f64 {
-        self.busy
-            .as_ref()
-            .map_or(1.0, |(g, _)| g.sample(&mut self.busy_rng))
+        let g = match self.day_busy.get(self.busy_period as usize) {
+            Some(Some(own)) => own.as_ref(),
+            _ => self.busy.as_ref(),
+        };
+        g.map_or(1.0, |g| g.sample(&mut self.busy_rng))
     }
 
     /// The busyness factor of the period holding `t`, drawn in period order.
     fn busyness_at(&mut self, t: f64) -> (f64, f64) {
-        let Some((_, len)) = self.busy else {
+        let len = self.busy_len;
+        if len.is_infinite() {
             return (1.0, f64::INFINITY);
-        };
+        }
         let period = (t / len).floor() as u64;
         while self.busy_period < period {
             self.busy_period += 1;
@@ -106,8 +125,11 @@ impl<'a> ArrivalGen<'a> {
 
     /// The curve level at `t` seconds and the end of its linear piece.
     fn curve_at(&self, t: f64) -> (f64, f64, f64) {
-        let curve = &self.plan.curve;
         let day = (t / DAY_S).floor();
+        let curve = match self.plan.days.get(day as usize) {
+            Some(d) => &d.curve,
+            None => &self.plan.curve,
+        };
         let tod = t - day * DAY_S;
         let i = curve
             .partition_point(|(at, _)| secs(*at) <= tod)
@@ -152,10 +174,22 @@ impl<'a> ArrivalGen<'a> {
         (mult, next)
     }
 
+    /// The day's traffic over the plan's mean rate (`[days]`).
+    fn day_factor(&self, t: f64) -> f64 {
+        self.plan
+            .days
+            .get((t / DAY_S).floor() as usize)
+            .map_or(1.0, |d| d.factor)
+    }
+
     /// The intensity (per second) at `t`.
     pub fn rate_at(&mut self, t: SimTime) -> f64 {
         let t = t as f64 / SECOND as f64;
-        self.rate_per_s * self.curve_at(t).0 * self.surges_at(t).0 * self.busyness_at(t).0
+        self.rate_per_s
+            * self.curve_at(t).0
+            * self.surges_at(t).0
+            * self.busyness_at(t).0
+            * self.day_factor(t)
     }
 
     /// The linear piece of the intensity that starts at `t`.
@@ -164,7 +198,7 @@ impl<'a> ArrivalGen<'a> {
         let (mult, surge_end) = self.surges_at(t);
         let (busy, busy_end) = self.busyness_at(t);
         let end = curve_end.min(surge_end).min(busy_end).min(self.horizon_s);
-        let scale = self.rate_per_s * mult * busy;
+        let scale = self.rate_per_s * mult * busy * self.day_factor(t);
         let max = scale * level.max(level + slope * (end - t));
         Piece {
             start: t,
@@ -219,6 +253,12 @@ struct Piece {
     max: f64,
 }
 
+/// The gamma factor with mean 1 and this coefficient of variation (> 0).
+fn gamma(cv: f64) -> Gamma<f64> {
+    let shape = 1.0 / (cv * cv);
+    Gamma::new(shape, 1.0 / shape).expect("cv > 0 was validated")
+}
+
 fn secs(t: SimTime) -> f64 {
     t as f64 / SECOND as f64
 }
@@ -235,7 +275,52 @@ mod tests {
             curve,
             surges,
             busyness: None,
+            days: Vec::new(),
         }
+    }
+
+    #[test]
+    fn days_of_their_own_follow_their_factor_and_curve() {
+        use crate::profile::{DayArrivals, DayBusyness};
+        // Day 2 has 2.5 times the traffic, all of it from 12:00 to 18:00.
+        let mut p = plan(vec![(0, 1.0), (DAY, 1.0)], vec![]);
+        let noon = vec![
+            (0, 0.0),
+            (12 * HOUR, 0.0),
+            (12 * HOUR + 1, 4.0),
+            (18 * HOUR, 4.0),
+            (18 * HOUR + 1, 0.0),
+            (DAY, 0.0),
+        ];
+        let area: f64 = noon
+            .windows(2)
+            .map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64)
+            .sum();
+        let noon: Vec<(SimTime, f64)> = noon
+            .into_iter()
+            .map(|(t, v)| (t, v * DAY as f64 / area))
+            .collect();
+        let day = |factor, curve| DayArrivals {
+            factor,
+            curve,
+            busyness: DayBusyness::Base,
+        };
+        p.days = vec![day(1.0, p.curve.clone()), day(2.5, noon)];
+        let mut g = ArrivalGen::new(&p, 2 * DAY, 5, 0);
+        let (mut first, mut second, mut outside) = (0f64, 0f64, 0u64);
+        while let Some(t) = g.next_arrival() {
+            if t < DAY {
+                first += 1.0;
+            } else {
+                second += 1.0;
+                outside += u64::from(!(DAY + 12 * HOUR..DAY + 18 * HOUR + SECOND).contains(&t));
+            }
+        }
+        // Poisson counts: within five standard deviations of their means.
+        let close = |n: f64, mean: f64| (n - mean).abs() < 5.0 * mean.sqrt();
+        assert!(close(first, 86_400.0), "{first}");
+        assert!(close(second, 2.5 * 86_400.0), "{second}");
+        assert_eq!(outside, 0);
     }
 
     /// Counts arrivals in [a, b) hours over many days.

@@ -5,18 +5,25 @@
 //! Every error names the file, the key path (`agents.groups[1].staff`), the
 //! bad value and what was expected, so that one message is enough to fix it.
 
+pub mod calendar;
 pub mod calibrate;
+mod day_rosters;
 pub mod desk;
 pub mod overrides;
 pub mod raw;
+pub mod raw_days;
 pub mod schema;
 pub mod units;
 mod validate;
 mod validate_agents;
+mod validate_arrivals;
 mod validate_desk;
 
 pub use overrides::Override;
-pub use validate::{ArrivalPlan, Busyness, GroupPlan, Invalid, KPIS, Scenario, Surge, invalid};
+pub use validate::{
+    ArrivalPlan, Busyness, DayArrivals, DayBusyness, GroupPlan, Invalid, KPIS, Scenario, Surge,
+    invalid,
+};
 
 use serde_json::Value;
 use std::path::Path;

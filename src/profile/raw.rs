@@ -25,6 +25,10 @@ pub struct RawProfile {
     pub seed: Option<u64>,
     /// How much scenario time to run (e.g. "24h", "3d").
     pub horizon: Duration,
+    /// The first day's date (YYYY-MM-DD), for weekdays and `[days]`.
+    pub start: Option<String>,
+    /// Days that differ: by weekday (`sat`) or date (`"2026-11-11"`).
+    pub days: Option<IndexMap<String, super::raw_days::RawDay>>,
     /// Scenario time discarded before measuring (default 0).
     pub warmup: Option<Duration>,
     /// Width of the interval series (default 15m, at least 1 s).

@@ -5,7 +5,7 @@
 use super::calibrate::Calibration;
 use super::desk::*;
 use super::overrides::Override;
-use super::raw::{DistSpec, RawArrivals, RawProfile, RawStaff};
+use super::raw::{DistSpec, RawProfile, RawStaff};
 use super::validate_desk::desk;
 use crate::dist::Checked;
 use crate::time::{DAY, MINUTE, SECOND, SimTime};
@@ -47,6 +47,8 @@ pub struct Scenario {
     pub answered_within: Vec<SimTime>,
     /// The arrival process.
     pub arrivals: ArrivalPlan,
+    /// The dates of the run's days, when the profile gives `start`.
+    pub calendar: Option<super::calendar::Calendar>,
     /// Skill names (indices are used everywhere else).
     pub skills: Vec<String>,
     /// Shopper segments (one, "shopper", when the profile has none).
@@ -104,6 +106,29 @@ pub struct ArrivalPlan {
     pub surges: Vec<Surge>,
     /// The gamma busyness factor, if any.
     pub busyness: Option<Busyness>,
+    /// Each day of the run, when `[days]` makes some differ (empty: every
+    /// day is the curve above at the mean rate).
+    pub days: Vec<DayArrivals>,
+}
+
+/// One day's traffic.
+#[derive(Debug, Clone)]
+pub struct DayArrivals {
+    /// The day's rate over `rate_per_s`.
+    pub factor: f64,
+    /// The day's curve, as [`ArrivalPlan::curve`].
+    pub curve: Vec<(SimTime, f64)>,
+    /// The day's busyness factor.
+    pub busyness: DayBusyness,
+}
+
+/// Where a day's busyness factor comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DayBusyness {
+    /// The plan's own (`arrivals.busyness`).
+    Base,
+    /// A gamma factor with this coefficient of variation (0: none).
+    Cv(f64),
 }
 
 /// A temporary multiplier on the arrival rate.
@@ -133,9 +158,13 @@ pub struct Busyness {
 pub struct GroupPlan {
     /// The group's name.
     pub name: String,
-    /// Headcount steps `(time of day, agents)`, ascending, repeating daily,
-    /// after the staffing multiplier and shrinkage.
+    /// Headcount steps `(time since the start of the period, agents)`,
+    /// ascending, repeating every `period`, after the staffing multiplier
+    /// and shrinkage.
     pub staff: Vec<(SimTime, u32)>,
+    /// How long before the steps repeat: a day, or the run's days when
+    /// `[days]` gives some day a roster of its own.
+    pub period: SimTime,
     /// Skills it serves first-hand (indices into `Scenario::skills`).
     pub skills: Vec<usize>,
     /// Skills it serves only after `overflow_after`.
@@ -184,10 +213,26 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// A time since the start as a reader says it: `Wed 2026-11-11 08:30`
+    /// with a calendar, else `08:30` on the first day and `d2 08:30` after.
+    pub fn time_label(&self, t: SimTime) -> String {
+        match &self.calendar {
+            Some(c) => c.time_label(t),
+            None => crate::time::clock_label(t),
+        }
+    }
+
+    /// How long before every group's roster repeats (see [`GroupPlan::period`]).
+    pub fn roster_period(&self) -> SimTime {
+        self.groups.iter().map(|g| g.period).max().unwrap_or(DAY)
+    }
+}
+
 impl GroupPlan {
     /// Headcount at a time since the start.
     pub fn staff_at(&self, t: SimTime) -> u32 {
-        let tod = t % DAY;
+        let tod = t % self.period;
         match self.staff.iter().rposition(|(at, _)| *at <= tod) {
             Some(i) => self.staff[i].1,
             None => self.staff.last().map_or(0, |s| s.1),
@@ -199,11 +244,11 @@ impl GroupPlan {
         if self.staff.len() < 2 {
             return None;
         }
-        let (day, tod) = (t / DAY, t % DAY);
+        let (day, tod) = (t / self.period, t % self.period);
         let next = self.staff.iter().map(|(at, _)| *at).find(|at| *at > tod);
         Some(match next {
-            Some(at) => day * DAY + at,
-            None => (day + 1) * DAY + self.staff[0].0,
+            Some(at) => day * self.period + at,
+            None => (day + 1) * self.period + self.staff[0].0,
         })
     }
 }
@@ -268,7 +313,11 @@ pub fn scenario(
             Checked::Sampled(d) => Some(d),
         },
     };
-    let d = desk(&raw, patience)?;
+    let calendar = super::calendar::calendar(raw.start.as_deref(), raw.days.as_ref(), horizon)?;
+    let mut d = desk(&raw, patience)?;
+    if let (Some(cal), Some(days)) = (&calendar, &raw.days) {
+        super::day_rosters::apply(&mut d.groups, &raw.agents, cal, days)?;
+    }
     let costs = match &raw.costs {
         None => None,
         Some(c) => Some(costs(c, &d.groups)?),
@@ -319,7 +368,12 @@ pub fn scenario(
         start: 0,
         interval,
         answered_within,
-        arrivals: arrivals(&raw.arrivals)?,
+        arrivals: super::validate_arrivals::arrivals(
+            &raw.arrivals,
+            calendar.as_ref(),
+            raw.days.as_ref(),
+        )?,
+        calendar,
         skills: d.skills,
         segments: d.segments,
         questions: d.questions,
@@ -344,121 +398,7 @@ pub fn scenario(
     })
 }
 
-fn arrivals(raw: &RawArrivals) -> Result<ArrivalPlan, Invalid> {
-    if raw.rate.0 <= 0.0 {
-        return Err(invalid(
-            "arrivals.rate",
-            format!("{}/s is not a positive rate", raw.rate.0),
-        ));
-    }
-    let curve = curve(raw.curve.as_deref().unwrap_or(&[]))?;
-    let mut surges = Vec::new();
-    for (i, s) in raw.surges.iter().flatten().enumerate() {
-        let key = |k: &str| format!("arrivals.surges[{i}].{k}");
-        if !(s.multiplier.is_finite() && s.multiplier >= 0.0) {
-            return Err(invalid(
-                key("multiplier"),
-                format!("{} is not a factor >= 0", s.multiplier),
-            ));
-        }
-        if s.length.0 == 0 {
-            return Err(invalid(
-                key("for"),
-                "0s is too short (expected a duration longer than 0s)",
-            ));
-        }
-        let daily = s.daily.unwrap_or(false);
-        if daily && (s.at.0 >= DAY || s.length.0 > DAY) {
-            return Err(invalid(
-                key("at"),
-                "a daily surge must start within the day and last at most 24h",
-            ));
-        }
-        surges.push(Surge {
-            start: s.at.0,
-            length: s.length.0,
-            multiplier: s.multiplier,
-            daily,
-        });
-    }
-    let busyness = match &raw.busyness {
-        None => None,
-        Some(b) => {
-            if !(b.cv.is_finite() && b.cv >= 0.0) {
-                return Err(invalid(
-                    "arrivals.busyness.cv",
-                    format!("{} is not a coefficient of variation >= 0", b.cv),
-                ));
-            }
-            let period = b.per.map_or(DAY, |d| d.0);
-            if period == 0 {
-                return Err(invalid("arrivals.busyness.per", "must be longer than 0s"));
-            }
-            (b.cv > 0.0).then_some(Busyness { cv: b.cv, period })
-        }
-    };
-    Ok(ArrivalPlan {
-        rate_per_s: raw.rate.0,
-        curve,
-        surges,
-        busyness,
-    })
-}
-
-/// Checks the curve's points and returns it covering [0, 24:00], mean 1.
-fn curve(points: &[(super::units::TimeOfDay, f64)]) -> Result<Vec<(SimTime, f64)>, Invalid> {
-    if points.is_empty() {
-        return Ok(vec![(0, 1.0), (DAY, 1.0)]);
-    }
-    for (i, (at, level)) in points.iter().enumerate() {
-        if !(level.is_finite() && *level >= 0.0) {
-            return Err(invalid(
-                format!("arrivals.curve[{i}][1]"),
-                format!("{level} is not a level >= 0"),
-            ));
-        }
-        if i > 0 && at.0 <= points[i - 1].0.0 {
-            return Err(invalid(
-                format!("arrivals.curve[{i}][0]"),
-                format!(
-                    "{} does not come after the previous point's {} (points must be in time order)",
-                    show_tod(at.0),
-                    show_tod(points[i - 1].0.0)
-                ),
-            ));
-        }
-    }
-    let mut pts: Vec<(SimTime, f64)> = points.iter().map(|(t, v)| (t.0, *v)).collect();
-    let (first, last) = (pts[0], pts[pts.len() - 1]);
-    // The day repeats: the stretch from the last point to the first point of
-    // the next day is a straight line, which gives the levels at 00:00 and 24:00.
-    let wrap_len = first.0 + DAY - last.0;
-    let at_midnight = if wrap_len == 0 || wrap_len == DAY {
-        first.1
-    } else {
-        last.1 + (first.1 - last.1) * (DAY - last.0) as f64 / wrap_len as f64
-    };
-    if first.0 > 0 {
-        pts.insert(0, (0, if last.0 == DAY { last.1 } else { at_midnight }));
-    }
-    if last.0 < DAY {
-        pts.push((DAY, pts[0].1));
-    }
-    let area: f64 = pts
-        .windows(2)
-        .map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64)
-        .sum();
-    if area <= 0.0 {
-        return Err(invalid(
-            "arrivals.curve",
-            "every level is 0 (expected some level above 0)",
-        ));
-    }
-    let mean = area / DAY as f64;
-    Ok(pts.into_iter().map(|(t, v)| (t, v / mean)).collect())
-}
-
-fn show_tod(t: SimTime) -> String {
+pub(super) fn show_tod(t: SimTime) -> String {
     format!(
         "'{:02}:{:02}'",
         t / crate::time::HOUR,
@@ -557,38 +497,5 @@ pub fn staff_steps(key: &str, staff: &RawStaff) -> Result<Vec<(SimTime, u32)>, I
             }
             Ok(steps.iter().map(|s| (s.at.0, s.agents)).collect())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::profile::units::TimeOfDay;
-    use crate::time::HOUR;
-
-    #[test]
-    fn curve_wraps_over_midnight_and_averages_to_one() {
-        let pts = [(TimeOfDay(6 * HOUR), 1.0), (TimeOfDay(18 * HOUR), 3.0)];
-        let c = curve(&pts).unwrap();
-        assert_eq!(c.first().unwrap().0, 0);
-        assert_eq!(c.last().unwrap().0, DAY);
-        // 18:00 -> 06:00 falls linearly from 3 to 1, so midnight is 2.
-        assert!((c[0].1 / c[1].1 - 2.0).abs() < 1e-12);
-        let area: f64 = c
-            .windows(2)
-            .map(|w| (w[0].1 + w[1].1) / 2.0 * (w[1].0 - w[0].0) as f64)
-            .sum();
-        assert!((area / DAY as f64 - 1.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn out_of_order_points_are_named() {
-        let pts = [(TimeOfDay(6 * HOUR), 1.0), (TimeOfDay(5 * HOUR), 3.0)];
-        let (key, msg) = curve(&pts).unwrap_err();
-        assert_eq!(key, "arrivals.curve[1][0]");
-        assert!(
-            msg.contains("'05:00' does not come after the previous point's '06:00'"),
-            "{msg}"
-        );
     }
 }

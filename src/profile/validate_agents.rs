@@ -3,7 +3,7 @@
 //! roles, concurrency and standby agents.
 
 use super::desk::{AgentPick, GroupPick, Routing, Standby};
-use super::raw::{RawAgents, RawProfile, RawRouting, RawShift};
+use super::raw::{RawAgents, RawProfile, RawRouting, RawShift, RawStaff};
 use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_desk::index_of;
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
@@ -107,11 +107,9 @@ fn roster_steps(
     Ok(points.into_iter().map(|t| (t, on(t))).collect())
 }
 
-pub(super) fn groups(
-    agents: &RawAgents,
-    skills: &[String],
-    simple: bool,
-) -> Result<Vec<GroupPlan>, Invalid> {
+/// How rostered heads become agents on shift: the staffing multiplier
+/// and what shrinkage leaves.
+pub(super) fn on_shift_factor(agents: &RawAgents) -> Result<(f64, f64), Invalid> {
     let multiplier = agents.staffing_multiplier.unwrap_or(1.0);
     if !(multiplier.is_finite() && multiplier > 0.0) {
         return Err(invalid(
@@ -126,6 +124,64 @@ pub(super) fn groups(
             format!("{shrinkage} is not a share of time lost (expected 0 to below 1)"),
         ));
     }
+    Ok((multiplier, shrinkage))
+}
+
+/// Rostered headcount steps as agents on shift, checked against the
+/// largest group; `key` names the roster or staff the steps came from.
+pub(super) fn on_shift(
+    key: &str,
+    steps: Vec<(SimTime, u32)>,
+    (multiplier, shrinkage): (f64, f64),
+) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    let staff: Vec<(SimTime, u32)> = steps
+        .into_iter()
+        .map(|(t, n)| {
+            (
+                t,
+                (n as f64 * multiplier * (1.0 - shrinkage)).round() as u32,
+            )
+        })
+        .collect();
+    let most = staff.iter().map(|s| s.1).max().unwrap_or(0);
+    if most > MAX_AGENTS {
+        return Err(invalid(
+            key,
+            format!(
+                "{most} agents on shift at once (after the staffing multiplier and shrinkage) is more than a group can have (expected at most {MAX_AGENTS})"
+            ),
+        ));
+    }
+    Ok(staff)
+}
+
+/// A group's `staff` or `roster` as headcount steps over a day.
+pub(super) fn day_steps(
+    key: &dyn Fn(&str) -> String,
+    staff: Option<&RawStaff>,
+    roster: Option<&[RawShift]>,
+    overlap: SimTime,
+) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    match (staff, roster) {
+        (Some(staff), None) => super::validate::staff_steps(&key("staff"), staff),
+        (None, Some(roster)) => roster_steps(&key("roster"), roster, overlap),
+        (Some(_), Some(_)) => Err(invalid(
+            key("roster"),
+            "and `staff` are both given (expected one of them)",
+        )),
+        (None, None) => Err(invalid(
+            key("staff"),
+            "is missing (expected `staff` or a `roster` of shifts)",
+        )),
+    }
+}
+
+pub(super) fn groups(
+    agents: &RawAgents,
+    skills: &[String],
+    simple: bool,
+) -> Result<Vec<GroupPlan>, Invalid> {
+    let factor = on_shift_factor(agents)?;
     let overlap = agents.handover_overlap.map_or(0, |d| d.0);
     let mut out: Vec<GroupPlan> = Vec::new();
     for (i, g) in agents.groups.iter().enumerate() {
@@ -149,45 +205,13 @@ pub(super) fn groups(
                 }
             }
         }
-        let raw_steps = match (&g.staff, &g.roster) {
-            (Some(staff), None) => super::validate::staff_steps(&key("staff"), staff)?,
-            (None, Some(roster)) => roster_steps(&key("roster"), roster, overlap)?,
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    key("roster"),
-                    "and `staff` are both given (expected one of them)",
-                ));
-            }
-            (None, None) => {
-                return Err(invalid(
-                    key("staff"),
-                    "is missing (expected `staff` or a `roster` of shifts)",
-                ));
-            }
+        let raw_steps = day_steps(&key, g.staff.as_ref(), g.roster.as_deref(), overlap)?;
+        let which = if g.roster.is_some() {
+            "roster"
+        } else {
+            "staff"
         };
-        let staff: Vec<(SimTime, u32)> = raw_steps
-            .into_iter()
-            .map(|(t, n)| {
-                (
-                    t,
-                    (n as f64 * multiplier * (1.0 - shrinkage)).round() as u32,
-                )
-            })
-            .collect();
-        let most = staff.iter().map(|s| s.1).max().unwrap_or(0);
-        if most > MAX_AGENTS {
-            let k = if g.roster.is_some() {
-                "roster"
-            } else {
-                "staff"
-            };
-            return Err(invalid(
-                key(k),
-                format!(
-                    "{most} agents on shift at once (after the staffing multiplier and shrinkage) is more than a group can have (expected at most {MAX_AGENTS})"
-                ),
-            ));
-        }
+        let staff = on_shift(&key(which), raw_steps, factor)?;
         let resolve = |list: &Option<Vec<String>>, k: &str| -> Result<Vec<usize>, Invalid> {
             list.iter()
                 .flatten()
@@ -249,6 +273,7 @@ pub(super) fn groups(
         out.push(GroupPlan {
             name: g.name.clone(),
             staff,
+            period: DAY,
             skills: own,
             overflow_skills: extra,
             overflow_role,
