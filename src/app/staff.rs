@@ -124,11 +124,6 @@ struct TargetJson {
     from: String,
 }
 
-fn clock(t: u64) -> String {
-    let m = (t % DAY) / MINUTE;
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
 fn json(
     sc: &Scenario,
     s: &Staffing,
@@ -170,7 +165,7 @@ fn json(
                     .iter()
                     .enumerate()
                     .map(|(i, c)| CellJson {
-                        from: clock(i as u64 * s.interval),
+                        from: sc.time_label(i as u64 * s.interval),
                         demand_per_h: c.demand_per_h,
                         profile: c.profile,
                         erlang_c: c.erlang_c,

@@ -12,7 +12,7 @@ use super::hist;
 use super::tally::{Rates, Tally};
 use crate::profile::Scenario;
 use crate::stats::ci95;
-use crate::time::{SECOND, SimTime, clock_label, to_secs};
+use crate::time::{SECOND, SimTime, to_secs};
 use hdrhistogram::Histogram;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -511,7 +511,7 @@ fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<Int
             let q = row.quantiles_s();
             IntervalSummary {
                 start_s: to_secs(start),
-                start: clock_label(start),
+                start: scenario.time_label(start),
                 arrived: row.tally.arrived,
                 answered: row.tally.answered,
                 abandoned: row.tally.abandoned,

@@ -19,7 +19,7 @@ use crate::erlang::{self, Pool};
 use crate::metrics::Aggregate;
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
-use crate::time::{DAY, SimTime, to_secs};
+use crate::time::{SimTime, to_secs};
 
 /// The most agents tried for one group in one interval, as a multiple of
 /// Erlang C's answer (and at least [`FEWEST_CAP`]): a target still missed
@@ -198,8 +198,8 @@ fn with_roster(sc: &Scenario, interval: SimTime, rosters: &[(usize, Vec<u32>)]) 
     let mut sc = sc.clone();
     for (g, cells) in rosters {
         let plan = &mut sc.groups[*g];
-        let day_cells = (DAY / interval) as usize;
-        plan.staff = (0..day_cells)
+        let period_cells = (plan.period / interval) as usize;
+        plan.staff = (0..period_cells)
             .map(|c| {
                 let at = c as SimTime * interval;
                 (
@@ -253,12 +253,13 @@ pub fn search(
     progress: &Progress,
 ) -> Result<Staffing, EngineError> {
     let interval = o.interval;
-    let cells = (DAY / interval) as usize;
+    let period = sc.roster_period();
+    let cells = (period / interval) as usize;
     let reached = sc.horizon.div_ceil(interval).min(cells as u64) as usize;
     let days_covered = |c: usize| {
         // How many times cell `c` occurs within the horizon.
         let start = c as u64 * interval;
-        (sc.horizon.saturating_sub(start)).div_ceil(DAY).max(1) as f64
+        (sc.horizon.saturating_sub(start)).div_ceil(period).max(1) as f64
     };
     // Round 0: the demand, on the profile as written.
     let base = run(sc, o)?;

@@ -1,6 +1,7 @@
 //! The run's calendar: which date each simulated day is, and which `[days]`
-//! entry applies to it. A date's own entry wins over its weekday's; the two
-//! never merge, so what a day does is read from one entry.
+//! entries apply to it: its date's, then its weekday's. Each property of a
+//! day (its traffic, its curve, a group's roster) comes from the first of
+//! them that gives it, so a date's entry refines its weekday's.
 
 use super::raw_days::RawDay;
 use super::validate::{Invalid, invalid};
@@ -13,8 +14,9 @@ use jiff::civil::{Date, Weekday};
 pub struct Calendar {
     /// The first day's date.
     pub start: Date,
-    /// For each day the horizon touches, the `[days]` key that applies.
-    pub day_keys: Vec<Option<String>>,
+    /// For each day the horizon touches, the `[days]` keys that apply to
+    /// it, the most specific first (its date's, then its weekday's).
+    pub day_keys: Vec<Vec<String>>,
 }
 
 const WEEKDAYS: [(&str, Weekday); 7] = [
@@ -93,13 +95,11 @@ pub fn calendar(
         let date = date_of(start, i as u64)?;
         let by_date = keyed
             .iter()
-            .find(|(_, k)| matches!(k, DayKey::Date(d) if *d == date));
-        let by_weekday = || {
-            keyed
-                .iter()
-                .find(|(_, k)| matches!(k, DayKey::Weekday(w) if *w == date.weekday()))
-        };
-        day_keys.push(by_date.or_else(by_weekday).map(|(k, _)| k.clone()));
+            .filter(|(_, k)| matches!(k, DayKey::Date(d) if *d == date));
+        let by_weekday = keyed
+            .iter()
+            .filter(|(_, k)| matches!(k, DayKey::Weekday(w) if *w == date.weekday()));
+        day_keys.push(by_date.chain(by_weekday).map(|(k, _)| k.clone()).collect());
     }
     Ok(Some(Calendar { start, day_keys }))
 }
@@ -145,11 +145,6 @@ impl Calendar {
             (tod % HOUR) / MINUTE
         )
     }
-
-    /// Whether any day has an entry of its own.
-    pub fn has_entries(&self) -> bool {
-        self.day_keys.iter().any(Option::is_some)
-    }
 }
 
 #[cfg(test)]
@@ -169,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn a_date_wins_over_its_weekday_and_labels_name_the_day() {
+    fn a_date_comes_before_its_weekday_and_labels_name_the_day() {
         let mut days = IndexMap::new();
         days.insert("wed".to_string(), day());
         days.insert("2026-11-11".to_string(), day());
@@ -178,8 +173,8 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(c.day_keys.len(), 7);
-        assert_eq!(c.day_keys[6].as_deref(), Some("2026-11-11"));
-        assert!(c.day_keys[..6].iter().all(Option::is_none));
+        assert_eq!(c.day_keys[6], ["2026-11-11", "wed"]);
+        assert!(c.day_keys[..6].iter().all(Vec::is_empty));
         assert_eq!(c.day_label(6), "Wed 2026-11-11");
         assert_eq!(
             c.time_label(2 * DAY + 8 * HOUR + 30 * MINUTE),

@@ -1,5 +1,6 @@
 //! Rosters that differ by day: a `[days]` entry's `roster` or `staff` for
-//! a group replaces the group's own on that day. The groups' headcount
+//! a group replaces the group's own on that day (a date's entry before its
+//! weekday's). The groups' headcount
 //! steps then span the run's days instead of repeating daily.
 //!
 //! Each day's table covers that day from 00:00 to 24:00, as a group's own
@@ -68,8 +69,8 @@ pub(super) fn apply(
         let mut steps: Vec<(SimTime, u32)> = Vec::new();
         for (i, k) in cal.day_keys.iter().enumerate() {
             let day = k
-                .as_deref()
-                .and_then(|k| own.get(&(k, g)))
+                .iter()
+                .find_map(|k| own.get(&(k.as_str(), g)))
                 .map_or_else(|| daily.clone(), |s| whole_day(s));
             for (at, n) in day {
                 if steps.last().is_none_or(|s| s.1 != n) {

@@ -100,102 +100,116 @@ fn busyness_cv(key: &str, b: &RawBusyness) -> Result<f64, Invalid> {
     Ok(b.cv)
 }
 
+/// What one `[days]` entry says about traffic (`None`: it does not say).
+#[derive(Default)]
+struct DayTraffic {
+    factor: Option<f64>,
+    curve: Option<Vec<(SimTime, f64)>>,
+    busyness: Option<DayBusyness>,
+    surges: Option<Vec<Surge>>,
+}
+
+fn day_traffic(name: &str, d: &RawDay, plan: &ArrivalPlan) -> Result<DayTraffic, Invalid> {
+    let key = |k: &str| format!("days.{name}.{k}");
+    let factor = match (d.factor, d.rate) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                key("rate"),
+                "and `factor` are both given (expected one of them)",
+            ));
+        }
+        (Some(f), None) if !(f.is_finite() && f >= 0.0) => {
+            return Err(invalid(key("factor"), format!("{f} is not a factor >= 0")));
+        }
+        (None, Some(r)) if !(r.0.is_finite() && r.0 >= 0.0) => {
+            return Err(invalid(
+                key("rate"),
+                format!("{}/s is not a rate >= 0", r.0),
+            ));
+        }
+        (f, r) => f.or(r.map(|r| r.0 / plan.rate_per_s)),
+    };
+    let curve = match &d.curve {
+        Some(points) => Some(curve(&key("curve"), points)?),
+        None => None,
+    };
+    let busyness = match &d.busyness {
+        None => None,
+        Some(b) if b.per.is_some() => {
+            return Err(invalid(
+                key("busyness.per"),
+                "a day's busyness is one factor for the whole day (`per` belongs to arrivals.busyness)",
+            ));
+        }
+        Some(_) if plan.busyness.is_some_and(|b| b.period != DAY) => {
+            return Err(invalid(
+                key("busyness"),
+                "needs arrivals.busyness to be drawn per day (its `per` is not 1d)",
+            ));
+        }
+        Some(b) => Some(DayBusyness::Cv(busyness_cv(&key("busyness"), b)?)),
+    };
+    let surges = match &d.surges {
+        Some(list) => Some(
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| surge(&format!("days.{name}.surges[{i}]"), s, true))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        None => None,
+    };
+    Ok(DayTraffic {
+        factor,
+        curve,
+        busyness,
+        surges,
+    })
+}
+
 /// Every day's traffic when some `[days]` entry changes it (empty when
-/// every day is alike); the entries' surges join the plan's, placed on
-/// their days.
+/// every day is alike). Each property comes from the first entry of the
+/// day that gives it (the date's, then the weekday's); the entries'
+/// surges join the plan's, placed on their days.
 fn day_arrivals(
     plan: &mut ArrivalPlan,
     cal: &Calendar,
     days: &IndexMap<String, RawDay>,
 ) -> Result<Vec<DayArrivals>, Invalid> {
-    let mut resolved: IndexMap<&str, DayArrivals> = IndexMap::new();
-    let mut day_surges: IndexMap<&str, Vec<Surge>> = IndexMap::new();
+    let mut said: IndexMap<&str, DayTraffic> = IndexMap::new();
     for (name, d) in days {
-        let key = |k: &str| format!("days.{name}.{k}");
-        let factor = match (d.factor, d.rate) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    key("rate"),
-                    "and `factor` are both given (expected one of them)",
-                ));
-            }
-            (Some(f), None) if !(f.is_finite() && f >= 0.0) => {
-                return Err(invalid(key("factor"), format!("{f} is not a factor >= 0")));
-            }
-            (Some(f), None) => f,
-            (None, Some(r)) if !(r.0.is_finite() && r.0 >= 0.0) => {
-                return Err(invalid(
-                    key("rate"),
-                    format!("{}/s is not a rate >= 0", r.0),
-                ));
-            }
-            (None, Some(r)) => r.0 / plan.rate_per_s,
-            (None, None) => 1.0,
-        };
-        let curve = match &d.curve {
-            Some(points) => curve(&key("curve"), points)?,
-            None => plan.curve.clone(),
-        };
-        let busyness = match &d.busyness {
-            None => DayBusyness::Base,
-            Some(b) => {
-                if b.per.is_some() {
-                    return Err(invalid(
-                        key("busyness.per"),
-                        "a day's busyness is one factor for the whole day (`per` belongs to arrivals.busyness)",
-                    ));
-                }
-                if plan.busyness.is_some_and(|b| b.period != DAY) {
-                    return Err(invalid(
-                        key("busyness"),
-                        "needs arrivals.busyness to be drawn per day (its `per` is not 1d)",
-                    ));
-                }
-                DayBusyness::Cv(busyness_cv(&key("busyness"), b)?)
-            }
-        };
-        let mut surges = Vec::new();
-        for (i, s) in d.surges.iter().flatten().enumerate() {
-            surges.push(surge(&format!("days.{name}.surges[{i}]"), s, true)?);
-        }
-        resolved.insert(
-            name,
-            DayArrivals {
-                factor,
-                curve,
-                busyness,
-            },
-        );
-        day_surges.insert(name, surges);
+        said.insert(name, day_traffic(name, d, plan)?);
     }
-    let changes_traffic = days.values().any(|d| {
-        d.factor.is_some()
-            || d.rate.is_some()
-            || d.curve.is_some()
-            || d.busyness.is_some()
-            || d.surges.is_some()
+    let changes = said.values().any(|t| {
+        t.factor.is_some() || t.curve.is_some() || t.busyness.is_some() || t.surges.is_some()
     });
-    if !changes_traffic {
+    if !changes {
         return Ok(Vec::new());
     }
-    let plain = DayArrivals {
-        factor: 1.0,
-        curve: plan.curve.clone(),
-        busyness: DayBusyness::Base,
-    };
     let mut out = Vec::with_capacity(cal.day_keys.len());
-    for (i, k) in cal.day_keys.iter().enumerate() {
-        let Some(k) = k.as_deref() else {
-            out.push(plain.clone());
-            continue;
-        };
-        for s in &day_surges[k] {
+    for (i, keys) in cal.day_keys.iter().enumerate() {
+        let entries: Vec<&DayTraffic> = keys.iter().map(|k| &said[k.as_str()]).collect();
+        let first = |f: &dyn Fn(&DayTraffic) -> bool| entries.iter().find(|t| f(t)).copied();
+        for s in first(&|t| t.surges.is_some())
+            .and_then(|t| t.surges.as_ref())
+            .into_iter()
+            .flatten()
+        {
             plan.surges.push(Surge {
                 start: s.start + i as SimTime * DAY,
                 ..*s
             });
         }
-        out.push(resolved[k].clone());
+        out.push(DayArrivals {
+            factor: entries.iter().find_map(|t| t.factor).unwrap_or(1.0),
+            curve: entries
+                .iter()
+                .find_map(|t| t.curve.clone())
+                .unwrap_or_else(|| plan.curve.clone()),
+            busyness: entries
+                .iter()
+                .find_map(|t| t.busyness)
+                .unwrap_or(DayBusyness::Base),
+        });
     }
     Ok(out)
 }
