@@ -8,6 +8,8 @@ pub mod grid;
 pub mod replicate;
 pub mod roster_file;
 pub mod shards;
+pub mod shift_file;
+pub mod shifts;
 pub mod size;
 pub mod staff;
 pub mod window;

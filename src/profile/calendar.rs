@@ -116,6 +116,19 @@ fn date_of(start: Date, day: u64) -> Result<Date, Invalid> {
 }
 
 impl Calendar {
+    /// Whether a `[days]`-style key (weekday or date) names day `day`
+    /// (negative: before the run); `None` when the key is neither.
+    pub fn names(&self, key: &str, day: i64) -> Option<bool> {
+        let date = self
+            .start
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap_or(self.start);
+        Some(match day_key(key)? {
+            DayKey::Weekday(w) => w == date.weekday(),
+            DayKey::Date(d) => d == date,
+        })
+    }
+
     /// The date of day `day` (0 = the first).
     pub fn date(&self, day: u64) -> Date {
         date_of(self.start, day).unwrap_or(self.start)
