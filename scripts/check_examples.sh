@@ -9,6 +9,7 @@
 # with the reason. Kubernetes is not on this machine: the Job's container
 # command runs under sh once per completion index, exactly as the scheduler
 # would run it. GNU parallel is installed from Debian if missing.
+# PEAKDESK_KEEP=1 keeps the work directory (the daemons' and jobs' logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
