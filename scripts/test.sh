@@ -4,7 +4,8 @@
 # shipped profiles through the real binary with their exit codes asserted.
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
 # a virtual environment (.venv-test, with pillow for the screenshots), GNU
-# parallel, Chromium and Prometheus from Debian if missing, django-helpdesk
+# parallel, Chromium and Prometheus from Debian if missing, Slurm and munge
+# from Debian for a one-node Slurm (scripts/slurm.sh), django-helpdesk
 # from PyPI in .venv-helpdesk (scripts/helpdesk.sh), and Request Tracker 5
 # from Debian (scripts/rt.sh).
 set -euo pipefail
@@ -70,7 +71,7 @@ kill "$serve_pid"
 [ "$code_stopped" -eq 1 ] || { echo "FAIL: a drive stopped by its SLA exited $code_stopped (expected 1)"; exit 1; }
 "$venv/bin/python" scripts/check_junit.py "$junit.stopped" 2 2 0 sla
 rm -f "$junit" "$junit.skip" "$junit.stopped" "$served"
-echo "== splitting across machines: the shipped Slurm, GNU parallel and Kubernetes examples"
+echo "== splitting across machines: the shipped Slurm (on a real one-node Slurm), GNU parallel and Kubernetes examples"
 bash scripts/check_examples.sh
 echo "== the HTML reports, opened in headless Chromium (Debian's chromium, installed if missing)"
 bash scripts/check_reports.sh
