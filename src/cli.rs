@@ -325,9 +325,15 @@ pub struct StaffArgs {
     #[command(flatten)]
     pub out: Outputs,
     /// Write a copy of the profile with the found headcounts as each staffed
-    /// group's `staff` steps (TOML profiles).
+    /// group's `staff` steps (TOML profiles); with --shifts, the shifts'
+    /// headcount as `[days."DATE"] staff` steps.
     #[arg(long, value_name = "FILE")]
     pub write_profile: Option<PathBuf>,
+    /// Turn the requirement into shifts from these templates (a TOML file
+    /// of `[[shift]]`): the fewest-cost shifts covering every interval,
+    /// checked by simulation with fresh seeds.
+    #[arg(long, value_name = "FILE")]
+    pub shifts: Option<PathBuf>,
 }
 
 /// `peakdesk completions`.

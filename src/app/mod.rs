@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod drive;
 mod merge;
+mod shifts;
 mod simulate;
 mod staff;
 mod sweep;

@@ -263,8 +263,33 @@ fn table(j: &StaffJson) -> String {
     out
 }
 
+/// A roster against the profile's own rules, with seeds the search never
+/// saw: the verdict and the run (`None` when the profile has no rules).
+pub(super) fn fresh_check(
+    mut fresh: Scenario,
+    a: &StaffArgs,
+) -> Result<Option<(Verdict, crate::metrics::Aggregate)>, Error> {
+    if fresh.rules.is_empty() {
+        return Ok(None);
+    }
+    fresh.seed = fresh.seed.wrapping_add(0x5eed);
+    let agg = replicate::run(
+        &fresh,
+        &fresh.rules,
+        Some(a.replications.max(2)),
+        0,
+        a.run.threads,
+        &Progress::hidden(),
+    )?;
+    Ok(Some((sla::report::sla(&fresh.rules, &agg, 0.95).1, agg)))
+}
+
 /// Runs `peakdesk staff`.
 pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let shifts = match &a.shifts {
+        Some(path) => Some(crate::plan::shift_file::load(path)?),
+        None => None,
+    };
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
     super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
@@ -305,6 +330,9 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if a.max_abandon.is_some() {
         target.max_abandon = a.max_abandon;
     }
+    if let Some(file) = &shifts {
+        file.check_grid(interval)?;
+    }
     let groups = groups(&sc, &a.groups)?;
     let (prepared, k) = staff::prepare(&sc, interval, target.within);
     let options = staff::Options {
@@ -323,22 +351,18 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let found = staff::search(&prepared, k, &options, &progress);
     progress.finish();
     let found = found?;
-    // The roster against the profile's own rules, with seeds the search never saw.
-    let verdict = if sc.rules.is_empty() {
-        None
-    } else {
-        let mut fresh = staff::apply(&sc, &found);
-        fresh.seed = sc.seed.wrapping_add(0x5eed);
-        let agg = replicate::run(
-            &fresh,
-            &fresh.rules,
-            Some(a.replications.max(2)),
-            0,
-            a.run.threads,
-            &Progress::hidden(),
-        )?;
-        Some(sla::report::sla(&fresh.rules, &agg, 0.95).1)
-    };
+    if let Some(file) = &shifts {
+        let job = super::shifts::Job {
+            sc: &sc,
+            k,
+            target,
+            found: &found,
+            file,
+            args: &a,
+        };
+        return super::shifts::run(&job, &exports, out);
+    }
+    let verdict = fresh_check(staff::apply(&sc, &found), &a)?.map(|(v, _)| v);
     let t = TargetJson {
         share: target.share,
         within_s: to_secs(target.within),

@@ -47,6 +47,101 @@ fn steps(cells: &[u32], interval: u64, tail: u32, factor: f64) -> Array {
     arr
 }
 
+/// The profile as an editable document.
+fn open(src: &Path) -> Result<DocumentMut, Error> {
+    let name = src.display();
+    if src.extension().is_some_and(|e| e == "json") {
+        return Err(Error::Usage(format!(
+            "{name}: --write-profile edits TOML profiles; convert the JSON profile to TOML first"
+        )));
+    }
+    let text = std::fs::read_to_string(src)
+        .map_err(|e| Error::Usage(format!("{name}: cannot read: {e}")))?;
+    text.parse().map_err(|e: toml_edit::TomlError| {
+        let message = crate::profile::toml_syntax(&text, e.message(), e.span());
+        Error::Usage(format!("{name}: {message}"))
+    })
+}
+
+/// Writes a copy of the profile in which each group of `rostered` (group,
+/// rostered heads per interval from the run's start) is staffed by day:
+/// `[days."YYYY-MM-DD"] staff.GROUP` steps for every day of the run (the
+/// profile needs `start`). The copy is loaded again to confirm it puts at
+/// least `on_shift` agents on shift in every interval.
+pub fn write_days(
+    src: &Path,
+    sc: &Scenario,
+    rostered: &[(usize, Vec<u32>, Vec<u32>)],
+    interval: u64,
+    dest: &Path,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let name = src.display();
+    let cal = sc.calendar.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "{name}: writing shifts by day needs the run's first date (`start = \"YYYY-MM-DD\"`)"
+        ))
+    })?;
+    let mut doc = open(src)?;
+    let day_cells = (DAY / interval) as usize;
+    if !doc.contains_key("days") {
+        doc.insert("days", Item::Table(toml_edit::Table::new()));
+    }
+    let days = doc["days"].as_table_mut().ok_or_else(|| {
+        Error::Usage(format!(
+            "{name}: `days` is not a table, so it cannot be rewritten"
+        ))
+    })?;
+    days.set_implicit(true);
+    for i in 0..cal.day_keys.len() {
+        let date = cal.date(i as u64).to_string();
+        let day = days
+            .entry(&date)
+            .or_insert(Item::Table(toml_edit::Table::new()));
+        let day = day.as_table_like_mut().ok_or_else(|| {
+            Error::Usage(format!(
+                "{name}: days.{date} is not a table, so it cannot be rewritten"
+            ))
+        })?;
+        // The day's shifts become its steps: a roster there would clash.
+        if let Some(roster) = day.get_mut("roster").and_then(|r| r.as_table_like_mut()) {
+            for (g, _, _) in rostered {
+                roster.remove(&sc.groups[*g].name);
+            }
+            if roster.is_empty() {
+                day.remove("roster");
+            }
+        }
+        let staff = day
+            .entry("staff")
+            .or_insert(Item::Value(Value::InlineTable(InlineTable::new())));
+        for (g, heads, _) in rostered {
+            let cells = heads
+                .get(i * day_cells..((i + 1) * day_cells).min(heads.len()))
+                .unwrap_or(&[]);
+            let tail = cells.last().copied().unwrap_or(0);
+            staff[sc.groups[*g].name.as_str()] =
+                Item::Value(Value::Array(steps(cells, interval, tail, 1.0)));
+        }
+    }
+    let written = doc.to_string();
+    let again = profile::parse(&name.to_string(), &written, false, &[])
+        .map_err(|e| Error::Runtime(format!("the written profile does not load: {e}")))?;
+    for (g, _, on_shift) in rostered {
+        for (c, want) in on_shift.iter().enumerate() {
+            let on = again.groups[*g].staff_at(c as u64 * interval);
+            if on < *want {
+                return Err(Error::Runtime(format!(
+                    "the written profile staffs {on} agents in {} at {}, fewer than the {want} planned",
+                    sc.groups[*g].name,
+                    sc.time_label(c as u64 * interval)
+                )));
+            }
+        }
+    }
+    report::write_with(dest, out, |w| w.write_all(written.as_bytes()))
+}
+
 /// Writes the copy to `dest` and checks it.
 pub fn write(
     src: &Path,
@@ -56,17 +151,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let name = src.display();
-    if src.extension().is_some_and(|e| e == "json") {
-        return Err(Error::Usage(format!(
-            "{name}: --write-profile edits TOML profiles; convert the JSON profile to TOML first"
-        )));
-    }
-    let text = std::fs::read_to_string(src)
-        .map_err(|e| Error::Usage(format!("{name}: cannot read: {e}")))?;
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        let message = crate::profile::toml_syntax(&text, e.message(), e.span());
-        Error::Usage(format!("{name}: {message}"))
-    })?;
+    let mut doc = open(src)?;
     let f = factor(&doc);
     for g in &found.groups {
         let cells: Vec<u32> = g.cells.iter().map(|c| c.staff).collect();

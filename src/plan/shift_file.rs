@@ -34,6 +34,7 @@ struct RawTemplate {
     length: Duration,
     breaks: Option<Vec<RawBreak>>,
     cost_per_hour: Option<f64>,
+    premium: Option<f64>,
     min: Option<u32>,
     max: Option<u32>,
     groups: Option<Vec<String>>,
@@ -75,6 +76,8 @@ pub struct Template {
     pub breaks: Vec<Break>,
     /// Cost of a paid hour (default: the group's `[costs].agent_hour`).
     pub cost_per_hour: Option<f64>,
+    /// A factor on the hour's cost (night or weekend premium).
+    pub premium: f64,
     /// Fewest agents starting it on a day it applies, per group.
     pub min: u32,
     /// Most agents starting it on a day, per group.
@@ -207,6 +210,10 @@ fn template(i: usize, t: &RawTemplate) -> Result<Template, (String, String)> {
     {
         return Err((key("cost_per_hour"), format!("{c} is not a cost >= 0")));
     }
+    let premium = t.premium.unwrap_or(1.0);
+    if !(premium.is_finite() && premium > 0.0) {
+        return Err((key("premium"), format!("{premium} is not a factor > 0")));
+    }
     let min = t.min.unwrap_or(0);
     if let Some(max) = t.max
         && max < min
@@ -219,6 +226,7 @@ fn template(i: usize, t: &RawTemplate) -> Result<Template, (String, String)> {
         length: t.length.0,
         breaks,
         cost_per_hour: t.cost_per_hour,
+        premium,
         min,
         max: t.max,
         groups: t.groups.clone(),

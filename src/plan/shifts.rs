@@ -149,7 +149,7 @@ fn instances(r: &Request) -> Vec<Instance> {
                     start,
                     cover,
                     breaks,
-                    cost: paid_hours * t.cost_per_hour.unwrap_or(r.cost_per_hour),
+                    cost: paid_hours * t.cost_per_hour.unwrap_or(r.cost_per_hour) * t.premium,
                     paid_hours,
                 });
             }
@@ -165,7 +165,7 @@ fn cheapest_duty_hour(r: &Request) -> f64 {
         .map(|(_, t)| {
             let off: SimTime = t.breaks.iter().map(|b| b.length).sum();
             let duty = (t.length - off) as f64 / HOUR as f64;
-            t.paid_hours() * t.cost_per_hour.unwrap_or(r.cost_per_hour) / duty.max(1e-9)
+            t.paid_hours() * t.cost_per_hour.unwrap_or(r.cost_per_hour) * t.premium / duty.max(1e-9)
         })
         .fold(f64::INFINITY, f64::min)
 }

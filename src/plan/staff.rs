@@ -193,8 +193,17 @@ impl Bracket {
     }
 }
 
+/// Which cells of group `g` miss the target in a run (cells wrap over the
+/// roster's period).
+pub fn misses(agg: &Aggregate, g: usize, cells: usize, k: usize, t: Target) -> Vec<bool> {
+    seen(agg, g, cells, k)
+        .into_iter()
+        .map(|s| !s.meets(t))
+        .collect()
+}
+
 /// The scenario with a group's headcount replaced by one value per cell.
-fn with_roster(sc: &Scenario, interval: SimTime, rosters: &[(usize, Vec<u32>)]) -> Scenario {
+pub fn with_roster(sc: &Scenario, interval: SimTime, rosters: &[(usize, Vec<u32>)]) -> Scenario {
     let mut sc = sc.clone();
     for (g, cells) in rosters {
         let plan = &mut sc.groups[*g];

@@ -47,6 +47,9 @@ pub struct Scenario {
     pub answered_within: Vec<SimTime>,
     /// The arrival process.
     pub arrivals: ArrivalPlan,
+    /// How rostered heads become agents on shift: `[agents]`
+    /// staffing_multiplier and shrinkage.
+    pub on_shift: (f64, f64),
     /// The dates of the run's days, when the profile gives `start`.
     pub calendar: Option<super::calendar::Calendar>,
     /// Skill names (indices are used everywhere else).
@@ -374,6 +377,7 @@ pub fn scenario(
             raw.days.as_ref(),
         )?,
         calendar,
+        on_shift: super::validate_agents::on_shift_factor(&raw.agents)?,
         skills: d.skills,
         segments: d.segments,
         questions: d.questions,
