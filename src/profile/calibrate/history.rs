@@ -15,6 +15,7 @@ use super::censored::{self, KaplanMeier, Obs};
 use super::{Calibration, Fail, column, keeps, only_keys, read, row_filter, text};
 use crate::profile::units::Duration;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Spellings of a shopper who left (the event).
@@ -37,19 +38,15 @@ pub fn left(outcome: &str) -> Option<bool> {
 /// A conversation history to a patience distribution and its calibration.
 pub(super) fn patience(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration), Fail> {
     let key_csv = format!("{key}.csv");
-    let bad = |m: String| (key_csv.clone(), m);
     only_keys(spec, &["file", "wait", "outcome", "fit", "where"], &key_csv)?;
     if !key.ends_with("patience") {
-        return Err(bad(
+        return Err((
+            key_csv,
             "a history of waits and outcomes calibrates patience only (shoppers.patience, \
              segments.NAME.patience, channels.NAME.patience)"
                 .into(),
         ));
     }
-    let file = spec
-        .get("file")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("needs `file` (a CSV of conversations)".into()))?;
     let fit = text(spec, "fit", "empirical", &key_csv)?;
     if !["empirical", "exponential", "weibull"].contains(&fit) {
         return Err((
@@ -59,61 +56,8 @@ pub(super) fn patience(base: &Path, key: &str, spec: &Value) -> Result<(Value, C
             ),
         ));
     }
-    let (shown, mut rd) = read(base, &key_csv, file)?;
-    let headers = rd
-        .headers()
-        .map_err(|e| bad(format!("'{shown}': {e}")))?
-        .clone();
-    let wait_col = column(
-        &headers,
-        text(spec, "wait", "wait_s", &key_csv)?,
-        &key_csv,
-        &shown,
-    )?;
-    let out_col = column(
-        &headers,
-        text(spec, "outcome", "outcome", &key_csv)?,
-        &key_csv,
-        &shown,
-    )?;
-    let (cols, filter) = row_filter(spec, &headers, &key_csv, &shown)?;
-    let mut obs = Vec::new();
-    for (i, rec) in rd.records().enumerate() {
-        let line = i + 2;
-        let rec = rec.map_err(|e| bad(format!("'{shown}' line {line}: {e}")))?;
-        if !keeps(&rec, &cols) {
-            continue;
-        }
-        let t = Duration::parse(&rec[wait_col])
-            .map_err(|m| bad(format!("'{shown}' line {line}: wait {m}")))?
-            .secs();
-        let event = left(&rec[out_col]).ok_or_else(|| {
-            bad(format!(
-                "'{shown}' line {line}: outcome '{}' is neither left ({}) nor answered ({})",
-                &rec[out_col],
-                LEFT.join(", "),
-                ANSWERED.join(", ")
-            ))
-        })?;
-        if event && t == 0.0 && fit == "weibull" {
-            return Err(bad(format!(
-                "'{shown}' line {line}: a shopper left after 0s, which a weibull fit cannot hold (expected waits above 0)"
-            )));
-        }
-        obs.push(Obs { t, event });
-    }
+    let (shown, obs, filter) = rows(base, &key_csv, spec, fit)?;
     let events = obs.iter().filter(|o| o.event).count();
-    if events < 2 {
-        return Err(bad(format!(
-            "'{shown}' has {} row(s){}, {events} of them left (expected at least 2 shoppers who left)",
-            obs.len(),
-            if cols.is_empty() {
-                ""
-            } else {
-                " matching `where`"
-            }
-        )));
-    }
     let km = KaplanMeier::new(&obs);
     let masses = km.masses().unwrap_or_default();
     let km_mean: f64 = masses.iter().map(|(t, p)| t * p).sum();
@@ -162,4 +106,73 @@ pub(super) fn patience(base: &Path, key: &str, spec: &Value) -> Result<(Value, C
         }
     };
     Ok((value, cal))
+}
+
+/// The file as shown, the kept rows as observations, and the `where`
+/// filter as given.
+type Rows = (String, Vec<Obs>, BTreeMap<String, String>);
+
+/// Reads the kept rows; at least two shoppers who left.
+fn rows(base: &Path, key_csv: &str, spec: &Value, fit: &str) -> Result<Rows, Fail> {
+    let bad = |m: String| (key_csv.to_string(), m);
+    let file = spec
+        .get("file")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("needs `file` (a CSV of conversations)".into()))?;
+    let (shown, mut rd) = read(base, key_csv, file)?;
+    let headers = rd
+        .headers()
+        .map_err(|e| bad(format!("'{shown}': {e}")))?
+        .clone();
+    let wait_col = column(
+        &headers,
+        text(spec, "wait", "wait_s", key_csv)?,
+        key_csv,
+        &shown,
+    )?;
+    let out_col = column(
+        &headers,
+        text(spec, "outcome", "outcome", key_csv)?,
+        key_csv,
+        &shown,
+    )?;
+    let (cols, filter) = row_filter(spec, &headers, key_csv, &shown)?;
+    let mut obs = Vec::new();
+    for (i, rec) in rd.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(format!("'{shown}' line {line}: {e}")))?;
+        if !keeps(&rec, &cols) {
+            continue;
+        }
+        let t = Duration::parse(&rec[wait_col])
+            .map_err(|m| bad(format!("'{shown}' line {line}: wait {m}")))?
+            .secs();
+        let event = left(&rec[out_col]).ok_or_else(|| {
+            bad(format!(
+                "'{shown}' line {line}: outcome '{}' is neither left ({}) nor answered ({})",
+                &rec[out_col],
+                LEFT.join(", "),
+                ANSWERED.join(", ")
+            ))
+        })?;
+        if event && t == 0.0 && fit == "weibull" {
+            return Err(bad(format!(
+                "'{shown}' line {line}: a shopper left after 0s, which a weibull fit cannot hold (expected waits above 0)"
+            )));
+        }
+        obs.push(Obs { t, event });
+    }
+    let events = obs.iter().filter(|o| o.event).count();
+    if events < 2 {
+        return Err(bad(format!(
+            "'{shown}' has {} row(s){}, {events} of them left (expected at least 2 shoppers who left)",
+            obs.len(),
+            if cols.is_empty() {
+                ""
+            } else {
+                " matching `where`"
+            }
+        )));
+    }
+    Ok((shown, obs, filter))
 }
