@@ -12,6 +12,7 @@ run erlang-a-bigsale profiles/reference/erlang-a-bigsale.toml
 run marketplace-day profiles/marketplace-day.toml
 run night-shift profiles/night-shift.toml
 run calibrated-store profiles/calibrated-store.toml
+run censored-store profiles/censored-store.toml
 run dtc-site profiles/dtc-site.toml --replications 10
 run dtc-site-no-bot profiles/dtc-site.toml --replications 10 --set bot.enabled=false
 run double11 profiles/double11.toml --replications 5 --html results/double11-report.html

@@ -113,8 +113,9 @@ impl JsonSchema for RawHours {
 
 /// The JSON Schema of a profile file, with the calibration forms that
 /// `calibrate` rewrites before the file is read: `arrivals.curve_csv`
-/// (which makes `rate` optional) and `{ csv = { file, column, fit } }` in
-/// place of any distribution.
+/// (which makes `rate` optional), `{ csv = { file, column, fit } }` and
+/// `{ csv = { file, wait, outcome, fit } }` in place of any distribution,
+/// and `{ csv = { file, date, count, weekdays } }` for `arrivals.busyness`.
 pub fn profile_schema() -> Schema {
     let mut s = schemars::schema_for!(RawProfile);
     if let Some(defs) = s.get_mut("$defs").and_then(|d| d.as_object_mut()) {
@@ -126,6 +127,9 @@ pub fn profile_schema() -> Schema {
             if let Some(req) = arrivals["required"].as_array_mut() {
                 req.retain(|k| k != "rate");
             }
+        }
+        if let Some(busy) = defs.remove("RawBusyness") {
+            defs.insert("RawBusyness".into(), calibrated_busyness(busy));
         }
         if let Some(dist) = defs.remove("DistSpec") {
             defs.insert(
@@ -141,9 +145,28 @@ pub fn profile_schema() -> Schema {
                                 "properties": {
                                     "file": { "type": "string" },
                                     "column": { "type": "string", "default": "seconds" },
-                                    "fit": { "enum": ["empirical", "lognormal", "weibull"], "default": "empirical" }
+                                    "fit": { "enum": ["empirical", "lognormal", "weibull"], "default": "empirical" },
+                                    "where": where_schema()
                                 },
                                 "required": ["file"],
+                                "additionalProperties": false
+                            } },
+                            "required": ["csv"],
+                            "additionalProperties": false
+                        },
+                        {
+                            "description": "Patience from a CSV of conversations (wait, outcome answered or left), answered shoppers right-censored: Kaplan-Meier (empirical) or censored maximum likelihood.",
+                            "type": "object",
+                            "properties": { "csv": {
+                                "type": "object",
+                                "properties": {
+                                    "file": { "type": "string" },
+                                    "wait": { "type": "string", "default": "wait_s" },
+                                    "outcome": { "type": "string" },
+                                    "fit": { "enum": ["empirical", "exponential", "weibull"], "default": "empirical" },
+                                    "where": where_schema()
+                                },
+                                "required": ["file", "outcome"],
                                 "additionalProperties": false
                             } },
                             "required": ["csv"],
@@ -160,4 +183,40 @@ pub fn profile_schema() -> Schema {
         "A peakdesk scenario: arrivals, shoppers, questions, the bot, agents, bands, SLA rules and costs. See the README's profile reference.".into(),
     );
     s
+}
+
+/// A `where = { column = "value" }` filter on a CSV's rows.
+fn where_schema() -> serde_json::Value {
+    serde_json::json!({
+        "description": "Keep only the rows whose columns have these values.",
+        "type": "object",
+        "additionalProperties": { "type": "string" }
+    })
+}
+
+/// `arrivals.busyness` as written, or estimated from a CSV of counts with
+/// their date.
+fn calibrated_busyness(written: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "anyOf": [
+            written,
+            {
+                "description": "The busyness cv estimated from several weeks of counts (rows of one date added up) by the method of moments.",
+                "type": "object",
+                "properties": { "csv": {
+                    "type": "object",
+                    "properties": {
+                        "file": { "type": "string" },
+                        "date": { "type": "string", "default": "date" },
+                        "count": { "type": "string", "default": "count" },
+                        "weekdays": { "type": "boolean", "default": true }
+                    },
+                    "required": ["file"],
+                    "additionalProperties": false
+                } },
+                "required": ["csv"],
+                "additionalProperties": false
+            }
+        ]
+    })
 }

@@ -152,25 +152,7 @@ pub fn summary(s: &Summary) -> String {
     if s.bands.instant_orders > 0.0 {
         let _ = writeln!(out, "\n  {}", super::verdicts::bands_line(s));
     }
-    for cal in &s.calibration {
-        let params: Vec<String> = cal
-            .parameters
-            .iter()
-            .map(|(k, v)| format!("{k} {v:.4}"))
-            .collect();
-        let ks = cal
-            .ks_distance
-            .map_or(String::new(), |d| format!(", KS distance {d:.3}"));
-        let _ = writeln!(
-            out,
-            "  calibrated {} from {} ({} rows): {} {}{ks}",
-            cal.key,
-            cal.file,
-            cal.rows,
-            cal.fit,
-            params.join(", ")
-        );
-    }
+    calibration_lines(&mut out, s);
     // The worst interval: the lowest share answered within the first
     // threshold (p90 alone hides a human queue behind fast bot answers).
     let share = |i: &crate::metrics::summary::IntervalSummary| {
@@ -194,6 +176,46 @@ pub fn summary(s: &Summary) -> String {
         );
     }
     out
+}
+
+/// One line per calibration: the file, filter, rows, fit, parameters
+/// with their intervals and the fit's distance.
+fn calibration_lines(out: &mut String, s: &Summary) {
+    for cal in &s.calibration {
+        let params: Vec<String> = cal
+            .parameters
+            .iter()
+            .map(|(k, v)| match cal.ci95.get(k) {
+                Some([lo, hi]) => format!("{k} {v:.4} (95% {lo:.4} to {hi:.4})"),
+                None => format!("{k} {v:.4}"),
+            })
+            .collect();
+        let ks = cal
+            .ks_distance
+            .map_or(String::new(), |d| format!(", KS distance {d:.3}"));
+        let censored = cal
+            .censored
+            .map_or(String::new(), |c| format!(", {c} answered (censored)"));
+        let filter: Vec<String> = cal
+            .filter
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        let filter = if filter.is_empty() {
+            String::new()
+        } else {
+            format!(" where {}", filter.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  calibrated {} from {}{filter} ({} rows{censored}): {} {}{ks}",
+            cal.key,
+            cal.file,
+            cal.rows,
+            cal.fit,
+            params.join(", ")
+        );
+    }
 }
 
 /// The label of the first answered-within threshold (`"10s"`).

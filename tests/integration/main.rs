@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per behaviour.
 
 mod catalogue;
+mod censored;
 mod cli;
 mod common;
 mod desk;

@@ -2,25 +2,44 @@
 //! before it is read: `arrivals.curve_csv` (counts per interval, as a
 //! helpdesk exports them) becomes `arrivals.curve` and, unless given,
 //! `arrivals.rate`; a distribution written `{ csv = { file, column, fit } }`
-//! becomes an empirical table or a fitted lognormal or Weibull. Each fit is
-//! reported (parameters, means, Kolmogorov-Smirnov distance) in the summary.
+//! becomes an empirical table or a fitted lognormal or Weibull; patience
+//! written `{ csv = { file, wait, outcome, fit } }` is estimated from
+//! conversations with the answered ones as right-censored
+//! ([`history`]); `arrivals.busyness = { csv = { file } }` estimates the
+//! day-to-day variation from daily totals ([`busyness`]). Each fit is
+//! reported (parameters, intervals, means, Kolmogorov-Smirnov distance) in
+//! the summary's `calibration` entries.
 //!
 //! Formats (header row required, comma-separated; paths are relative to
 //! the profile's folder):
 //! - counts: columns `start` (HH:MM, the interval's start) and `count`;
 //!   rows of several days are averaged by time of day.
 //! - durations: a column (default `seconds`) of seconds or duration text.
+//! - conversations: a wait column and an outcome column (answered or left).
+//! - daily totals: a `date` column and a `count` column, rows of one date
+//!   added up.
+//!
+//! A `where = { column = "value" }` table keeps only the matching rows of
+//! a durations or conversations file.
+
+pub mod busyness;
+pub mod censored;
+pub mod history;
+pub mod synthetic;
+#[cfg(test)]
+mod tests;
 
 use super::units::{Duration, TimeOfDay};
 use crate::stats::{erf, ln_gamma};
 use crate::time::{DAY, SECOND};
+use censored::{weibull_scale, weibull_shape};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What one calibration did, for the summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// The profile key that was calibrated.
     pub key: String,
@@ -28,15 +47,30 @@ pub struct Calibration {
     pub file: String,
     /// Data rows read.
     pub rows: usize,
-    /// `curve`, `empirical`, `lognormal` or `weibull`.
+    /// Rows that were right-censored: answered shoppers, whose patience
+    /// was at least their wait (conversation histories only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub censored: Option<usize>,
+    /// The `where` filter on the file's rows: column to value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filter: BTreeMap<String, String>,
+    /// `curve`, `empirical`, `lognormal`, `exponential`, `weibull`, or
+    /// `moments` (busyness).
     pub fit: String,
     /// Fitted parameters (or the curve's daily rate and days).
     pub parameters: BTreeMap<String, f64>,
-    /// Mean of the data, seconds (durations only).
+    /// 95% confidence intervals of parameters, by their names in
+    /// `parameters` (censored maximum-likelihood fits and busyness).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// Mean of the data, seconds (durations only; for a conversation
+    /// history, the Kaplan-Meier mean with its tail).
     pub sample_mean_s: Option<f64>,
     /// Mean of the fitted distribution, seconds (durations only).
     pub fitted_mean_s: Option<f64>,
-    /// Largest gap between the data's and the fit's CDFs.
+    /// Largest gap between the data's and the fit's CDFs (for a
+    /// conversation history, between the Kaplan-Meier curve and the fit
+    /// over the observed waits).
     pub ks_distance: Option<f64>,
 }
 
@@ -66,6 +100,95 @@ fn column(headers: &csv::StringRecord, name: &str, key: &str, shown: &str) -> Re
             ),
         )
     })
+}
+
+/// Refuses keys of a `{ csv = ... }` spec other than `allowed`.
+fn only_keys(spec: &Value, allowed: &[&str], key: &str) -> Result<(), Fail> {
+    let Some(m) = spec.as_object() else {
+        return Err((
+            key.to_string(),
+            format!("{spec} is not a table (expected {{ file = \"data/x.csv\", ... }})"),
+        ));
+    };
+    match m.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(extra) => {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            Err((
+                key.to_string(),
+                format!(
+                    "unknown field `{extra}`, expected one of {}",
+                    list.join(", ")
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// A text field of a spec, or its default.
+fn text<'a>(spec: &'a Value, name: &str, default: &'a str, key: &str) -> Result<&'a str, Fail> {
+    match spec.get(name) {
+        None => Ok(default),
+        Some(v) => v.as_str().ok_or_else(|| {
+            (
+                format!("{key}.{name}"),
+                format!("{v} is not a text (expected a name, quoted)"),
+            )
+        }),
+    }
+}
+
+/// The `where` table of a spec: the columns to match and the filter as given.
+type RowFilter = (Vec<(usize, String)>, BTreeMap<String, String>);
+
+fn row_filter(
+    spec: &Value,
+    headers: &csv::StringRecord,
+    key: &str,
+    shown: &str,
+) -> Result<RowFilter, Fail> {
+    let mut cols = Vec::new();
+    let mut given = BTreeMap::new();
+    let Some(table) = spec.get("where") else {
+        return Ok((cols, given));
+    };
+    let key_where = format!("{key}.where");
+    let map = table.as_object().ok_or_else(|| {
+        (
+            key_where.clone(),
+            format!("{table} is not a table (expected {{ column = \"value\" }})"),
+        )
+    })?;
+    for (name, want) in map {
+        let want = want.as_str().ok_or_else(|| {
+            (
+                format!("{key_where}.{name}"),
+                format!("{want} is not a text (expected the column's value, quoted)"),
+            )
+        })?;
+        cols.push((column(headers, name, &key_where, shown)?, want.to_string()));
+        given.insert(name.clone(), want.to_string());
+    }
+    Ok((cols, given))
+}
+
+/// Whether a row matches every column of a `where` filter.
+fn keeps(rec: &csv::StringRecord, cols: &[(usize, String)]) -> bool {
+    cols.iter()
+        .all(|(c, want)| rec.get(*c) == Some(want.as_str()))
+}
+
+/// A count: a number >= 0.
+fn count(text: &str, shown: &str, line: usize, key: &str) -> Result<f64, Fail> {
+    text.parse()
+        .ok()
+        .filter(|c: &f64| c.is_finite() && *c >= 0.0)
+        .ok_or_else(|| {
+            (
+                key.to_string(),
+                format!("'{shown}' line {line}: count '{text}' is not a number >= 0"),
+            )
+        })
 }
 
 /// Applies every calibration in the tree, returning what was done.
@@ -102,7 +225,13 @@ fn walk(
     match node {
         Value::Object(map) => {
             if let Some(spec) = map.get("csv").filter(|_| map.len() == 1).cloned() {
-                let (replacement, cal) = durations(base, &path, &spec)?;
+                let (replacement, cal) = if path == "arrivals.busyness" {
+                    busyness::fit(base, &path, &spec)?
+                } else if spec.get("outcome").is_some() {
+                    history::patience(base, &path, &spec)?
+                } else {
+                    durations(base, &path, &spec)?
+                };
                 *node = replacement;
                 done.push(cal);
                 return Ok(());
@@ -144,19 +273,7 @@ fn counts(base: &Path, key: &str, file: &str) -> Result<(Value, f64, Calibration
         let rec = rec.map_err(|e| (key.to_string(), format!("'{shown}' line {line}: {e}")))?;
         let start = TimeOfDay::parse(&rec[start_col])
             .map_err(|m| (key.to_string(), format!("'{shown}' line {line}: start {m}")))?;
-        let count: f64 = rec[count_col]
-            .parse()
-            .ok()
-            .filter(|c: &f64| c.is_finite() && *c >= 0.0)
-            .ok_or_else(|| {
-                (
-                    key.to_string(),
-                    format!(
-                        "'{shown}' line {line}: count '{}' is not a number >= 0",
-                        &rec[count_col]
-                    ),
-                )
-            })?;
+        let count = count(&rec[count_col], &shown, line, key)?;
         let e = by_tod.entry(start.0 % DAY).or_insert((0.0, 0));
         e.0 += count;
         e.1 += 1;
@@ -201,46 +318,38 @@ fn counts(base: &Path, key: &str, file: &str) -> Result<(Value, f64, Calibration
             ("intervals".to_string(), by_tod.len() as f64),
         ]
         .into(),
-        sample_mean_s: None,
-        fitted_mean_s: None,
-        ks_distance: None,
+        ..Calibration::default()
     };
     Ok((Value::Array(points), per_day, cal))
 }
+
+/// A fitted law as the profile writes it, with its parameters, mean and CDF.
+type Fitted = (Value, Vec<(&'static str, f64)>, f64, Cdf);
 
 /// A `{ csv = ... }` distribution to an empirical table or a fitted law.
 fn durations(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration), Fail> {
     let key_csv = format!("{key}.csv");
     let bad = |m: String| (key_csv.clone(), m);
+    only_keys(spec, &["file", "column", "fit", "where"], &key_csv)?;
     let file = spec
         .get("file")
         .and_then(Value::as_str)
         .ok_or_else(|| bad("needs `file` (a CSV of durations)".into()))?;
-    let col = spec
-        .get("column")
-        .and_then(Value::as_str)
-        .unwrap_or("seconds");
-    let fit = spec
-        .get("fit")
-        .and_then(Value::as_str)
-        .unwrap_or("empirical");
-    if let Some(extra) = spec.as_object().and_then(|m| {
-        m.keys()
-            .find(|k| !["file", "column", "fit"].contains(&k.as_str()))
-    }) {
-        return Err(bad(format!(
-            "unknown field `{extra}`, expected one of `file`, `column`, `fit`"
-        )));
-    }
+    let col = text(spec, "column", "seconds", &key_csv)?;
+    let fit = text(spec, "fit", "empirical", &key_csv)?;
     let (shown, mut rd) = read(base, &key_csv, file)?;
     let headers = rd
         .headers()
         .map_err(|e| bad(format!("'{shown}': {e}")))?
         .clone();
     let c = column(&headers, col, &key_csv, &shown)?;
+    let (cols, filter) = row_filter(spec, &headers, &key_csv, &shown)?;
     let mut xs = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let rec = rec.map_err(|e| bad(format!("'{shown}' line {}: {e}", i + 2)))?;
+        if !keeps(&rec, &cols) {
+            continue;
+        }
         let d =
             Duration::parse(&rec[c]).map_err(|m| bad(format!("'{shown}' line {}: {m}", i + 2)))?;
         if d.0 == 0 && fit != "empirical" {
@@ -253,23 +362,58 @@ fn durations(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration
     }
     if xs.len() < 2 {
         return Err(bad(format!(
-            "'{shown}' has {} duration(s) (expected at least 2)",
-            xs.len()
+            "'{shown}' has {} duration(s){} (expected at least 2)",
+            xs.len(),
+            if cols.is_empty() {
+                ""
+            } else {
+                " matching `where`"
+            }
         )));
     }
     xs.sort_by(f64::total_cmp);
     let n = xs.len() as f64;
     let sample_mean = xs.iter().sum::<f64>() / n;
-    let secs = |v: f64| v;
-    let (value, params, mean, cdf): (Value, Vec<(&str, f64)>, f64, Cdf) = match fit {
+    let (value, params, mean, cdf) = fit_durations(&xs, fit, sample_mean).map_err(bad)?;
+    let ks = (fit != "empirical").then(|| {
+        xs.iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let f = cdf(*x);
+                (f - i as f64 / n).abs().max((f - (i + 1) as f64 / n).abs())
+            })
+            .fold(0.0, f64::max)
+    });
+    let cal = Calibration {
+        key: key.into(),
+        file: shown,
+        rows: xs.len(),
+        filter,
+        fit: fit.into(),
+        parameters: params
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        sample_mean_s: Some(sample_mean),
+        fitted_mean_s: Some(mean),
+        ks_distance: ks,
+        ..Calibration::default()
+    };
+    Ok((value, cal))
+}
+
+/// Fits sorted durations (seconds, all above 0 unless `empirical`).
+fn fit_durations(xs: &[f64], fit: &str, sample_mean: f64) -> Result<Fitted, String> {
+    let n = xs.len() as f64;
+    Ok(match fit {
         "empirical" => {
             let mut table: BTreeMap<u64, f64> = BTreeMap::new();
-            for x in &xs {
+            for x in xs {
                 *table.entry((x * 1e6).round() as u64).or_insert(0.0) += 1.0;
             }
             let rows: Vec<Value> = table
                 .iter()
-                .map(|(us, w)| json!([secs(*us as f64 / 1e6), w]))
+                .map(|(us, w)| json!([*us as f64 / 1e6, w]))
                 .collect();
             (
                 json!({ "empirical": rows }),
@@ -287,94 +431,29 @@ fn durations(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration
             let cdf =
                 move |x: f64| 0.5 * (1.0 + erf((x.ln() - mu) / (sigma * std::f64::consts::SQRT_2)));
             (
-                json!({ "lognormal": { "mean": secs(mean), "cv": cv } }),
+                json!({ "lognormal": { "mean": mean, "cv": cv } }),
                 vec![("mu", mu), ("sigma", sigma), ("cv", cv)],
                 mean,
                 Box::new(cdf),
             )
         }
         "weibull" => {
-            let k = weibull_shape(&xs);
-            let scale = (xs.iter().map(|x| x.powf(k)).sum::<f64>() / n).powf(1.0 / k);
+            let mean_log = xs.iter().map(|x| x.ln()).sum::<f64>() / n;
+            let k = weibull_shape(xs, mean_log);
+            let scale = weibull_scale(xs, k, xs.len());
             let mean = scale * ln_gamma(1.0 + 1.0 / k).exp();
             let cdf = move |x: f64| 1.0 - (-(x / scale).powf(k)).exp();
             (
-                json!({ "weibull": { "scale": secs(scale), "shape": k } }),
+                json!({ "weibull": { "scale": scale, "shape": k } }),
                 vec![("shape", k), ("scale_s", scale)],
                 mean,
                 Box::new(cdf),
             )
         }
         other => {
-            return Err(bad(format!(
+            return Err(format!(
                 "'{other}' is not a fit (expected empirical, lognormal or weibull)"
-            )));
+            ));
         }
-    };
-    let ks = (fit != "empirical").then(|| {
-        xs.iter()
-            .enumerate()
-            .map(|(i, x)| {
-                let f = cdf(*x);
-                (f - i as f64 / n).abs().max((f - (i + 1) as f64 / n).abs())
-            })
-            .fold(0.0, f64::max)
-    });
-    let cal = Calibration {
-        key: key.into(),
-        file: shown,
-        rows: xs.len(),
-        fit: fit.into(),
-        parameters: params
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-        sample_mean_s: Some(sample_mean),
-        fitted_mean_s: Some(mean),
-        ks_distance: ks,
-    };
-    Ok((value, cal))
-}
-
-/// Maximum-likelihood Weibull shape: the root of
-/// sum(x^k ln x) / sum(x^k) - 1/k - mean(ln x), found by bisection.
-fn weibull_shape(xs: &[f64]) -> f64 {
-    let mean_log = xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64;
-    let g = |k: f64| {
-        let (mut a, mut b) = (0.0, 0.0);
-        for x in xs {
-            let p = x.powf(k);
-            a += p * x.ln();
-            b += p;
-        }
-        a / b - 1.0 / k - mean_log
-    };
-    let (mut lo, mut hi): (f64, f64) = (0.02, 50.0);
-    for _ in 0..100 {
-        let mid = (lo * hi).sqrt();
-        if g(mid) > 0.0 { hi = mid } else { lo = mid }
-    }
-    (lo * hi).sqrt()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use rand::distr::Distribution;
-    use rand::rngs::Xoshiro256PlusPlus;
-
-    #[test]
-    fn weibull_fit_recovers_its_parameters() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        let w = rand_distr::Weibull::new(90.0, 0.8).unwrap();
-        let xs: Vec<f64> = {
-            let mut v: Vec<f64> = (0..20_000).map(|_| w.sample(&mut rng)).collect();
-            v.sort_by(f64::total_cmp);
-            v
-        };
-        let k = weibull_shape(&xs);
-        // The MLE's standard error for k at n = 20,000 is about 0.005.
-        assert!((k - 0.8).abs() < 0.03, "{k}");
-    }
+    })
 }
