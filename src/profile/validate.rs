@@ -67,6 +67,9 @@ pub struct Scenario {
     pub retrials: Option<Retrials>,
     /// The agent groups.
     pub groups: Vec<GroupPlan>,
+    /// Share of rostered time lost (`agents.shrinkage`), already applied
+    /// to the headcounts; planning turns agents on shift back into rostered.
+    pub shrinkage: f64,
     /// When an agent's first response reaches the shopper.
     pub first_response: FirstResponse,
     /// Which group and which agent take a waiting shopper.
@@ -330,6 +333,7 @@ pub fn scenario(
         proactive: d.proactive,
         retrials: d.retrials,
         groups: d.groups,
+        shrinkage: raw.agents.shrinkage.unwrap_or(0.0),
         first_response: d.first_response,
         routing: d.routing,
         overflow_after: d.overflow_after,
