@@ -3,7 +3,8 @@
 # (including the statistical agreement with Erlang C / Erlang A), and the
 # shipped profiles through the real binary with their exit codes asserted.
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
-# a virtual environment (.venv-test, with pillow for the screenshots), GNU
+# a virtual environment (.venv-test, with pillow for the screenshots and
+# pyworkforce for Erlang C with an occupancy cap and shrinkage), GNU
 # parallel, Chromium and Prometheus from Debian if missing, Slurm and munge
 # from Debian for a one-node Slurm (scripts/slurm.sh), django-helpdesk
 # from PyPI in .venv-helpdesk (scripts/helpdesk.sh), and Request Tracker 5
@@ -71,6 +72,12 @@ kill "$serve_pid"
 [ "$code_stopped" -eq 1 ] || { echo "FAIL: a drive stopped by its SLA exited $code_stopped (expected 1)"; exit 1; }
 "$venv/bin/python" scripts/check_junit.py "$junit.stopped" 2 2 0 sla
 rm -f "$junit" "$junit.skip" "$junit.stopped" "$served"
+echo "== erlang against an Erlang calculator: pyworkforce's ErlangC, pinned, in the same virtual environment"
+# Its queuing module needs numpy and joblib only; the package's other
+# dependencies (OR-Tools, pandas: about 170 MB) serve its scheduling.
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+    pyworkforce==0.5.1 numpy==2.4.6 joblib==1.6.0 cloudpickle==3.1.3
+"$venv/bin/python" scripts/check_pyworkforce.py "$bin"
 echo "== splitting across machines: the shipped Slurm (on a real one-node Slurm), GNU parallel and Kubernetes examples"
 bash scripts/check_examples.sh
 echo "== the HTML reports, opened in headless Chromium (Debian's chromium, installed if missing)"
@@ -83,4 +90,4 @@ echo "== live metrics scraped by a real Prometheus (Debian's prometheus, install
 bash scripts/check_prometheus.sh
 profiles=$(find profiles -name '*.toml' ! -name '*-shifts.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1 + 1 + 1)) passed, $failed failed"

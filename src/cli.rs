@@ -4,7 +4,10 @@
 pub use crate::plan::shards::Shard;
 use crate::profile::units::{Duration, Rate};
 use clap::{Args, Parser, Subcommand};
+pub use planning::{ErlangArgs, Target};
 use std::path::PathBuf;
+
+mod planning;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -308,6 +311,12 @@ pub struct StaffArgs {
     /// profile's abandonment rule, if any).
     #[arg(long)]
     pub max_abandon: Option<f64>,
+    /// Largest occupancy of each staffed group in every interval, e.g.
+    /// `0.85` or `85%`: a headcount is raised until the group's simulated
+    /// occupancy is at most this (default: the profile's `occupancy` error
+    /// rules, for every group or one group).
+    #[arg(long, value_name = "X", value_parser = planning::parse_max_occupancy)]
+    pub max_occupancy: Option<f64>,
     /// Groups to staff, comma-separated (default: every primary group;
     /// overflow groups keep the profile's roster).
     #[arg(long, value_delimiter = ',')]
@@ -534,65 +543,6 @@ pub struct SimulateArgs {
     pub shard: Option<Shard>,
 }
 
-/// A service-level target: `80/20s` means 80% of all arrivals answered within 20 s.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Target {
-    /// The share, 0 to 1.
-    pub share: f64,
-    /// The time limit.
-    pub within: Duration,
-}
-
-impl std::str::FromStr for Target {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Target, String> {
-        let bad = || format!("'{s}' is not a target (expected SHARE/TIME, e.g. 80/20s or 0.8/20s)");
-        let (share, within) = s.split_once('/').ok_or_else(bad)?;
-        let share: f64 = share
-            .trim()
-            .trim_end_matches('%')
-            .parse()
-            .map_err(|_| bad())?;
-        let share = if share > 1.0 { share / 100.0 } else { share };
-        if !(share > 0.0 && share <= 1.0) {
-            return Err(bad());
-        }
-        Ok(Target {
-            share,
-            within: Duration::parse(within).map_err(|_| bad())?,
-        })
-    }
-}
-
-/// `peakdesk erlang`.
-#[derive(Debug, Args)]
-pub struct ErlangArgs {
-    /// Arrival rate, e.g. `2/s`, `7200/h`.
-    #[arg(long, value_parser = Rate::parse)]
-    pub rate: Rate,
-    /// Mean handle time (exponential), e.g. `120s`.
-    #[arg(long, value_parser = Duration::parse)]
-    pub handle: Duration,
-    /// Mean patience (exponential): Erlang A. Without it, Erlang C.
-    #[arg(long, value_parser = Duration::parse)]
-    pub patience: Option<Duration>,
-    /// Agents in the pool.
-    #[arg(long, required_unless_present = "target")]
-    pub agents: Option<u32>,
-    /// Find the fewest agents meeting SHARE/TIME, e.g. `80/20s`.
-    #[arg(long, conflicts_with = "agents")]
-    pub target: Option<Target>,
-    /// With --target, also keep abandonment at or below this share.
-    #[arg(long, requires = "target")]
-    pub max_abandon: Option<f64>,
-    /// Thresholds for "answered within", comma-separated.
-    #[arg(long, value_delimiter = ',', value_parser = Duration::parse, default_value = "10s,30s,60s,180s")]
-    pub within: Vec<Duration>,
-    /// Where the answer goes (JSON).
-    #[command(flatten)]
-    pub out: Outputs,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,15 +551,5 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn targets_read_as_share_and_time() {
-        let t: Target = "80/20s".parse().unwrap();
-        assert_eq!((t.share, t.within.secs()), (0.8, 20.0));
-        let t: Target = "0.9/3m".parse().unwrap();
-        assert_eq!((t.share, t.within.secs()), (0.9, 180.0));
-        assert!("120/20s".parse::<Target>().is_err());
-        assert!("80".parse::<Target>().is_err());
     }
 }

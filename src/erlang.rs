@@ -10,8 +10,15 @@
 //! frees, or someone ahead gives up) and leaves at rate theta; the chance to
 //! reach an agent by T is computed for all positions at once by
 //! uniformization.
+//!
+//! What a planner asks of these answers (the fewest agents for a target and
+//! an occupancy cap, shrinkage, the table around the answer) is in
+//! `erlang/requirement.rs`.
 
 use crate::stats::ln_gamma;
+
+mod requirement;
+pub use requirement::{Goal, Row, fewest_agents, rostered, rostered_fte, table};
 
 /// The pool and its load.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -211,49 +218,6 @@ impl Measures {
     }
 }
 
-/// Fewest agents whose share of all arrivals answered within `within`
-/// seconds reaches `share` (and whose abandonment, if bounded, stays below
-/// `max_abandon`). Searches upward by doubling, then bisects.
-pub fn fewest_agents(
-    base: Pool,
-    within: f64,
-    share: f64,
-    max_abandon: Option<f64>,
-) -> Result<(u32, Measures), ErlangError> {
-    let meets = |c: u32| -> Result<Option<Measures>, ErlangError> {
-        let m = match (Pool { agents: c, ..base }).solve() {
-            Ok(m) => m,
-            Err(ErlangError::Unstable { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let ok =
-            m.answered_within(within) >= share && max_abandon.is_none_or(|x| m.abandon_prob <= x);
-        Ok(ok.then_some(m))
-    };
-    let mut lo = 0u32; // known to fail (zero agents never answer)
-    let mut hi = 1u32;
-    let mut found = loop {
-        if let Some(m) = meets(hi)? {
-            break m;
-        }
-        lo = hi;
-        hi = hi
-            .checked_mul(2)
-            .ok_or(ErlangError::Parameter("the target (no headcount meets it)"))?;
-    };
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        match meets(mid)? {
-            Some(m) => {
-                hi = mid;
-                found = m;
-            }
-            None => lo = mid,
-        }
-    }
-    Ok((hi, found))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,24 +315,5 @@ mod tests {
         assert!(m.wait_prob.is_finite() && m.wait_prob > 0.0 && m.wait_prob < 1.0);
         let c = pool(100.0, 60.0, None, 6100);
         assert!(c.wait_prob.is_finite() && c.wait_prob < 1.0);
-    }
-
-    #[test]
-    fn fewest_agents_is_the_first_that_meets() {
-        let base = Pool {
-            arrival_rate: 1.0,
-            mean_handle: 120.0,
-            mean_patience: None,
-            agents: 0,
-        };
-        let (c, m) = fewest_agents(base, 20.0, 0.8, None).unwrap();
-        assert!(m.answered_within(20.0) >= 0.8);
-        let below = Pool {
-            agents: c - 1,
-            ..base
-        }
-        .solve()
-        .unwrap();
-        assert!(below.answered_within(20.0) < 0.8);
     }
 }

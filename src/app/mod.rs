@@ -4,20 +4,18 @@
 mod check;
 mod compare;
 mod drive;
+mod erlang;
 mod merge;
 mod shifts;
 mod simulate;
 mod staff;
 mod sweep;
 
-use crate::cli::{Cli, Command, ErlangArgs, ProfileArgs};
-use crate::erlang::{self, Pool};
+use crate::cli::{Cli, Command, ProfileArgs};
 use crate::metrics::summary;
-use crate::report::export::{Exports, Format};
-use crate::report::{self, terminal};
+use crate::report;
 use crate::{Error, ExitCode, profile};
 use clap::CommandFactory;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -70,7 +68,7 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Simulate(a) => simulate::simulate(a, out),
         Command::Validate(a) => validate(a, json, out),
-        Command::Erlang(a) => erlang_cmd(a, out),
+        Command::Erlang(a) => erlang::erlang(a, out),
         Command::Check(a) => check::check(a, out),
         Command::Compare(a) => compare::compare(a, out),
         Command::Sweep(a) => sweep::sweep(a, out),
@@ -211,88 +209,6 @@ fn validate(a: ProfileArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode,
             agents.join(", ")
         ),
     )?;
-    Ok(ExitCode::Pass)
-}
-
-/// The JSON answer of `peakdesk erlang`.
-#[derive(Serialize)]
-struct ErlangJson {
-    model: &'static str,
-    agents: u32,
-    arrival_rate_per_s: f64,
-    mean_handle_s: f64,
-    mean_patience_s: Option<f64>,
-    wait_prob: f64,
-    abandon_prob: f64,
-    mean_wait_s: f64,
-    mean_queue: f64,
-    occupancy: f64,
-    answered_within: indexmap::IndexMap<String, f64>,
-    answered_share_within: indexmap::IndexMap<String, f64>,
-}
-
-fn erlang_cmd(a: ErlangArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let exports = Exports::new(&a.out, "erlang", &[Format::Json])?;
-    let base = Pool {
-        arrival_rate: a.rate.0,
-        mean_handle: a.handle.secs(),
-        mean_patience: a.patience.map(|p| p.secs()),
-        agents: a.agents.unwrap_or(0),
-    };
-    let model = if base.mean_patience.is_some() {
-        "Erlang A (M/M/c+M)"
-    } else {
-        "Erlang C (M/M/c)"
-    };
-    let measures = match a.target {
-        Some(t) => {
-            if let Some(x) = a.max_abandon.filter(|x| !(0.0..=1.0).contains(x)) {
-                return Err(Error::Usage(format!(
-                    "--max-abandon {x}: expected a share between 0 and 1"
-                )));
-            }
-            erlang::fewest_agents(base, t.within.secs(), t.share, a.max_abandon)?.1
-        }
-        None => base.solve()?,
-    };
-    let within: Vec<f64> = a.within.iter().map(|d| d.secs()).collect();
-    {
-        let p = measures.pool();
-        let label = |t: &f64| summary::within_label(crate::time::from_secs_f64(*t));
-        let answer = ErlangJson {
-            model,
-            agents: p.agents,
-            arrival_rate_per_s: p.arrival_rate,
-            mean_handle_s: p.mean_handle,
-            mean_patience_s: p.mean_patience,
-            wait_prob: measures.wait_prob,
-            abandon_prob: measures.abandon_prob,
-            mean_wait_s: measures.mean_wait,
-            mean_queue: measures.mean_queue,
-            occupancy: measures.occupancy,
-            answered_within: within
-                .iter()
-                .map(|t| (label(t), measures.answered_within(*t)))
-                .collect(),
-            answered_share_within: within
-                .iter()
-                .map(|t| (label(t), measures.answered_share_within(*t)))
-                .collect(),
-        };
-        exports.write_json(out, &answer)?;
-    }
-    if exports.text() {
-        let mut text = terminal::erlang(&measures, &within, model);
-        if let Some(t) = a.target {
-            text.push_str(&format!(
-                "  fewest agents for {:.0}% within {}: {}\n",
-                t.share * 100.0,
-                t.within,
-                measures.pool().agents
-            ));
-        }
-        print(out, &text)?;
-    }
     Ok(ExitCode::Pass)
 }
 

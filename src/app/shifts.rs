@@ -99,16 +99,12 @@ struct ShiftsJson {
 
 /// Rostered heads per interval from agents on shift.
 fn rostered(sc: &Scenario, on_shift: u32) -> u32 {
-    let (m, s) = sc.on_shift;
-    (f64::from(on_shift) / (m * (1.0 - s)) - 1e-9)
-        .ceil()
-        .max(0.0) as u32
+    crate::erlang::rostered(on_shift, sc.staffing_multiplier * (1.0 - sc.shrinkage))
 }
 
 /// Agents on shift from rostered heads, as the profile counts them.
 fn on_shift(sc: &Scenario, heads: u32) -> u32 {
-    let (m, s) = sc.on_shift;
-    (f64::from(heads) * m * (1.0 - s)).round() as u32
+    (f64::from(heads) * sc.staffing_multiplier * (1.0 - sc.shrinkage)).round() as u32
 }
 
 /// One plan per group, the groups solved side by side.

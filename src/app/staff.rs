@@ -5,13 +5,14 @@
 
 use super::print;
 use crate::cli::StaffArgs;
+use crate::erlang::rostered_fte;
 use crate::plan::staff::{self, Staffing, Target};
 use crate::plan::{replicate, roster_file};
 use crate::profile::Scenario;
 use crate::profile::units::Duration;
 use crate::report::export::{Exports, Format};
 use crate::report::progress::Progress;
-use crate::sla::rules::{Bound, Metric, Stat};
+use crate::sla::rules::{Bound, Metric, Scope, Stat};
 use crate::sla::{self, Severity, Verdict};
 use crate::time::{DAY, MINUTE, to_secs};
 use crate::{Error, ExitCode, report};
@@ -47,9 +48,36 @@ fn target_from_rules(rules: &[sla::Rule]) -> Option<(Target, String)> {
             share,
             within,
             max_abandon,
+            max_occupancy: None,
         },
         name,
     ))
+}
+
+/// The occupancy caps of the profile's error rules: one for every group
+/// (scope all) and one per group (a rule on that group).
+fn caps_from_rules(rules: &[sla::Rule]) -> (Option<f64>, Vec<(usize, f64)>) {
+    let caps = rules
+        .iter()
+        .filter_map(|r| match (r.severity, r.metric, r.bound) {
+            (Severity::Error, Metric::Occupancy, Bound::Max(x)) => Some((r.scope, x)),
+            _ => None,
+        });
+    let all = caps
+        .clone()
+        .filter(|(s, _)| *s == Scope::All)
+        .map(|(_, x)| x)
+        .reduce(f64::min);
+    let mut groups: Vec<(usize, f64)> = Vec::new();
+    for (scope, x) in caps {
+        if let Scope::Group(g) = scope {
+            match groups.iter_mut().find(|(i, _)| *i == g) {
+                Some((_, cap)) => *cap = cap.min(x),
+                None => groups.push((g, x)),
+            }
+        }
+    }
+    (all, groups)
 }
 
 /// The groups to staff: named ones, or every primary group.
@@ -81,8 +109,10 @@ struct CellJson {
     erlang_c: Option<u32>,
     erlang_a: Option<u32>,
     staff: u32,
+    rostered_fte: u32,
     service_level: Option<f64>,
     abandonment: Option<f64>,
+    occupancy: Option<f64>,
     reachable: bool,
 }
 
@@ -92,6 +122,7 @@ struct AgentHours {
     erlang_c: Option<f64>,
     erlang_a: Option<f64>,
     simulated: f64,
+    rostered: f64,
 }
 
 #[derive(Serialize)]
@@ -99,6 +130,7 @@ struct GroupJson {
     name: String,
     concurrency: u32,
     mean_handle_s: f64,
+    max_occupancy: Option<f64>,
     agent_hours: AgentHours,
     intervals: Vec<CellJson>,
 }
@@ -112,6 +144,7 @@ struct StaffJson {
     replications: u32,
     rounds: u32,
     converged: bool,
+    shrinkage: f64,
     check_with_fresh_seeds: Option<Verdict>,
     groups: Vec<GroupJson>,
 }
@@ -121,6 +154,7 @@ struct TargetJson {
     share: f64,
     within_s: f64,
     max_abandon: Option<f64>,
+    max_occupancy: Option<f64>,
     from: String,
 }
 
@@ -146,6 +180,7 @@ fn json(
         replications: a.replications,
         rounds: s.rounds,
         converged: s.converged,
+        shrinkage: sc.shrinkage,
         check_with_fresh_seeds: v,
         groups: s
             .groups
@@ -154,11 +189,14 @@ fn json(
                 name: sc.groups[g.group].name.clone(),
                 concurrency: sc.groups[g.group].concurrency,
                 mean_handle_s: g.mean_handle_s,
+                max_occupancy: g.max_occupancy,
                 agent_hours: AgentHours {
                     profile: total(&|c| Some(c.profile), g).unwrap_or(0.0),
                     erlang_c: total(&|c| c.erlang_c, g),
                     erlang_a: total(&|c| c.erlang_a, g),
                     simulated: total(&|c| Some(c.staff), g).unwrap_or(0.0),
+                    rostered: total(&|c| Some(rostered_fte(c.staff, sc.shrinkage)), g)
+                        .unwrap_or(0.0),
                 },
                 intervals: g
                     .cells
@@ -171,8 +209,10 @@ fn json(
                         erlang_c: c.erlang_c,
                         erlang_a: c.erlang_a,
                         staff: c.staff,
+                        rostered_fte: rostered_fte(c.staff, sc.shrinkage),
                         service_level: c.service_level,
                         abandonment: c.abandonment,
+                        occupancy: c.occupancy,
                         reachable: c.reachable,
                     })
                     .collect(),
@@ -186,13 +226,17 @@ fn table(j: &StaffJson) -> String {
     let t = &j.target;
     let _ = writeln!(
         out,
-        "peakdesk staff: {} · every {} min: {:.0}% of shoppers who need an agent answered by one within {}{} (from {})",
+        "peakdesk staff: {} · every {} min: {:.0}% of shoppers who need an agent answered by one within {}{}{} (from {})",
         j.profile,
         j.interval_s / 60.0,
         t.share * 100.0,
         Duration(crate::time::from_secs_f64(t.within_s)),
         t.max_abandon.map_or(String::new(), |m| format!(
             ", at most {:.1}% give up",
+            m * 100.0
+        )),
+        t.max_occupancy.map_or(String::new(), |m| format!(
+            ", occupancy at most {:.0}%",
             m * 100.0
         )),
         t.from
@@ -203,32 +247,42 @@ fn table(j: &StaffJson) -> String {
     for g in &j.groups {
         let _ = writeln!(
             out,
-            "\n{} (concurrency {}, {:.0} s of agent time per conversation)\n  from   demand/h  profile  Erlang C  Erlang A  simulated  answered in time  gave up",
-            g.name, g.concurrency, g.mean_handle_s
+            "\n{} (concurrency {}, {:.0} s of agent time per conversation{}; rostered at {}% shrinkage)\n  from   demand/h  profile  Erlang C  Erlang A  simulated  rostered  answered in time  gave up  occupancy",
+            g.name,
+            g.concurrency,
+            g.mean_handle_s,
+            g.max_occupancy.map_or(String::new(), |m| format!(
+                ", occupancy at most {:.0}%",
+                m * 100.0
+            )),
+            j.shrinkage * 100.0
         );
         for c in &g.intervals {
             let _ = writeln!(
                 out,
-                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>16}  {:>7}{}",
+                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>8}  {:>16}  {:>7}  {:>9}{}",
                 c.from,
                 c.demand_per_h,
                 c.profile,
                 n(c.erlang_c),
                 n(c.erlang_a),
                 c.staff,
+                c.rostered_fte,
                 pct(c.service_level),
                 pct(c.abandonment),
+                pct(c.occupancy),
                 if c.reachable { "" } else { "  unreachable" }
             );
         }
         let ah = &g.agent_hours;
         let _ = writeln!(
             out,
-            "  agent-hours: profile {:.0} · Erlang C {} · Erlang A {} · simulated {:.0}",
+            "  agent-hours: profile {:.0} · Erlang C {} · Erlang A {} · simulated {:.0} · rostered {:.0}",
             ah.profile,
             h(ah.erlang_c),
             h(ah.erlang_a),
-            ah.simulated
+            ah.simulated,
+            ah.rostered
         );
     }
     let unreachable = j
@@ -317,6 +371,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 share: t.share,
                 within: t.within.0,
                 max_abandon: None,
+                max_occupancy: None,
             },
             "--target".to_string(),
         ),
@@ -333,6 +388,12 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if let Some(file) = &shifts {
         file.check_grid(interval)?;
     }
+    // --max-occupancy caps every group; without it, the profile's rules.
+    let (all_cap, group_caps) = match a.max_occupancy {
+        Some(x) => (Some(x), Vec::new()),
+        None => caps_from_rules(&sc.rules),
+    };
+    target.max_occupancy = all_cap;
     let groups = groups(&sc, &a.groups)?;
     let (prepared, k) = staff::prepare(&sc, interval, target.within);
     let options = staff::Options {
@@ -342,6 +403,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         threads: a.run.threads,
         groups,
         max_rounds: a.max_rounds.max(2),
+        group_max_occupancy: group_caps,
     };
     let progress = Progress::new(
         u64::from(options.max_rounds),
@@ -367,6 +429,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         share: target.share,
         within_s: to_secs(target.within),
         max_abandon: target.max_abandon,
+        max_occupancy: target.max_occupancy,
         from,
     };
     let j = json(&sc, &found, &a, t, verdict);

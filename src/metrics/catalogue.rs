@@ -178,6 +178,19 @@ pub const SHOPPERS_LOST: Def = Def {
     scopes: PARTS,
 };
 
+/// Mean wait (the ASA of Erlang calculators, over every shopper answered or gone).
+pub const WAIT_MEAN: Def = Def {
+    name: "wait_mean",
+    path: "/metrics/wait_mean_s",
+    label: "mean wait",
+    unit: Unit::Seconds,
+    form: Form::Estimate,
+    better: Better::Lower,
+    definition: "Mean time from arrival to the first response or to leaving, over shoppers answered or gone.",
+    computed: "wait_sum_us / (answered + abandoned)",
+    scopes: &[],
+};
+
 /// Agent occupancy.
 pub const OCCUPANCY: Def = Def {
     name: "occupancy",
@@ -221,17 +234,7 @@ pub const ALL: &[Def] = &[
         computed: "(arrived - immediate) / arrived",
         scopes: &[],
     },
-    Def {
-        name: "wait_mean",
-        path: "/metrics/wait_mean_s",
-        label: "mean wait",
-        unit: Unit::Seconds,
-        form: Form::Estimate,
-        better: Better::Lower,
-        definition: "Mean time from arrival to the first response or to leaving, over shoppers answered or gone.",
-        computed: "wait_sum_us / (answered + abandoned)",
-        scopes: &[],
-    },
+    WAIT_MEAN,
     OCCUPANCY,
     CHAT_SLOT_USE,
     Def {
@@ -445,6 +448,12 @@ pub fn by_summary_key(key: &str) -> Option<&'static Def> {
 }
 
 impl Def {
+    /// Its key in the summary's `metrics` (the last part of its path),
+    /// which other results reuse for the same figure.
+    pub fn key(&self) -> &'static str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+
     /// Whether an SLA rule can name it.
     pub fn is_rule_metric(&self) -> bool {
         !self.scopes.is_empty()

@@ -29,7 +29,7 @@ fn steps(cells: &[u32], interval: u64, tail: u32, factor: f64) -> Array {
     let day_cells = (DAY / interval) as usize;
     for c in 0..day_cells {
         let on_shift = cells.get(c).copied().unwrap_or(tail);
-        let heads = (f64::from(on_shift) / factor - 1e-9).ceil().max(0.0) as i64;
+        let heads = i64::from(crate::erlang::rostered(on_shift, factor));
         if last == Some(heads) {
             continue;
         }

@@ -12,11 +12,14 @@
 //! function of the roster; each interval keeps a bracket (the largest count
 //! seen failing, the smallest seen meeting) and the next guess doubles out
 //! or bisects inside it, until every bracket is one agent wide and the
-//! roster of upper ends meets the target in every interval at once.
+//! roster of upper ends meets the target in every interval at once. An
+//! occupancy cap is one more part of "meets": a cell whose group is busier
+//! than the cap is raised like one that answers too slowly.
 
 use crate::engine::{self, EngineError};
 use crate::erlang::{self, Pool};
 use crate::metrics::Aggregate;
+use crate::metrics::tally::occupancy;
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
 use crate::time::{SimTime, to_secs};
@@ -38,6 +41,9 @@ pub struct Target {
     pub within: SimTime,
     /// Largest share of them who may give up.
     pub max_abandon: Option<f64>,
+    /// Largest occupancy of every group searched (agent time with a
+    /// conversation over agent time on shift, the catalogue's `occupancy`).
+    pub max_occupancy: Option<f64>,
 }
 
 /// How to search.
@@ -55,6 +61,19 @@ pub struct Options {
     pub groups: Vec<usize>,
     /// Rounds before giving up.
     pub max_rounds: u32,
+    /// Occupancy caps of single groups `(group, cap)`, besides the target's.
+    pub group_max_occupancy: Vec<(usize, f64)>,
+}
+
+impl Options {
+    /// The occupancy cap of group `g`: the lower of its own and the target's.
+    pub fn max_occupancy(&self, g: usize) -> Option<f64> {
+        let own = self.group_max_occupancy.iter().find(|(i, _)| *i == g);
+        match (own.map(|(_, x)| *x), self.target.max_occupancy) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// One interval of one group.
@@ -75,6 +94,8 @@ pub struct Cell {
     pub service_level: Option<f64>,
     /// Share who gave up waiting for an agent, at `staff`.
     pub abandonment: Option<f64>,
+    /// The group's occupancy in the interval, at `staff`.
+    pub occupancy: Option<f64>,
     /// False when even the search's cap missed the target.
     pub reachable: bool,
 }
@@ -86,6 +107,8 @@ pub struct GroupRoster {
     pub group: usize,
     /// Mean agent time per conversation, seconds (what Erlang is given).
     pub mean_handle_s: f64,
+    /// The group's occupancy cap, if any.
+    pub max_occupancy: Option<f64>,
     /// One cell per interval of the day that the horizon reaches.
     pub cells: Vec<Cell>,
 }
@@ -109,14 +132,20 @@ struct Seen {
     demand: u64,
     within: u64,
     abandoned: u64,
+    busy_area: u128,
+    staffed_area: u128,
 }
 
 impl Seen {
-    fn meets(self, t: Target) -> bool {
+    /// Whether the cell meets the target and the group's occupancy cap
+    /// (agents busy with nobody on shift, finishing chats, pass no cap).
+    fn meets(self, t: Target, max_occupancy: Option<f64>) -> bool {
         self.demand == 0
             || (self.within as f64 >= t.share * self.demand as f64
                 && t.max_abandon
-                    .is_none_or(|m| self.abandoned as f64 <= m * self.demand as f64))
+                    .is_none_or(|m| self.abandoned as f64 <= m * self.demand as f64)
+                && max_occupancy
+                    .is_none_or(|x| self.busy_area as f64 <= x * self.staffed_area as f64))
     }
 }
 
@@ -129,6 +158,8 @@ fn seen(agg: &Aggregate, g: usize, cells: usize, k: usize) -> Vec<Seen> {
             c.demand += t.taken + t.abandoned;
             c.within += t.human_within.get(k).copied().unwrap_or(0);
             c.abandoned += t.abandoned;
+            c.busy_area += t.busy_area;
+            c.staffed_area += t.staffed_area;
         }
     }
     out
@@ -198,7 +229,7 @@ impl Bracket {
 pub fn misses(agg: &Aggregate, g: usize, cells: usize, k: usize, t: Target) -> Vec<bool> {
     seen(agg, g, cells, k)
         .into_iter()
-        .map(|s| !s.meets(t))
+        .map(|s| !s.meets(t, t.max_occupancy))
         .collect()
 }
 
@@ -226,7 +257,13 @@ fn run(sc: &Scenario, o: &Options) -> Result<Aggregate, EngineError> {
 }
 
 /// The agents Erlang asks for: C without patience, A with it.
-fn erlang_answer(rate: f64, handle: f64, patience: Option<f64>, t: Target) -> Option<u32> {
+fn erlang_answer(
+    rate: f64,
+    handle: f64,
+    patience: Option<f64>,
+    t: Target,
+    max_occupancy: Option<f64>,
+) -> Option<u32> {
     if rate <= 0.0 {
         return Some(0);
     }
@@ -236,10 +273,12 @@ fn erlang_answer(rate: f64, handle: f64, patience: Option<f64>, t: Target) -> Op
         mean_patience: patience,
         agents: 1,
     };
-    let max_abandon = patience.and(t.max_abandon);
-    erlang::fewest_agents(pool, to_secs(t.within), t.share, max_abandon)
-        .ok()
-        .map(|(c, _)| c)
+    let goal = erlang::Goal {
+        service: Some((t.share, to_secs(t.within))),
+        max_abandon: patience.and(t.max_abandon),
+        max_occupancy,
+    };
+    erlang::fewest_agents(pool, &goal).ok().map(|(c, _)| c)
 }
 
 /// The profile's mean patience: segments weighted by share, those who never
@@ -281,13 +320,14 @@ pub fn search(
         let handle = if handle > 0.0 { handle } else { 1.0 };
         let concurrency = sc.groups[g].concurrency.max(1);
         let measured = seen(&base, g, cells, k);
+        let cap = o.max_occupancy(g);
         let cells_out = (0..reached)
             .map(|c| {
                 let demand =
                     measured[c].demand as f64 / f64::from(o.replications) / days_covered(c);
                 let rate = demand / to_secs(interval);
-                let erlang_c = erlang_answer(rate, handle, None, o.target);
-                let erlang_a = erlang_answer(rate, handle, patience, o.target);
+                let erlang_c = erlang_answer(rate, handle, None, o.target, cap);
+                let erlang_a = erlang_answer(rate, handle, patience, o.target, cap);
                 let start = erlang_a.or(erlang_c).map_or(1, |a| a.div_ceil(concurrency));
                 Cell {
                     demand_per_h: demand / hours,
@@ -303,6 +343,7 @@ pub fn search(
         groups.push(GroupRoster {
             group: g,
             mean_handle_s: handle,
+            max_occupancy: cap,
             cells: cells_out,
         });
     }
@@ -334,9 +375,11 @@ pub fn search(
             let measured = seen(&agg, gr.group, cells, k);
             for (c, cell) in gr.cells.iter_mut().enumerate() {
                 let m = measured[c];
-                let meets = m.meets(o.target);
+                let meets = m.meets(o.target, gr.max_occupancy);
                 cell.service_level = (m.demand > 0).then(|| m.within as f64 / m.demand as f64);
                 cell.abandonment = (m.demand > 0).then(|| m.abandoned as f64 / m.demand as f64);
+                cell.occupancy =
+                    (m.staffed_area > 0).then(|| occupancy(m.busy_area, m.staffed_area));
                 let cur = cell.staff;
                 let next = br[c].next(cur, meets);
                 cell.reachable = !br[c].unreachable();

@@ -47,9 +47,8 @@ pub struct Scenario {
     pub answered_within: Vec<SimTime>,
     /// The arrival process.
     pub arrivals: ArrivalPlan,
-    /// How rostered heads become agents on shift: `[agents]`
-    /// staffing_multiplier and shrinkage.
-    pub on_shift: (f64, f64),
+    /// `agents.staffing_multiplier`, already applied to the headcounts.
+    pub staffing_multiplier: f64,
     /// The dates of the run's days, when the profile gives `start`.
     pub calendar: Option<super::calendar::Calendar>,
     /// Skill names (indices are used everywhere else).
@@ -72,6 +71,9 @@ pub struct Scenario {
     pub retrials: Option<Retrials>,
     /// The agent groups.
     pub groups: Vec<GroupPlan>,
+    /// Share of rostered time lost (`agents.shrinkage`), already applied
+    /// to the headcounts; planning turns agents on shift back into rostered.
+    pub shrinkage: f64,
     /// When an agent's first response reaches the shopper.
     pub first_response: FirstResponse,
     /// Which group and which agent take a waiting shopper.
@@ -377,7 +379,7 @@ pub fn scenario(
             raw.days.as_ref(),
         )?,
         calendar,
-        on_shift: super::validate_agents::on_shift_factor(&raw.agents)?,
+        staffing_multiplier: super::validate_agents::on_shift_factor(&raw.agents)?.0,
         skills: d.skills,
         segments: d.segments,
         questions: d.questions,
@@ -388,6 +390,7 @@ pub fn scenario(
         proactive: d.proactive,
         retrials: d.retrials,
         groups: d.groups,
+        shrinkage: raw.agents.shrinkage.unwrap_or(0.0),
         first_response: d.first_response,
         routing: d.routing,
         overflow_after: d.overflow_after,

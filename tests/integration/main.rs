@@ -10,6 +10,7 @@ mod drive_abort;
 mod drive_turns;
 mod format;
 mod live_metrics;
+mod occupancy;
 mod pki;
 mod properties;
 mod report;
