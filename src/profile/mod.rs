@@ -13,6 +13,7 @@ pub mod schema;
 pub mod units;
 mod validate;
 mod validate_agents;
+mod validate_bot;
 mod validate_desk;
 
 pub use overrides::Override;
