@@ -129,6 +129,29 @@ fn capacity(b: &RawBot) -> Result<Option<BotCapacity>, Invalid> {
         Some(c) => c,
         None => u32::MAX,
     };
+    let rate = rate_limit(b)?;
+    let load_latency = load_latency(b)?;
+    let when_full = match b.when_full.as_deref() {
+        None | Some("queue") => WhenFull::Queue,
+        Some("human") => WhenFull::Human,
+        Some("fail") => WhenFull::Fail,
+        Some(other) => {
+            return Err(invalid(
+                "bot.when_full",
+                format!("'{other}' is not a choice (expected queue, human or fail)"),
+            ));
+        }
+    };
+    Ok(Some(BotCapacity {
+        concurrency,
+        rate,
+        load_latency,
+        when_full,
+    }))
+}
+
+/// `rate_limit` and `burst` as a token bucket.
+fn rate_limit(b: &RawBot) -> Result<Option<RateLimit>, Invalid> {
     let rate = match b.rate_limit {
         None => None,
         Some(r) => {
@@ -158,6 +181,12 @@ fn capacity(b: &RawBot) -> Result<Option<BotCapacity>, Invalid> {
             "a burst without bot.rate_limit (expected a rate_limit too)",
         ));
     }
+    Ok(rate)
+}
+
+/// `load_latency`: utilisations from 0 to 1 in increasing order, factors
+/// above 0, and a concurrency to take utilisation from.
+fn load_latency(b: &RawBot) -> Result<Vec<(f64, f64)>, Invalid> {
     let load_latency = b.load_latency.clone().unwrap_or_default();
     if !load_latency.is_empty() && b.concurrency.is_none() {
         return Err(invalid(
@@ -188,21 +217,5 @@ fn capacity(b: &RawBot) -> Result<Option<BotCapacity>, Invalid> {
             ));
         }
     }
-    let when_full = match b.when_full.as_deref() {
-        None | Some("queue") => WhenFull::Queue,
-        Some("human") => WhenFull::Human,
-        Some("fail") => WhenFull::Fail,
-        Some(other) => {
-            return Err(invalid(
-                "bot.when_full",
-                format!("'{other}' is not a choice (expected queue, human or fail)"),
-            ));
-        }
-    };
-    Ok(Some(BotCapacity {
-        concurrency,
-        rate,
-        load_latency,
-        when_full,
-    }))
+    Ok(load_latency)
 }
