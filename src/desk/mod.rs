@@ -20,9 +20,12 @@
 //! once if an agent has room, other groups holding the skill as overflow
 //! after `overflow_after`. The agent replies to each message (reply time
 //! stretched by the agent's other chats) until the question's turns are
-//! answered; the agent holds the chat while the shopper thinks.
+//! answered; the agent holds the chat while the shopper thinks. A bot with
+//! limited capacity (`bot_pool`) answers one request at a time per slot
+//! instead, each turn an event.
 
 mod agents;
+mod bot_pool;
 mod queues;
 mod routing;
 mod turns;
@@ -59,6 +62,14 @@ pub enum Timer {
     StandbyIn(u16),
     /// A group's standby agents leave.
     StandbyOut(u16),
+    /// The capacity-limited bot's reply to the shopper in `slot` is ready.
+    BotReply(u32, u32),
+    /// The shopper in `slot` writes the bot again (a modelled shopper).
+    BotMessage(u32, u32),
+    /// The shopper in `slot`, waiting for a bot slot, may run out of patience.
+    BotGivesUp(u32, u32),
+    /// The bot's rate limit lets the next waiting request start.
+    BotTick,
 }
 
 /// How a conversation ended, for the recorder.
@@ -112,6 +123,14 @@ pub trait Outcomes {
     fn handed_off(&mut self, s: &Shopper);
     /// The shopper left before the conversation was done.
     fn abandoned(&mut self, s: &Shopper, now: SimTime, left: Left);
+    /// A capacity-limited bot starts serving one of the shopper's requests
+    /// after it waited `wait` for a slot; the reply takes `service`.
+    #[inline]
+    fn bot_request(&mut self, _s: &Shopper, _wait: SimTime, _service: SimTime) {}
+    /// A request found the capacity-limited bot full: the conversation went
+    /// to a human, or (`failed`) the shopper was failed.
+    #[inline]
+    fn bot_full(&mut self, _s: &Shopper, _failed: bool) {}
     /// The conversation ended (`group`: the agents' group, if any).
     fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, ending: Ending);
     /// A shopper who gave up comes back: the sink stamps the new attempt
@@ -139,6 +158,13 @@ pub trait Sink: Outcomes {
     /// The shopper in `h` starts waiting for a human at `now`: a modelled
     /// shopper's patience starts (then [`Desk::gives_up`]).
     fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime);
+    /// The shopper starts waiting for a slot of a capacity-limited bot at
+    /// `now`: when a modelled shopper's patience runs out, if ever; `None`
+    /// when the caller decides when to leave ([`Desk::leave`]).
+    #[inline]
+    fn patience_ends(&mut self, _s: &Shopper, _now: SimTime) -> Option<SimTime> {
+        None
+    }
     /// The bot answered at `at` and the shopper has more to say: when the
     /// next message goes out, for a modelled shopper (the bot's turns are
     /// played out at once); `None` when the caller writes when it writes
@@ -158,8 +184,11 @@ pub trait Sink: Outcomes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Free,
-    /// The bot is answering.
+    /// The bot is answering (with a capacity-limited bot: a request is in
+    /// service).
     Bot,
+    /// Waiting for a slot of a capacity-limited bot.
+    BotQueue,
     /// The bot answered; the shopper (a caller) has not written again yet.
     BotAwait,
     /// In a queue for a human.
@@ -190,6 +219,9 @@ struct Slot {
     message_at: SimTime,
     queued_at: SimTime,
     taken_at: SimTime,
+    /// When a wait for a bot slot runs out of patience (telling a live
+    /// `BotGivesUp` timer from one of an earlier wait).
+    give_up_at: SimTime,
     response_sum: SimTime,
     responses: u32,
     group: u16,
@@ -240,6 +272,8 @@ pub struct Desk<'a> {
     /// For each skill, the group its queue and abandonment are reported under.
     owner: Vec<usize>,
     queue_by_group: Vec<u32>,
+    /// The bot's slots, line and rate limit when its capacity is limited.
+    bot_pool: Option<bot_pool::BotPool>,
 }
 
 impl<'a> Desk<'a> {
@@ -280,6 +314,11 @@ impl<'a> Desk<'a> {
             overflow,
             owner,
             queue_by_group: vec![0; sc.groups.len()],
+            bot_pool: sc
+                .bot
+                .as_ref()
+                .and_then(|b| b.capacity.as_ref())
+                .map(|_| bot_pool::BotPool::default()),
         }
     }
 
@@ -312,7 +351,10 @@ impl<'a> Desk<'a> {
         self.slots
             .iter()
             .filter(|s| {
-                matches!(s.state, State::Bot | State::Waiting | State::Agent) && !s.responded
+                matches!(
+                    s.state,
+                    State::Bot | State::BotQueue | State::Waiting | State::Agent
+                ) && !s.responded
             })
             .map(|s| &s.shopper)
     }
@@ -341,7 +383,7 @@ impl<'a> Desk<'a> {
             _ if s.generation != h.generation => None,
             State::Free | State::Away => None,
             State::BotAwait | State::Await => Some(true),
-            State::Bot | State::Waiting | State::Agent => Some(false),
+            State::Bot | State::BotQueue | State::Waiting | State::Agent => Some(false),
         }
     }
 

@@ -4,6 +4,16 @@
 //! again, gives up or comes back; it never decides those.
 
 use super::{Desk, Ending, Handle, Left, Sink, Slot, State, Timer, stretch};
+
+/// What follows a bot reply.
+pub(super) enum BotNext {
+    /// The shopper writes the bot again at that time.
+    Writes(SimTime),
+    /// The bot hands the shopper to a human.
+    HandsOver,
+    /// The conversation is resolved, or waits for a caller's next message.
+    Done,
+}
 use crate::demand::Shopper;
 use crate::engine::rng::StreamRng;
 use crate::profile::desk::BotOpens;
@@ -35,7 +45,7 @@ impl Desk<'_> {
     #[inline]
     pub fn message(&mut self, now: SimTime, h: Handle, sink: &mut impl Sink) {
         if self.live(h, State::BotAwait) {
-            self.bot_conversation(now, h.slot, sink);
+            self.bot_turn(now, h.slot, sink);
         } else if self.live(h, State::Await) {
             let s = &mut self.slots[h.slot as usize];
             s.state = State::Agent;
@@ -71,9 +81,9 @@ impl Desk<'_> {
         }
         match s.state {
             State::Waiting => self.abandon(now, h.slot, sink),
-            State::Bot | State::BotAwait | State::Agent | State::Await => {
+            State::Bot | State::BotQueue | State::BotAwait | State::Agent | State::Await => {
                 let (state, sh) = (s.state, s.shopper);
-                if matches!(state, State::Bot | State::Agent) {
+                if matches!(state, State::Bot | State::BotQueue | State::Agent) {
                     sink.abandoned(&sh, now, Left::at(s.responded, false));
                 } else {
                     let ending = self.ending(now, h.slot);
@@ -88,6 +98,9 @@ impl Desk<'_> {
                     self.fill(now, g, sink);
                 } else {
                     self.release(h.slot);
+                    if state == State::Bot {
+                        self.bot_freed(now, sink);
+                    }
                 }
             }
             State::Free | State::Away => {}
@@ -128,7 +141,7 @@ impl Desk<'_> {
             )
         });
         match opens {
-            Some(BotOpens::Answers) => return self.bot_conversation(now, slot, sink),
+            Some(BotOpens::Answers) => return self.bot_turn(now, slot, sink),
             Some(BotOpens::HandsOver) => {
                 s.handed_off = true;
                 sink.handed_off(&sh);
@@ -151,10 +164,7 @@ impl Desk<'_> {
                 }
             }
             Timer::Handoff(slot, g) if self.live(h(slot, g), State::Bot) => {
-                let s = &mut self.slots[slot as usize];
-                s.handed_off = true;
-                sink.handed_off(&s.shopper);
-                self.queue_for_human(now, slot, sink);
+                self.hand_over(now, slot, sink)
             }
             Timer::Reply(slot, g) if self.live(h(slot, g), State::Agent) => {
                 self.agent_replied(now, slot, sink)
@@ -175,16 +185,37 @@ impl Desk<'_> {
                 self.groups[g as usize].standby_on = false;
                 self.apply_headcount(now, g as usize, sink);
             }
+            Timer::BotReply(slot, g) if self.live(h(slot, g), State::Bot) => {
+                self.bot_replied(now, slot, sink)
+            }
+            Timer::BotMessage(slot, g) => self.message(now, h(slot, g), sink),
+            Timer::BotGivesUp(slot, g) => self.bot_gives_up(now, h(slot, g), sink),
+            Timer::BotTick => self.bot_tick(now, sink),
             _ => {} // stale: the conversation moved on
         }
     }
 
+    /// The bot hands the shopper in `slot` to a human.
+    pub(super) fn hand_over(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
+        let s = &mut self.slots[slot as usize];
+        s.handed_off = true;
+        sink.handed_off(&s.shopper);
+        self.queue_for_human(now, slot, sink);
+    }
+
     fn abandon(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
         self.leave_queue(slot);
+        let left = Left::at(self.slots[slot as usize].responded, true);
+        self.gone(now, slot, left, sink);
+    }
+
+    /// The shopper in `slot`, waiting, runs out of patience and leaves
+    /// (`left`): it may come back later.
+    pub(super) fn gone(&mut self, now: SimTime, slot: u32, left: Left, sink: &mut impl Sink) {
         let h = self.handle(slot);
         let s = &mut self.slots[slot as usize];
         let mut sh = s.shopper;
-        sink.abandoned(&sh, now, Left::at(s.responded, true));
+        sink.abandoned(&sh, now, left);
         if sink.comes_back(h, &mut sh, now, s.rng()) {
             s.shopper = sh;
             s.state = State::Away;
@@ -202,54 +233,75 @@ impl Desk<'_> {
     /// a human. What would happen at or after the horizon is not recorded,
     /// as the engine would never have fired it; such a shopper stays with
     /// the bot, unanswered if the first reply had not come.
-    fn bot_conversation(&mut self, mut sent: SimTime, slot: u32, sink: &mut impl Sink) {
+    #[inline]
+    pub(super) fn bot_conversation(&mut self, mut sent: SimTime, slot: u32, sink: &mut impl Sink) {
+        let sc = self.sc;
+        let bot = sc.bot.as_ref().expect("a bot conversation has a bot");
+        self.slots[slot as usize].state = State::Bot;
+        loop {
+            let at = sent + bot.reply.sample(self.slots[slot as usize].rng());
+            if at >= sc.horizon {
+                return;
+            }
+            match self.bot_answered(sent, at, slot, sink) {
+                BotNext::Writes(next) if next < sc.horizon => sent = next,
+                BotNext::HandsOver => {
+                    let s = &mut self.slots[slot as usize];
+                    s.message_at = at;
+                    sink.schedule(at, Timer::Handoff(slot, s.generation));
+                    return;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// The bot's reply to the message sent at `sent` reaches the shopper
+    /// at `at`: it is recorded, and the conversation goes on as the bot's
+    /// turns and the shopper decide. Inlined into both callers: the
+    /// unlimited bot's loop is the engine's hot path.
+    #[inline(always)]
+    pub(super) fn bot_answered(
+        &mut self,
+        sent: SimTime,
+        at: SimTime,
+        slot: u32,
+        sink: &mut impl Sink,
+    ) -> BotNext {
         let sc = self.sc;
         let bot = sc.bot.as_ref().expect("a bot conversation has a bot");
         let h = self.handle(slot);
         let s = &mut self.slots[slot as usize];
-        s.state = State::Bot;
         let sh = s.shopper;
-        let q = &sc.questions[sh.question as usize];
-        let bot_turns = q.turns.min(bot.max_turns);
-        loop {
-            let at = sent + bot.reply.sample(s.rng());
-            if at >= sc.horizon {
-                return;
-            }
-            let response = at - sent;
-            s.response_sum += response;
-            s.responses += 1;
-            s.bot_turns += 1;
-            sink.message(&sh, response);
-            sink.replied(h, &sh, at, None);
-            if !s.responded {
-                s.responded = true;
-                sink.first_response(&sh, at, true);
-            }
-            if sh.asks_human && s.bot_turns == 1 || s.bot_turns >= bot_turns && !sh.bot_resolves {
-                s.message_at = at;
-                sink.schedule(at, Timer::Handoff(slot, s.generation));
-                return;
-            }
-            if s.bot_turns >= bot_turns {
-                let ending = Ending {
-                    by_bot: true,
-                    mean_response: s.response_sum / u64::from(s.responses),
-                    handle: 0,
-                };
-                sink.resolved(&sh, at, None, ending);
-                self.release(slot);
-                return;
-            }
-            match sink.next_message(&sh, at, s.rng()) {
-                Some(next) => sent = next,
-                None => {
-                    s.state = State::BotAwait;
-                    return;
-                }
-            }
-            if sent >= sc.horizon {
-                return;
+        let bot_turns = sc.questions[sh.question as usize].turns.min(bot.max_turns);
+        let response = at - sent;
+        s.response_sum += response;
+        s.responses += 1;
+        s.bot_turns += 1;
+        sink.message(&sh, response);
+        sink.replied(h, &sh, at, None);
+        if !s.responded {
+            s.responded = true;
+            sink.first_response(&sh, at, true);
+        }
+        if sh.asks_human && s.bot_turns == 1 || s.bot_turns >= bot_turns && !sh.bot_resolves {
+            return BotNext::HandsOver;
+        }
+        if s.bot_turns >= bot_turns {
+            let ending = Ending {
+                by_bot: true,
+                mean_response: s.response_sum / u64::from(s.responses),
+                handle: 0,
+            };
+            sink.resolved(&sh, at, None, ending);
+            self.release(slot);
+            return BotNext::Done;
+        }
+        match sink.next_message(&sh, at, s.rng()) {
+            Some(next) => BotNext::Writes(next),
+            None => {
+                s.state = State::BotAwait;
+                BotNext::Done
             }
         }
     }
@@ -299,7 +351,7 @@ impl Desk<'_> {
         }
     }
 
-    fn release(&mut self, slot: u32) {
+    pub(super) fn release(&mut self, slot: u32) {
         let s = &mut self.slots[slot as usize];
         s.state = State::Free;
         s.generation = s.generation.wrapping_add(1);
@@ -326,6 +378,7 @@ impl Slot {
             message_at: 0,
             queued_at: 0,
             taken_at: 0,
+            give_up_at: 0,
             response_sum: 0,
             responses: 0,
             group: 0,

@@ -47,6 +47,12 @@ impl Outcomes for Simulation<'_> {
     fn retried(&mut self, s: &mut Shopper, now: SimTime) {
         self.recorder.retried(s, now);
     }
+    fn bot_request(&mut self, s: &Shopper, wait: SimTime, service: SimTime) {
+        self.recorder.bot_request(s, wait, service);
+    }
+    fn bot_full(&mut self, s: &Shopper, failed: bool) {
+        self.recorder.bot_full(s, failed);
+    }
 }
 
 impl Sink for Simulation<'_> {
@@ -59,6 +65,9 @@ impl Sink for Simulation<'_> {
         if let Some(at) = conversation::gives_up_at(s, now) {
             self.calendar.schedule(at, Event::Shopper(Turn::GivesUp(h)));
         }
+    }
+    fn patience_ends(&mut self, s: &Shopper, now: SimTime) -> Option<SimTime> {
+        conversation::gives_up_at(s, now)
     }
     #[inline]
     fn next_message(&mut self, s: &Shopper, at: SimTime, rng: &mut StreamRng) -> Option<SimTime> {

@@ -217,6 +217,73 @@ pub const CHAT_SLOT_USE: Def = Def {
     scopes: &[],
 };
 
+/// A capacity-limited bot's metrics: in the summary only when the profile
+/// gives `[bot]` a concurrency or a rate limit (utilisation only with a
+/// concurrency).
+pub const BOT_CAPACITY: &[Def] = &[
+    Def {
+        name: "bot_utilisation",
+        path: "/metrics/bot_utilisation",
+        label: "bot slots in use",
+        unit: Unit::Share,
+        form: Form::Estimate,
+        better: Better::Neither,
+        definition: "The bot's service time (reply latency under load) of the requests it started for shoppers arriving after the warm-up, over its slots (bot.concurrency) times the measured time: the time-average share of its slots in use.",
+        computed: "bot_service_sum_us / (concurrency x span)",
+        scopes: &[],
+    },
+    Def {
+        name: "bot_wait_prob",
+        path: "/metrics/bot_wait_prob",
+        label: "bot requests that waited",
+        unit: Unit::Share,
+        form: Form::Estimate,
+        better: Better::Lower,
+        definition: "Reply requests that waited for a bot slot or the rate limit before the bot started on them, over the requests it started.",
+        computed: "bot_waited / bot_requests",
+        scopes: &[],
+    },
+    Def {
+        name: "bot_wait_mean",
+        path: "/metrics/bot_wait_mean_s",
+        label: "mean wait for the bot",
+        unit: Unit::Seconds,
+        form: Form::Estimate,
+        better: Better::Lower,
+        definition: "Mean time from a message to the bot starting on it (waiting for a slot or the rate limit), over the requests it started.",
+        computed: "bot_wait_sum_us / bot_requests",
+        scopes: &[],
+    },
+    Def {
+        name: "bot_fallback",
+        path: "/metrics/bot_fallback",
+        label: "sent to a human: bot full",
+        unit: Unit::Share,
+        form: Form::Estimate,
+        better: Better::Lower,
+        definition: "Conversations sent to a human queue because the bot was full (when_full = \"human\"), over arrivals.",
+        computed: "bot_fallbacks / arrived",
+        scopes: &[],
+    },
+    Def {
+        name: "bot_failed",
+        path: "/metrics/bot_failed",
+        label: "failed by the bot: full",
+        unit: Unit::Share,
+        form: Form::Estimate,
+        better: Better::Lower,
+        definition: "Shoppers failed because the bot was full (when_full = \"fail\"; they count among shoppers lost too), over arrivals.",
+        computed: "bot_failed / arrived",
+        scopes: &[],
+    },
+];
+
+/// Whether `d` is one of [`BOT_CAPACITY`], absent from summaries of an
+/// unlimited bot.
+pub fn needs_bot_capacity(d: &Def) -> bool {
+    BOT_CAPACITY.iter().any(|b| b.name == d.name)
+}
+
 /// The catalogue, in the order the terminal and `peakdesk metrics` show it.
 pub const ALL: &[Def] = &[
     LEFT_BEFORE_ANSWER,
@@ -271,6 +338,11 @@ pub const ALL: &[Def] = &[
         computed: "message_response_sum_us / messages",
         scopes: &[],
     },
+    BOT_CAPACITY[0],
+    BOT_CAPACITY[1],
+    BOT_CAPACITY[2],
+    BOT_CAPACITY[3],
+    BOT_CAPACITY[4],
     FIRST_RESPONSE,
     HUMAN_RESPONSE,
     Def {

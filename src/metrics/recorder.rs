@@ -513,6 +513,25 @@ impl Outcomes for Recorder<'_> {
         }
     }
 
+    /// The capacity-limited bot starts on one of the shopper's requests.
+    fn bot_request(&mut self, s: &Shopper, wait: SimTime, service: SimTime) {
+        self.credit(s, |t| {
+            t.bot_requests += 1;
+            t.bot_waited += u64::from(wait > 0);
+            t.bot_wait_sum_us += u128::from(wait);
+            t.bot_service_sum_us += u128::from(service);
+        });
+    }
+
+    /// A request found the capacity-limited bot full.
+    fn bot_full(&mut self, s: &Shopper, failed: bool) {
+        let (failed, fallback) = (u64::from(failed), u64::from(!failed));
+        self.credit(s, |t| {
+            t.bot_failed += failed;
+            t.bot_fallbacks += fallback;
+        });
+    }
+
     /// A shopper who gave up tries again: a new attempt, stamped and
     /// counted as an arrival.
     fn retried(&mut self, s: &mut Shopper, now: SimTime) {

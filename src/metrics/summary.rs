@@ -156,6 +156,22 @@ pub struct Metrics {
     /// What the desk costs per day (`null` value without `[costs]`).
     #[serde(default)]
     pub cost_per_day: Estimate,
+    /// A capacity-limited bot's slots in use (absent for an unlimited bot,
+    /// or one with only a rate limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_utilisation: Option<Estimate>,
+    /// Share of a capacity-limited bot's requests that waited for a slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_wait_prob: Option<Estimate>,
+    /// Mean wait for a slot of a capacity-limited bot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_wait_mean_s: Option<Estimate>,
+    /// Share of arrivals sent to a human because the bot was full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_fallback: Option<Estimate>,
+    /// Share of arrivals failed because the bot was full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_failed: Option<Estimate>,
 }
 
 /// One row of the interval series (shoppers counted where they arrived).
@@ -382,6 +398,23 @@ fn chat_slot_use(sc: &Scenario, agg: &Aggregate) -> Option<f64> {
     finite(chats / slots)
 }
 
+/// The capacity-limited bot's metrics, when the bot has limits.
+fn bot_capacity_metrics(sc: &Scenario, m: Metrics, total: &Rates, spread: &[Rates]) -> Metrics {
+    let Some(cap) = sc.bot.as_ref().and_then(|b| b.capacity.as_ref()) else {
+        return m;
+    };
+    let slots = f64::from(cap.concurrency);
+    Metrics {
+        bot_utilisation: (cap.concurrency != u32::MAX)
+            .then(|| estimate(total, spread, |r| r.bot_busy / slots)),
+        bot_wait_prob: Some(estimate(total, spread, |r| r.bot_wait_prob)),
+        bot_wait_mean_s: Some(estimate(total, spread, |r| r.bot_wait_mean_s)),
+        bot_fallback: Some(estimate(total, spread, |r| r.bot_fallback)),
+        bot_failed: Some(estimate(total, spread, |r| r.bot_failed)),
+        ..m
+    }
+}
+
 /// Builds the summary of merged replications, with the profile's rules.
 pub fn build(scenario: &Scenario, agg: &Aggregate, wall_s: f64, threads: usize) -> Summary {
     build_with(scenario, agg, wall_s, threads, &scenario.rules, 0.95)
@@ -436,7 +469,13 @@ pub fn build_with(
         handle_s: percentiles(&h.handle),
         revenue_lost_per_day: point(Some(bands.revenue_lost * per_day(scenario))),
         cost_per_day: point(cost.as_ref().map(|c| c.per_day)),
+        bot_utilisation: None,
+        bot_wait_prob: None,
+        bot_wait_mean_s: None,
+        bot_fallback: None,
+        bot_failed: None,
     };
+    let metrics = bot_capacity_metrics(scenario, metrics, &rates, &spread);
     let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.arrived).sum();
     Summary {
         schema: SCHEMA.into(),

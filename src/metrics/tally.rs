@@ -61,6 +61,28 @@ pub struct Tally {
     pub staffed_area: u128,
     /// Length of time covered, microseconds.
     pub span_us: u64,
+    /// Reply requests a capacity-limited bot served (the rest: zero).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_requests: u64,
+    /// Of those, requests that waited for a bot slot.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_waited: u64,
+    /// Sum of their waits for a bot slot, microseconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_wait_sum_us: u128,
+    /// Sum of their service times (latency under load), microseconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_service_sum_us: u128,
+    /// Conversations sent to a human because the bot was full.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_fallbacks: u64,
+    /// Shoppers failed (lost) because the bot was full.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bot_failed: u64,
+}
+
+fn is_zero<T: Default + PartialEq>(x: &T) -> bool {
+    *x == T::default()
 }
 
 /// The rates a tally implies; NaN where the denominator is zero.
@@ -93,6 +115,16 @@ pub struct Rates {
     pub bot_containment: f64,
     /// Mean response time over all messages, seconds.
     pub message_mean_s: f64,
+    /// Share of the capacity-limited bot's requests that waited for a slot.
+    pub bot_wait_prob: f64,
+    /// Mean wait for a bot slot over the bot's requests, seconds.
+    pub bot_wait_mean_s: f64,
+    /// Time-average bot slots in service (service time over time).
+    pub bot_busy: f64,
+    /// Share of arrivals sent to a human because the bot was full.
+    pub bot_fallback: f64,
+    /// Share of arrivals failed because the bot was full.
+    pub bot_failed: f64,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -151,6 +183,12 @@ impl Tally {
         self.busy_area += o.busy_area;
         self.staffed_area += o.staffed_area;
         self.span_us += o.span_us;
+        self.bot_requests += o.bot_requests;
+        self.bot_waited += o.bot_waited;
+        self.bot_wait_sum_us += o.bot_wait_sum_us;
+        self.bot_service_sum_us += o.bot_service_sum_us;
+        self.bot_fallbacks += o.bot_fallbacks;
+        self.bot_failed += o.bot_failed;
     }
 
     /// Shoppers who left unserved: before any answer, waiting for a human
@@ -193,6 +231,11 @@ impl Tally {
                 self.message_response_sum_us as f64 / 1e6,
                 self.messages as f64,
             ),
+            bot_wait_prob: ratio(self.bot_waited as f64, self.bot_requests as f64),
+            bot_wait_mean_s: ratio(self.bot_wait_sum_us as f64 / 1e6, self.bot_requests as f64),
+            bot_busy: ratio(self.bot_service_sum_us as f64, span),
+            bot_fallback: ratio(self.bot_fallbacks as f64, arrived),
+            bot_failed: ratio(self.bot_failed as f64, arrived),
         }
     }
 }

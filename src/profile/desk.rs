@@ -143,6 +143,69 @@ pub struct Bot {
     pub handoff_segments: Vec<bool>,
     /// Chance that the shopper asks for a human after the first bot reply.
     pub ask_human: f64,
+    /// Its limits as a service (`None`: unlimited, every reply at once).
+    pub capacity: Option<BotCapacity>,
+}
+
+/// A bot with limited capacity: an LLM service with a concurrency limit,
+/// a rate limit and latency that grows with load. The unit is one reply
+/// request (one bot turn); a conversation holds no slot while its shopper
+/// thinks.
+#[derive(Debug, Clone)]
+pub struct BotCapacity {
+    /// Requests in service at once (`u32::MAX`: no limit).
+    pub concurrency: u32,
+    /// The rate limit as a token bucket: the spacing between tokens and
+    /// the bucket's size (`None`: no limit).
+    pub rate: Option<RateLimit>,
+    /// `(utilisation, factor)` points, utilisation increasing: the reply
+    /// latency's factor at the utilisation a request starts at (empty: 1).
+    pub load_latency: Vec<(f64, f64)>,
+    /// What a request that finds the bot full does.
+    pub when_full: WhenFull,
+}
+
+/// A token bucket: one token every `spacing`, at most `burst` kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Microseconds per token (1 / the rate).
+    pub spacing: SimTime,
+    /// Tokens the bucket holds (requests that may start back to back).
+    pub burst: u32,
+}
+
+/// What a reply request does when every slot is busy or the rate limit
+/// holds it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenFull {
+    /// Waits in line for the bot, first come first served, with the
+    /// shopper's patience running.
+    Queue,
+    /// Goes to a human queue instead (a fallback).
+    Human,
+    /// The shopper is failed and lost.
+    Fail,
+}
+
+impl BotCapacity {
+    /// The latency factor at utilisation `u`: the curve's linear
+    /// interpolation, flat beyond its first and last points.
+    pub fn latency_factor(&self, u: f64) -> f64 {
+        let pts = &self.load_latency;
+        let Some(&(u0, f0)) = pts.first() else {
+            return 1.0;
+        };
+        if u <= u0 {
+            return f0;
+        }
+        for w in pts.windows(2) {
+            let ((a, fa), (b, fb)) = (w[0], w[1]);
+            if u <= b {
+                return fa + (fb - fa) * (u - a) / (b - a);
+            }
+        }
+        pts[pts.len() - 1].1
+    }
 }
 
 impl Bot {

@@ -17,6 +17,7 @@ pub mod units;
 mod validate;
 mod validate_agents;
 mod validate_arrivals;
+mod validate_bot;
 mod validate_desk;
 
 pub use overrides::Override;

@@ -277,6 +277,16 @@ pub struct RawBot {
     pub covers: Option<Vec<String>>,
     pub channels: Option<Vec<String>>,
     pub handoff: Option<RawHandoff>,
+    /// Reply requests in service at once (no key: unlimited).
+    pub concurrency: Option<u32>,
+    /// Reply requests started per unit of time (no key: unlimited).
+    pub rate_limit: Option<Rate>,
+    /// Requests the rate limit lets start back to back (token bucket size).
+    pub burst: Option<u32>,
+    /// `[[utilisation, factor], ...]`: the reply latency's factor by load.
+    pub load_latency: Option<Vec<(f64, f64)>>,
+    /// `"queue"`, `"human"` or `"fail"`: a request that finds the bot full.
+    pub when_full: Option<String>,
 }
 
 /// When the bot answers: `"24h"`, or windows of the day.

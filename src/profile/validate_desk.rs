@@ -7,6 +7,7 @@ use super::desk::*;
 use super::raw::*;
 use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_agents::{covered, groups, routing, skills};
+use super::validate_bot::bot;
 use crate::dist::{Checked, Dist};
 use crate::time::{DAY, SECOND, SimTime};
 use indexmap::IndexMap;
@@ -456,103 +457,6 @@ fn question_mix(windows: &[RawMixWindow], names: &[String]) -> Result<Vec<MixWin
             })
         })
         .collect()
-}
-
-fn bot(
-    b: &RawBot,
-    questions: &[Question],
-    segments: &[String],
-    channels: &[String],
-) -> Result<Bot, Invalid> {
-    let names: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
-    let covers = match &b.covers {
-        None => questions.iter().map(|q| q.bot > 0.0).collect(),
-        Some(list) => {
-            let mut c = vec![false; questions.len()];
-            for (i, name) in list.iter().enumerate() {
-                c[index_of(&names, name, &format!("bot.covers[{i}]"), "question")?] = true;
-            }
-            c
-        }
-    };
-    let on_channels = match &b.channels {
-        None => vec![true; channels.len()],
-        Some(list) => {
-            let mut c = vec![false; channels.len()];
-            for (i, name) in list.iter().enumerate() {
-                c[index_of(channels, name, &format!("bot.channels[{i}]"), "channel")?] = true;
-            }
-            c
-        }
-    };
-    let (mut hq, mut hs) = (vec![false; questions.len()], vec![false; segments.len()]);
-    let handoff = b.handoff.as_ref();
-    for (i, name) in handoff
-        .and_then(|h| h.on.as_ref())
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        if let Some(q) = names.iter().position(|n| n == name) {
-            hq[q] = true;
-        } else if let Some(s) = segments.iter().position(|n| n == name) {
-            hs[s] = true;
-        } else {
-            return Err(invalid(
-                format!("bot.handoff.on[{i}]"),
-                format!(
-                    "'{name}' is neither a question nor a segment (questions: {}; segments: {})",
-                    names.join(", "),
-                    segments.join(", ")
-                ),
-            ));
-        }
-    }
-    let hours = match &b.hours {
-        None | Some(RawHours::AllDay) => Vec::new(),
-        Some(RawHours::Windows(ws)) => {
-            let mut out = Vec::new();
-            for (i, w) in ws.iter().enumerate() {
-                if w.from == w.to {
-                    return Err(invalid(
-                        format!("bot.hours[{i}].to"),
-                        "equals `from` (expected a window of some length)",
-                    ));
-                }
-                out.push(MixWindow {
-                    from: w.from.0 % DAY,
-                    to: w.to.0 % DAY,
-                    shares: Vec::new(),
-                });
-            }
-            out
-        }
-    };
-    let max_turns = b.max_turns.unwrap_or(3);
-    if max_turns == 0 {
-        return Err(invalid("bot.max_turns", "0 turns (expected at least 1)"));
-    }
-    let default_reply = DistSpec::Lognormal {
-        mean: super::units::Duration(1_200_000),
-        cv: 0.4,
-    };
-    Ok(Bot {
-        hours,
-        reply: some_dist(
-            "bot.reply",
-            b.reply.as_ref().unwrap_or(&default_reply),
-            "a reply time",
-        )?,
-        max_turns,
-        covers,
-        channels: on_channels,
-        handoff_questions: hq,
-        handoff_segments: hs,
-        ask_human: probability(
-            "bot.handoff.ask_human",
-            handoff.and_then(|h| h.ask_human).unwrap_or(0.0),
-        )?,
-    })
 }
 
 fn retrials(r: &RawRetrials, channels: &[String]) -> Result<Retrials, Invalid> {

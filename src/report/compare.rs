@@ -98,6 +98,9 @@ fn metric_rows(b: &Value, c: &Value, tolerance: f64) -> Vec<Row> {
             Better::Neither => continue,
         };
         let (vb, vc) = (b.pointer(d.path), c.pointer(d.path));
+        if vb.is_none() && vc.is_none() && catalogue::needs_bot_capacity(d) {
+            continue; // neither desk's bot has limits
+        }
         match d.form {
             Form::Estimate | Form::Number => {
                 rows.push(row(d.name, higher, &estimate(vb), &estimate(vc), tolerance))

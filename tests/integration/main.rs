@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per behaviour.
 
+mod bot_capacity;
 mod catalogue;
 mod censored;
 mod cli;
