@@ -286,6 +286,17 @@ mod tests {
     "#;
 
     #[test]
+    fn the_shipped_shift_file_reads_on_the_half_hour_grid() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/profiles/double11-week-shifts.toml"
+        );
+        let f = load(Path::new(path)).unwrap();
+        assert_eq!(f.templates.len(), 5);
+        f.check_grid(30 * MINUTE).unwrap();
+    }
+
+    #[test]
     fn paid_hours_leave_out_unpaid_breaks() {
         let f = parse("s.toml", FILE).unwrap();
         assert_eq!(f.templates[0].paid_hours(), 8.0);

@@ -185,15 +185,25 @@ pub fn plan(r: &Request) -> Result<Plan, ShiftsError> {
         });
     }
     let mut vars = ProblemVariables::new();
-    let most = |cover: &Range<usize>| r.required[cover.clone()].iter().copied().max().unwrap_or(0);
+    // No shift needs more agents than its busiest interval times the
+    // ways its breaks can be spread (a bound that speeds the search).
+    let cap = |i: &Instance| {
+        let most = r.required[i.cover.clone()]
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let spread: usize = i.breaks.iter().map(Vec::len).sum();
+        f64::from(most) * (1 + spread) as f64
+    };
     let x: Vec<Variable> = inst
         .iter()
-        .map(|i| vars.add(variable().integer().min(0).max(f64::from(most(&i.cover)))))
+        .map(|i| vars.add(variable().integer().min(0).max(cap(i))))
         .collect();
     let y: Vec<Vec<Vec<Variable>>> = inst
         .iter()
         .map(|i| {
-            let cap = f64::from(most(&i.cover));
+            let cap = cap(i);
             i.breaks
                 .iter()
                 .map(|b| {
@@ -339,5 +349,99 @@ fn read<S: Solution>(
         lower_bound: need * cheapest_duty_hour(r),
         proven: matches!(sol.status(), SolutionStatus::Optimal),
         unused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::shift_file::parse;
+
+    fn request<'a>(
+        required: &'a [u32],
+        file: &'a super::super::shift_file::ShiftFile,
+    ) -> Request<'a> {
+        Request {
+            required,
+            interval: HOUR,
+            templates: file.templates.iter().enumerate().collect(),
+            cost_per_hour: 10.0,
+            calendar: None,
+            max_part_time_share: None,
+            time_limit_s: 10.0,
+        }
+    }
+
+    #[test]
+    fn two_hour_shifts_cover_a_flat_requirement_at_the_lower_bound() {
+        let file = parse(
+            "s.toml",
+            r#"
+            [[shift]]
+            name = "two"
+            starts = ["00:00", "01:00", "02:00"]
+            length = "2h"
+            "#,
+        )
+        .unwrap();
+        let req = [2, 2, 2, 2];
+        let p = plan(&request(&req, &file)).unwrap();
+        assert_eq!(p.on_duty, vec![2, 2, 2, 2]);
+        assert_eq!(p.cost, 80.0);
+        assert_eq!(p.lower_bound, 80.0);
+        assert!(p.proven);
+        assert!(p.unused.is_empty());
+    }
+
+    #[test]
+    fn breaks_are_staggered_and_dearer_templates_stay_unused() {
+        let file = parse(
+            "s.toml",
+            r#"
+            [[shift]]
+            name = "four"
+            starts = ["00:00"]
+            length = "4h"
+            breaks = [{ length = "1h", window = ["1h", "2h"] }]
+            [[shift]]
+            name = "dear"
+            starts = ["00:00"]
+            length = "4h"
+            premium = 3
+            "#,
+        )
+        .unwrap();
+        let req = [3, 3, 3, 3];
+        let p = plan(&request(&req, &file)).unwrap();
+        // Breaks at 01:00 and 02:00 split evenly: 3 + 3 on duty after 1 + 2 away.
+        assert!(
+            p.on_duty.iter().zip(&req).all(|(d, r)| d >= r),
+            "{:?}",
+            p.on_duty
+        );
+        assert_eq!(p.shifts.len(), 1, "{:?}", p.shifts);
+        assert_eq!(p.shifts[0].agents, 6);
+        assert_eq!(p.cost, 6.0 * 3.0 * 10.0);
+        assert_eq!(p.unused, vec![1]);
+    }
+
+    #[test]
+    fn an_interval_no_template_reaches_is_named() {
+        let file = parse(
+            "s.toml",
+            "[[shift]]\nname = \"one\"\nstarts = [\"00:00\"]\nlength = \"1h\"\n",
+        )
+        .unwrap();
+        let e = plan(&request(&[1, 1], &file)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ShiftsError::Uncovered {
+                    interval: 1,
+                    need: 1
+                }
+            ),
+            "{e}"
+        );
     }
 }

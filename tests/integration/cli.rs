@@ -291,7 +291,8 @@ fn bad_overrides_and_arguments_exit_2() {
 #[test]
 fn shipped_profiles_validate() {
     for entry in walk(&root("profiles")) {
-        if entry.extension().is_some_and(|e| e == "toml") {
+        let shifts = entry.to_string_lossy().ends_with("-shifts.toml");
+        if entry.extension().is_some_and(|e| e == "toml") && !shifts {
             peakdesk().arg("validate").arg(&entry).assert().success();
         }
     }

@@ -22,6 +22,7 @@ mod schema;
 mod serve_clock;
 mod serve_turns;
 mod shard;
+mod shifts;
 mod sla;
 mod staff;
 mod sweep;
