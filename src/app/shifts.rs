@@ -7,12 +7,11 @@
 //! profile's roster by day.
 
 use super::print;
-use super::staff::fresh_check;
 use crate::cli::StaffArgs;
-use crate::plan::roster_file;
 use crate::plan::shift_file::ShiftFile;
 use crate::plan::shifts::{self, Plan, Request};
 use crate::plan::staff::{self, Staffing, Target};
+use crate::plan::{replicate, roster_file};
 use crate::profile::Scenario;
 use crate::report::export::Exports;
 use crate::sla::Verdict;
@@ -175,39 +174,20 @@ pub fn run(job: &Job, exports: &Exports, out: &mut dyn Write) -> Result<ExitCode
     let mut repairs = 0;
     let (plans, verdict) = loop {
         let plans = solve(job, &required)?;
-        let duty: Vec<(usize, Vec<u32>)> = job
-            .found
-            .groups
-            .iter()
-            .zip(&plans)
-            .map(|(g, p)| {
-                (
-                    g.group,
-                    p.on_duty.iter().map(|&h| on_shift(sc, h)).collect(),
-                )
-            })
+        let duty: Vec<(usize, Vec<u32>)> = on_shift_by_group(job, &plans)
+            .into_iter()
+            .map(|(g, _, on)| (g, on))
             .collect();
         let mut fresh = staff::with_roster(sc, interval, &duty);
         fresh.answered_within = prepared_thresholds(sc, job);
-        let checked = fresh_check(fresh, job.args)?;
+        let checked = replicate::fresh_check(fresh, job.args.replications, job.args.run.threads)?;
         let Some((verdict, agg)) = checked else {
             break (plans, None);
         };
         if verdict != Verdict::Fail || repairs == MAX_REPAIRS {
             break (plans, Some(verdict));
         }
-        // Where an interval misses the target with fresh seeds, one more agent.
-        let mut moved = false;
-        for (req, g) in required.iter_mut().zip(&job.found.groups) {
-            let missed = staff::misses(&agg, g.group, req.len(), job.k, job.target);
-            for (r, m) in req.iter_mut().zip(missed) {
-                if m {
-                    *r += 1;
-                    moved = true;
-                }
-            }
-        }
-        if !moved {
+        if !repair(job, &agg, &mut required) {
             break (plans, Some(verdict));
         }
         repairs += 1;
@@ -215,19 +195,7 @@ pub fn run(job: &Job, exports: &Exports, out: &mut dyn Write) -> Result<ExitCode
     let j = json(job, &required, &plans, repairs, verdict);
     exports.write_json(out, &j)?;
     if let Some(p) = &job.args.write_profile {
-        let rows: Vec<(usize, Vec<u32>, Vec<u32>)> = job
-            .found
-            .groups
-            .iter()
-            .zip(&plans)
-            .map(|(g, p)| {
-                (
-                    g.group,
-                    p.on_duty.clone(),
-                    p.on_duty.iter().map(|&h| on_shift(sc, h)).collect(),
-                )
-            })
-            .collect();
+        let rows = on_shift_by_group(job, &plans);
         roster_file::write_days(&job.args.profile.profile, sc, &rows, interval, p, out)?;
     }
     if exports.text() {
@@ -239,6 +207,36 @@ pub fn run(job: &Job, exports: &Exports, out: &mut dyn Write) -> Result<ExitCode
         _ if !job.found.converged => ExitCode::Inconclusive,
         _ => ExitCode::Pass,
     })
+}
+
+/// Per group: its index, rostered heads on duty and agents on shift, per
+/// interval.
+fn on_shift_by_group(job: &Job, plans: &[Plan]) -> Vec<(usize, Vec<u32>, Vec<u32>)> {
+    job.found
+        .groups
+        .iter()
+        .zip(plans)
+        .map(|(g, p)| {
+            let on = p.on_duty.iter().map(|&h| on_shift(job.sc, h)).collect();
+            (g.group, p.on_duty.clone(), on)
+        })
+        .collect()
+}
+
+/// One more agent wherever an interval missed the target with fresh
+/// seeds; whether any did.
+fn repair(job: &Job, agg: &crate::metrics::Aggregate, required: &mut [Vec<u32>]) -> bool {
+    let mut moved = false;
+    for (req, g) in required.iter_mut().zip(&job.found.groups) {
+        let missed = staff::misses(agg, g.group, req.len(), job.k, job.target);
+        for (r, m) in req.iter_mut().zip(missed) {
+            if m {
+                *r += 1;
+                moved = true;
+            }
+        }
+    }
+    moved
 }
 
 /// The thresholds the search counted, so the check can find the target's.

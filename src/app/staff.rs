@@ -317,27 +317,6 @@ fn table(j: &StaffJson) -> String {
     out
 }
 
-/// A roster against the profile's own rules, with seeds the search never
-/// saw: the verdict and the run (`None` when the profile has no rules).
-pub(super) fn fresh_check(
-    mut fresh: Scenario,
-    a: &StaffArgs,
-) -> Result<Option<(Verdict, crate::metrics::Aggregate)>, Error> {
-    if fresh.rules.is_empty() {
-        return Ok(None);
-    }
-    fresh.seed = fresh.seed.wrapping_add(0x5eed);
-    let agg = replicate::run(
-        &fresh,
-        &fresh.rules,
-        Some(a.replications.max(2)),
-        0,
-        a.run.threads,
-        &Progress::hidden(),
-    )?;
-    Ok(Some((sla::report::sla(&fresh.rules, &agg, 0.95).1, agg)))
-}
-
 /// Runs `peakdesk staff`.
 pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let shifts = match &a.shifts {
@@ -424,7 +403,8 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         };
         return super::shifts::run(&job, &exports, out);
     }
-    let verdict = fresh_check(staff::apply(&sc, &found), &a)?.map(|(v, _)| v);
+    let verdict = replicate::fresh_check(staff::apply(&sc, &found), a.replications, a.run.threads)?
+        .map(|(v, _)| v);
     let t = TargetJson {
         share: target.share,
         within_s: to_secs(target.within),

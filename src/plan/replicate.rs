@@ -70,3 +70,28 @@ pub fn run(
         }
     }
 }
+
+/// A roster against the profile's own rules, with seeds the search never
+/// saw: the verdict and the run (`None` when the profile has no rules).
+pub fn fresh_check(
+    mut fresh: Scenario,
+    replications: u32,
+    threads: usize,
+) -> Result<Option<(crate::sla::Verdict, Aggregate)>, Error> {
+    if fresh.rules.is_empty() {
+        return Ok(None);
+    }
+    fresh.seed = fresh.seed.wrapping_add(0x5eed);
+    let agg = run(
+        &fresh,
+        &fresh.rules,
+        Some(replications.max(2)),
+        0,
+        threads,
+        &Progress::hidden(),
+    )?;
+    Ok(Some((
+        crate::sla::report::sla(&fresh.rules, &agg, 0.95).1,
+        agg,
+    )))
+}

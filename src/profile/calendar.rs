@@ -3,7 +3,7 @@
 //! day (its traffic, its curve, a group's roster) comes from the first of
 //! them that gives it, so a date's entry refines its weekday's.
 
-use super::raw_days::RawDay;
+use super::raw::RawDay;
 use super::validate::{Invalid, invalid};
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
 use indexmap::IndexMap;

@@ -9,7 +9,7 @@
 
 use super::calendar::Calendar;
 use super::raw::RawAgents;
-use super::raw_days::RawDay;
+use super::raw::RawDay;
 use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_agents::{day_steps, on_shift, on_shift_factor};
 use crate::time::{DAY, SimTime};

@@ -11,7 +11,6 @@ mod day_rosters;
 pub mod desk;
 pub mod overrides;
 pub mod raw;
-pub mod raw_days;
 pub mod schema;
 pub mod units;
 mod validate;

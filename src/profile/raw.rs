@@ -28,7 +28,7 @@ pub struct RawProfile {
     /// The first day's date (YYYY-MM-DD), for weekdays and `[days]`.
     pub start: Option<String>,
     /// Days that differ: by weekday (`sat`) or date (`"2026-11-11"`).
-    pub days: Option<IndexMap<String, super::raw_days::RawDay>>,
+    pub days: Option<IndexMap<String, RawDay>>,
     /// Scenario time discarded before measuring (default 0).
     pub warmup: Option<Duration>,
     /// Width of the interval series (default 15m, at least 1 s).
@@ -537,4 +537,25 @@ pub enum DistSpec {
     Deterministic(Duration),
     /// A table of `[value, weight]` pairs.
     Empirical(Vec<(Duration, f64)>),
+}
+
+/// One `[days.KEY]` entry: a day that differs from the rest (by weekday,
+/// `sat`, or date, `"2026-11-11"`); `calendar` gives it meaning.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDay {
+    /// The day's traffic as a multiple of `arrivals.rate`.
+    pub factor: Option<f64>,
+    /// The day's traffic, instead of a factor.
+    pub rate: Option<Rate>,
+    /// The day's own curve (otherwise `arrivals.curve`).
+    pub curve: Option<Vec<(TimeOfDay, f64)>>,
+    /// Surges on this day only, at times of the day.
+    pub surges: Option<Vec<RawSurge>>,
+    /// The day's own busyness (a gamma factor per day).
+    pub busyness: Option<RawBusyness>,
+    /// Rosters of shifts by group name, for this day.
+    pub roster: Option<IndexMap<String, Vec<RawShift>>>,
+    /// Headcount steps by group name, for this day.
+    pub staff: Option<IndexMap<String, RawStaff>>,
 }

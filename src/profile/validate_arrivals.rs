@@ -4,8 +4,8 @@
 //! curve, surges and busyness), resolved for every day of the run.
 
 use super::calendar::Calendar;
+use super::raw::RawDay;
 use super::raw::{RawArrivals, RawBusyness, RawSurge};
-use super::raw_days::RawDay;
 use super::units::TimeOfDay;
 use super::validate::{
     ArrivalPlan, Busyness, DayArrivals, DayBusyness, Invalid, Surge, invalid, show_tod,
