@@ -158,6 +158,10 @@ pub trait Sink: Outcomes {
     /// The shopper in `h` starts waiting for a human at `now`: a modelled
     /// shopper's patience starts (then [`Desk::gives_up`]).
     fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime);
+    /// The shopper in `h` stops waiting for a human (taken, or gone): a
+    /// modelled shopper's patience no longer matters.
+    #[inline]
+    fn stops_waiting(&mut self, _h: Handle) {}
     /// The shopper starts waiting for a slot of a capacity-limited bot at
     /// `now`: when a modelled shopper's patience runs out, if ever; `None`
     /// when the caller decides when to leave ([`Desk::leave`]).

@@ -141,7 +141,8 @@ impl Desk<'_> {
         }
     }
 
-    pub(super) fn leave_queue(&mut self, slot: u32) {
+    pub(super) fn leave_queue(&mut self, slot: u32, sink: &mut impl Sink) {
+        sink.stops_waiting(self.handle(slot));
         let skill = self.skill(slot);
         self.queues[skill].waiting -= 1;
         self.queue_by_group[self.owner[skill]] -= 1;
@@ -171,7 +172,7 @@ impl Desk<'_> {
     pub(super) fn fill(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
         while let Some((skill, class, exclusive, slot)) = self.best_waiting(now, g) {
             self.queues[skill].pop(class, exclusive);
-            self.leave_queue(slot);
+            self.leave_queue(slot, sink);
             self.take(now, slot, g, sink);
         }
     }

@@ -151,24 +151,54 @@ impl Desk<'_> {
         self.queue_for_human(now, slot, sink);
     }
 
+    /// Whether a timer would find its conversation moved on (firing it
+    /// does nothing, so the event loop may skip it).
+    #[inline]
+    pub fn stale(&self, timer: Timer) -> bool {
+        let (h, state) = match timer {
+            Timer::Overflow(slot, g) => (
+                Handle {
+                    slot,
+                    generation: g,
+                },
+                State::Waiting,
+            ),
+            Timer::Reply(slot, g) => (
+                Handle {
+                    slot,
+                    generation: g,
+                },
+                State::Agent,
+            ),
+            Timer::Handoff(slot, g) | Timer::BotReply(slot, g) => (
+                Handle {
+                    slot,
+                    generation: g,
+                },
+                State::Bot,
+            ),
+            _ => return false,
+        };
+        !self.live(h, state)
+    }
+
     /// A desk timer fires.
     #[inline]
     pub fn fire(&mut self, now: SimTime, timer: Timer, sink: &mut impl Sink) {
+        if self.stale(timer) {
+            return;
+        }
         let h = |slot, generation| Handle { slot, generation };
         match timer {
-            Timer::Overflow(slot, g) if self.live(h(slot, g), State::Waiting) => {
+            Timer::Overflow(slot, _) => {
                 let (skill, ex) = (self.skill(slot), self.exclusive(slot));
                 if let Some(g) = self.pick_group(&self.overflow[skill], ex) {
-                    self.leave_queue(slot);
+                    self.leave_queue(slot, sink);
                     self.take(now, slot, g, sink);
                 }
             }
-            Timer::Handoff(slot, g) if self.live(h(slot, g), State::Bot) => {
-                self.hand_over(now, slot, sink)
-            }
-            Timer::Reply(slot, g) if self.live(h(slot, g), State::Agent) => {
-                self.agent_replied(now, slot, sink)
-            }
+            Timer::Handoff(slot, _) => self.hand_over(now, slot, sink),
+            Timer::Reply(slot, _) => self.agent_replied(now, slot, sink),
             Timer::StandbyIn(g) => {
                 let (g, sb) = (
                     g as usize,
@@ -185,13 +215,10 @@ impl Desk<'_> {
                 self.groups[g as usize].standby_on = false;
                 self.apply_headcount(now, g as usize, sink);
             }
-            Timer::BotReply(slot, g) if self.live(h(slot, g), State::Bot) => {
-                self.bot_replied(now, slot, sink)
-            }
+            Timer::BotReply(slot, _) => self.bot_replied(now, slot, sink),
             Timer::BotMessage(slot, g) => self.message(now, h(slot, g), sink),
             Timer::BotGivesUp(slot, g) => self.bot_gives_up(now, h(slot, g), sink),
             Timer::BotTick => self.bot_tick(now, sink),
-            _ => {} // stale: the conversation moved on
         }
     }
 
@@ -204,7 +231,7 @@ impl Desk<'_> {
     }
 
     fn abandon(&mut self, now: SimTime, slot: u32, sink: &mut impl Sink) {
-        self.leave_queue(slot);
+        self.leave_queue(slot, sink);
         let left = Left::at(self.slots[slot as usize].responded, true);
         self.gone(now, slot, left, sink);
     }

@@ -7,9 +7,13 @@
 //! takes its sequence number like any other event and pops in the same
 //! order, without the heap's cost.
 //!
-//! Cancellation is lazy: a cancelled timer stays in the heap and its owner
-//! recognises it as stale when it fires (see `desk`'s generation counters).
+//! A waiting shopper's deadline (when patience runs out) waits in
+//! [`Deadlines`] instead, where it is cancelled as soon as the shopper is
+//! taken; it pops in the same order too. Other cancellation is lazy: a
+//! cancelled timer stays in the heap and its owner recognises it as stale
+//! when it fires (see `desk`'s generation counters).
 
+use super::deadlines::Deadlines;
 use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -40,10 +44,19 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+/// Which of the calendar's stores holds the earliest event.
+#[derive(Clone, Copy)]
+enum Source {
+    Side,
+    Heap,
+    Deadline,
+}
+
 /// Pending events of type `E`.
 pub struct Calendar<E> {
     heap: BinaryHeap<Entry<E>>,
     side: Option<Entry<E>>,
+    deadlines: Deadlines<E>,
     seq: u64,
     popped: u64,
 }
@@ -53,6 +66,7 @@ impl<E> Default for Calendar<E> {
         Calendar {
             heap: BinaryHeap::with_capacity(1024),
             side: None,
+            deadlines: Deadlines::default(),
             seq: 0,
             popped: 0,
         }
@@ -78,41 +92,74 @@ impl<E> Calendar<E> {
         self.seq += 1;
     }
 
+    /// Schedules `owner`'s deadline `event` at `time` (replacing a pending
+    /// one of the same owner): ordered exactly as [`Self::schedule`], and
+    /// dropped by [`Self::cancel_deadline`].
+    #[inline]
+    pub fn schedule_deadline(&mut self, time: SimTime, owner: u32, event: E) {
+        let key = (u128::from(time) << 64) | u128::from(self.seq);
+        self.deadlines.push(key, owner, event);
+        self.seq += 1;
+    }
+
+    /// Drops `owner`'s pending deadline, if any.
+    #[inline]
+    pub fn cancel_deadline(&mut self, owner: u32) {
+        self.deadlines.cancel(owner);
+    }
+
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let side_first = match (&self.side, self.heap.peek()) {
-            (Some(s), Some(h)) => s.key < h.key,
-            (side, _) => side.is_some(),
-        };
-        let e = if side_first {
-            self.side.take()?
-        } else {
-            self.heap.pop()?
+        let (key, event) = match self.earliest()? {
+            Source::Side => self.side.take().map(|e| (e.key, e.event))?,
+            Source::Heap => self.heap.pop().map(|e| (e.key, e.event))?,
+            Source::Deadline => self.deadlines.pop()?,
         };
         self.popped += 1;
-        Some(((e.key >> 64) as SimTime, e.event))
+        Some(((key >> 64) as SimTime, event))
+    }
+
+    /// Where the earliest event waits, and its key.
+    #[inline(always)]
+    fn earliest_key(&self) -> Option<(u128, Source)> {
+        let mut best = match self.heap.peek() {
+            Some(e) => Some((e.key, Source::Heap)),
+            None => None,
+        };
+        if let Some(s) = &self.side
+            && best.is_none_or(|(b, _)| s.key < b)
+        {
+            best = Some((s.key, Source::Side));
+        }
+        if let Some(k) = self.deadlines.peek_key()
+            && best.is_none_or(|(b, _)| k < b)
+        {
+            best = Some((k, Source::Deadline));
+        }
+        best
+    }
+
+    /// Where the earliest event waits.
+    #[inline(always)]
+    fn earliest(&self) -> Option<Source> {
+        self.earliest_key().map(|(_, s)| s)
     }
 
     /// The time of the earliest event, if any.
+    #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        let side = self.side.as_ref().map(|e| e.key);
-        let heap = self.heap.peek().map(|e| e.key);
-        let key = match (side, heap) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b)?,
-        };
-        Some((key >> 64) as SimTime)
+        self.earliest_key().map(|(key, _)| (key >> 64) as SimTime)
     }
 
-    /// Events popped so far (stale timers included).
+    /// Events popped so far (stale timers included, cancelled deadlines not).
     pub fn popped(&self) -> u64 {
         self.popped
     }
 
     /// Events still pending.
     pub fn len(&self) -> usize {
-        self.heap.len() + usize::from(self.side.is_some())
+        self.heap.len() + usize::from(self.side.is_some()) + self.deadlines.len()
     }
 
     /// Whether nothing is pending.
@@ -130,20 +177,34 @@ mod tests {
         #[test]
         fn pops_in_time_order_and_fifo_on_ties(times in proptest::collection::vec(0u64..20, 0..200)) {
             // Every third event goes through the side slot when it is free,
-            // as arrivals do: the order must not change.
+            // as arrivals do, and every third is a deadline, a third of
+            // which are cancelled, as waiting shoppers' are: the order of
+            // the others must not change.
             let mut cal = Calendar::default();
+            let mut cancelled = Vec::new();
             for (i, t) in times.iter().enumerate() {
-                if i % 3 == 0 && cal.side.is_none() {
-                    cal.schedule_side(*t, i);
-                } else {
-                    cal.schedule(*t, i);
+                match i % 3 {
+                    0 if cal.side.is_none() => cal.schedule_side(*t, i),
+                    1 => {
+                        cal.schedule_deadline(*t, i as u32, i);
+                        if i % 9 == 4 {
+                            cal.cancel_deadline(i as u32);
+                            cancelled.push(i);
+                        }
+                    }
+                    _ => cal.schedule(*t, i),
                 }
             }
             let mut out = Vec::new();
             while let Some(e) = cal.pop() {
                 out.push(e);
             }
-            let mut want: Vec<(u64, usize)> = times.iter().copied().zip(0..).collect();
+            let mut want: Vec<(u64, usize)> = times
+                .iter()
+                .copied()
+                .zip(0..)
+                .filter(|(_, i)| !cancelled.contains(i))
+                .collect();
             want.sort(); // by time, then by insertion index
             prop_assert_eq!(out, want);
         }

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod clock;
+mod deadlines;
 pub mod event_loop;
 pub mod rng;
 mod simulation;

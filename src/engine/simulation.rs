@@ -63,8 +63,13 @@ impl Sink for Simulation<'_> {
     #[inline]
     fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime) {
         if let Some(at) = conversation::gives_up_at(s, now) {
-            self.calendar.schedule(at, Event::Shopper(Turn::GivesUp(h)));
+            let event = Event::Shopper(Turn::GivesUp(h));
+            self.calendar.schedule_deadline(at, h.slot, event);
         }
+    }
+    #[inline]
+    fn stops_waiting(&mut self, h: Handle) {
+        self.calendar.cancel_deadline(h.slot);
     }
     fn patience_ends(&mut self, s: &Shopper, now: SimTime) -> Option<SimTime> {
         conversation::gives_up_at(s, now)
@@ -104,8 +109,7 @@ impl World for Simulation<'_> {
     }
     #[inline(always)]
     fn advance(&mut self, now: SimTime, desk: &Desk) {
-        self.recorder
-            .advance(now, desk.levels(), |g| desk.group_levels(g));
+        self.recorder.advance(now, |g| desk.group_levels(g));
     }
     #[inline(always)]
     fn arrival(&mut self, now: SimTime, invited: bool, desk: &mut Desk) {
@@ -152,8 +156,7 @@ pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> R
     let start = sc.start;
     let (first_arrival, first_invitation) = if start > 0 {
         // A cold window: the desk is closed, and empty, until `start`.
-        sim.recorder
-            .advance(start, desk.levels(), |g| desk.group_levels(g));
+        sim.recorder.advance(start, |g| desk.group_levels(g));
         sim.demand.skip_to(start)
     } else {
         (sim.demand.next(false), sim.demand.next(true))
@@ -173,10 +176,6 @@ pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> R
         done = until;
     }
     let events = sim.calendar.popped();
-    sim.recorder.finish(
-        desk.levels(),
-        |g| desk.group_levels(g),
-        desk.unanswered(),
-        events,
-    )
+    sim.recorder
+        .finish(|g| desk.group_levels(g), desk.unanswered(), events)
 }

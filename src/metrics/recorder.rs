@@ -172,12 +172,13 @@ fn credit_answer(t: &mut Tally, wait: SimTime, thresholds: &[SimTime]) {
     }
 }
 
-fn credit_time(t: &mut Tally, dt: SimTime, lv: Levels) {
-    let dt = u128::from(dt);
-    t.span_us += dt as u64;
-    t.queue_area += dt * u128::from(lv.queue);
-    t.busy_area += dt * u128::from(lv.busy);
-    t.staffed_area += dt * u128::from(lv.staffed);
+/// The desk's level integrals: the sums of its groups' (each level of the
+/// desk is the sum of its groups', and integer integrals add exactly), so
+/// only the groups' are integrated as time moves.
+fn sum_areas(t: &mut Tally, groups: &[GroupTally]) {
+    t.queue_area = groups.iter().map(|g| g.queue_area).sum();
+    t.busy_area = groups.iter().map(|g| g.busy_area).sum();
+    t.staffed_area = groups.iter().map(|g| g.staffed_area).sum();
 }
 
 impl<'a> Recorder<'a> {
@@ -216,10 +217,10 @@ impl<'a> Recorder<'a> {
         });
     }
 
-    /// Integrates the levels that held since the last event up to `now`:
-    /// the desk's totals and each group's.
+    /// Integrates each group's levels that held since the last event up
+    /// to `now` (the desk's are their sums, taken at the end).
     #[inline]
-    pub fn advance(&mut self, now: SimTime, total: Levels, group: impl Fn(usize) -> Levels) {
+    pub fn advance(&mut self, now: SimTime, group: impl Fn(usize) -> Levels) {
         let sc = self.sc;
         let now = now.min(sc.horizon);
         while self.last < now {
@@ -228,15 +229,13 @@ impl<'a> Recorder<'a> {
             let upto = now.min(row_end);
             let dt = upto - self.last;
             let row = &mut self.rows[current];
-            credit_time(&mut row.tally, dt, total);
+            row.tally.span_us += dt;
             let post = if upto > sc.warmup {
                 upto - self.last.max(sc.warmup)
             } else {
                 0
             };
-            if post > 0 {
-                credit_time(&mut self.total, post, total);
-            }
+            self.total.span_us += post;
             for g in 0..sc.groups.len() {
                 let lv = group(g);
                 row.groups[g].credit_time(dt, lv);
@@ -356,13 +355,14 @@ impl<'a> Recorder<'a> {
     /// Closes the books at the horizon.
     pub fn finish<'s>(
         mut self,
-        total: Levels,
         group: impl Fn(usize) -> Levels,
         unanswered: impl Iterator<Item = &'s Shopper>,
         events: u64,
     ) -> Replication {
         let horizon = self.sc.horizon;
-        self.advance(horizon, total, group);
+        self.advance(horizon, group);
+        let groups: Vec<GroupTally> = self.by.group.iter().map(|g| g.tally.clone()).collect();
+        sum_areas(&mut self.total, &groups);
         let mut in_system_at_end = 0;
         for s in unanswered {
             let waited = horizon - s.arrival;
@@ -388,6 +388,7 @@ impl<'a> Recorder<'a> {
             .into_iter()
             .map(|mut row| {
                 row.close();
+                sum_areas(&mut row.tally, &row.groups);
                 IntervalRecord {
                     tally: row.tally,
                     groups: row.groups,
