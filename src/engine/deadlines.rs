@@ -14,17 +14,21 @@
 
 const NONE: u32 = u32::MAX;
 
-struct Entry<E> {
+/// A heap node: the calendar key and the owner (the event waits in
+/// `events`, so sifting moves 32 bytes, not the event too).
+#[derive(Clone, Copy)]
+struct Node {
     key: u128,
     owner: u32,
-    event: E,
 }
 
 /// Pending deadlines, at most one per owner.
 pub struct Deadlines<E> {
-    heap: Vec<Entry<E>>,
+    heap: Vec<Node>,
     /// Owner -> index in `heap` (`NONE`: no deadline pending).
     pos: Vec<u32>,
+    /// Owner -> its pending deadline's event.
+    events: Vec<Option<E>>,
 }
 
 impl<E> Default for Deadlines<E> {
@@ -32,6 +36,7 @@ impl<E> Default for Deadlines<E> {
         Deadlines {
             heap: Vec::with_capacity(256),
             pos: Vec::new(),
+            events: Vec::new(),
         }
     }
 }
@@ -43,14 +48,15 @@ impl<E> Deadlines<E> {
         let o = owner as usize;
         if self.pos.len() <= o {
             self.pos.resize(o + 1, NONE);
+            self.events.resize_with(o + 1, || None);
         }
-        self.heap.push(Entry { key, owner, event });
-        let i = self.heap.len() - 1;
-        self.pos[o] = i as u32;
-        self.sift_up(i);
+        self.events[o] = Some(event);
+        self.heap.push(Node { key, owner });
+        self.sift_up(self.heap.len() - 1);
     }
 
     /// Drops `owner`'s pending deadline, if any.
+    #[inline]
     pub fn cancel(&mut self, owner: u32) {
         let Some(&i) = self.pos.get(owner as usize) else {
             return;
@@ -82,58 +88,63 @@ impl<E> Deadlines<E> {
     }
 
     fn remove_at(&mut self, i: usize) -> (u128, E) {
-        let last = self.heap.len() - 1;
-        self.heap.swap(i, last);
-        let e = self.heap.pop().expect("not empty");
-        self.pos[e.owner as usize] = NONE;
-        if i < last {
-            self.pos[self.heap[i].owner as usize] = i as u32;
-            // The entry moved into `i` may belong above or below it.
-            let i = self.sift_up(i);
-            self.sift_down(i);
+        let gone = self.heap.swap_remove(i);
+        let o = gone.owner as usize;
+        self.pos[o] = NONE;
+        let event = self.events[o]
+            .take()
+            .expect("a pending deadline has its event");
+        if i < self.heap.len() {
+            // The last node moved into `i`: it may belong above or below it.
+            if i > 0 && self.heap[i].key < self.heap[(i - 1) / 2].key {
+                self.sift_up(i);
+            } else {
+                self.sift_down(i);
+            }
         }
-        (e.key, e.event)
+        (gone.key, event)
     }
 
-    fn place(&mut self, i: usize) {
-        self.pos[self.heap[i].owner as usize] = i as u32;
-    }
-
-    /// Moves the entry at `i` up while it is earlier than its parent;
-    /// returns where it ended.
-    fn sift_up(&mut self, mut i: usize) -> usize {
+    /// Moves the node at `i` up to its place (a hole moves, not the node).
+    fn sift_up(&mut self, mut i: usize) {
+        let node = self.heap[i];
         while i > 0 {
             let parent = (i - 1) / 2;
-            if self.heap[parent].key <= self.heap[i].key {
+            if self.heap[parent].key <= node.key {
                 break;
             }
-            self.heap.swap(parent, i);
-            self.place(i);
+            self.heap[i] = self.heap[parent];
+            self.pos[self.heap[i].owner as usize] = i as u32;
             i = parent;
         }
-        self.place(i);
-        i
+        self.heap[i] = node;
+        self.pos[node.owner as usize] = i as u32;
     }
 
+    /// Moves the node at `i` down to its place.
     fn sift_down(&mut self, mut i: usize) {
+        let node = self.heap[i];
         let n = self.heap.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut least = i;
-            if l < n && self.heap[l].key < self.heap[least].key {
-                least = l;
-            }
-            if r < n && self.heap[r].key < self.heap[least].key {
-                least = r;
-            }
-            if least == i {
+            let l = 2 * i + 1;
+            if l >= n {
                 break;
             }
-            self.heap.swap(least, i);
-            self.place(i);
-            i = least;
+            let r = l + 1;
+            let child = if r < n && self.heap[r].key < self.heap[l].key {
+                r
+            } else {
+                l
+            };
+            if node.key <= self.heap[child].key {
+                break;
+            }
+            self.heap[i] = self.heap[child];
+            self.pos[self.heap[i].owner as usize] = i as u32;
+            i = child;
         }
-        self.place(i);
+        self.heap[i] = node;
+        self.pos[node.owner as usize] = i as u32;
     }
 }
 
