@@ -21,15 +21,9 @@ pub const DAY: SimTime = 24 * HOUR;
 /// Converts seconds (finite, non-negative) to microseconds, rounding to nearest.
 pub fn from_secs_f64(secs: f64) -> SimTime {
     // Adding 0.5 and truncating rounds a positive value to nearest
-    // without a libm call (this runs for every sampled duration).
-    let us = secs * SECOND as f64 + 0.5;
-    if us <= 0.5 {
-        0
-    } else if us >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        us as u64
-    }
+    // without a libm call (this runs for every sampled duration); the cast
+    // saturates: 0 for negative values and NaN, u64::MAX above it.
+    (secs * SECOND as f64 + 0.5) as u64
 }
 
 /// Converts microseconds to seconds.

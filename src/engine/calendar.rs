@@ -7,8 +7,8 @@
 //! takes its sequence number like any other event and pops in the same
 //! order, without the heap's cost.
 //!
-//! A waiting shopper's deadline (when patience runs out) waits in
-//! [`Deadlines`] instead, where it is cancelled as soon as the shopper is
+//! A waiting shopper's deadlines (when patience runs out, when it may go
+//! to overflow groups) wait in [`Deadlines`] instead, where it is cancelled as soon as the shopper is
 //! taken; it pops in the same order too. Other cancellation is lazy: a
 //! cancelled timer stays in the heap and its owner recognises it as stale
 //! when it fires (see `desk`'s generation counters).

@@ -1,8 +1,9 @@
 //! Deadlines that are usually cancelled: the moment a waiting shopper runs
-//! out of patience. Most waiting shoppers are taken before that, so keeping
+//! out of patience, or may go to the overflow groups. Most waiting
+//! shoppers are taken before either, so keeping
 //! their deadlines in the calendar's heap would cost a push, a pop and a
 //! trip through the event loop for nothing. Here each deadline belongs to
-//! an owner (the shopper's slot, at most one deadline each) and is removed
+//! an owner (one per shopper's slot and kind, at most one deadline each) and is removed
 //! the moment its owner stops waiting; the calendar checks the earliest one
 //! beside its own head, by the same (time, sequence) key, so the order of
 //! the events that do fire is exactly the heap's.

@@ -55,21 +55,40 @@ impl Outcomes for Simulation<'_> {
     }
 }
 
+/// The calendar's deadlines of a waiting shopper, which end when the
+/// shopper is taken: its patience, and its move to the overflow groups.
+/// Each has its own owner id in the calendar, two per slot.
+fn patience_owner(slot: u32) -> u32 {
+    2 * slot
+}
+fn overflow_owner(slot: u32) -> u32 {
+    2 * slot + 1
+}
+
 impl Sink for Simulation<'_> {
     #[inline]
     fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.calendar.schedule(at, Event::Desk(timer));
+        match timer {
+            Timer::Overflow(slot, _) => {
+                let owner = overflow_owner(slot);
+                self.calendar
+                    .schedule_deadline(at, owner, Event::Desk(timer))
+            }
+            _ => self.calendar.schedule(at, Event::Desk(timer)),
+        }
     }
     #[inline]
     fn waiting(&mut self, h: Handle, s: &Shopper, now: SimTime) {
         if let Some(at) = conversation::gives_up_at(s, now) {
             let event = Event::Shopper(Turn::GivesUp(h));
-            self.calendar.schedule_deadline(at, h.slot, event);
+            self.calendar
+                .schedule_deadline(at, patience_owner(h.slot), event);
         }
     }
     #[inline]
     fn stops_waiting(&mut self, h: Handle) {
-        self.calendar.cancel_deadline(h.slot);
+        self.calendar.cancel_deadline(patience_owner(h.slot));
+        self.calendar.cancel_deadline(overflow_owner(h.slot));
     }
     fn patience_ends(&mut self, s: &Shopper, now: SimTime) -> Option<SimTime> {
         conversation::gives_up_at(s, now)
