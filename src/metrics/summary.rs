@@ -242,7 +242,8 @@ pub type Histograms = IndexMap<String, String>;
 /// How the run went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
-    /// Events processed.
+    /// Events fired (stale desk timers included; the deadlines of waiting
+    /// shoppers cancelled when they were taken never fire).
     pub events: u64,
     /// Wall-clock seconds.
     pub wall_s: f64,
