@@ -123,10 +123,7 @@ impl<E> Calendar<E> {
     /// Where the earliest event waits, and its key.
     #[inline(always)]
     fn earliest_key(&self) -> Option<(u128, Source)> {
-        let mut best = match self.heap.peek() {
-            Some(e) => Some((e.key, Source::Heap)),
-            None => None,
-        };
+        let mut best = self.heap.peek().map(|e| (e.key, Source::Heap));
         if let Some(s) = &self.side
             && best.is_none_or(|(b, _)| s.key < b)
         {
