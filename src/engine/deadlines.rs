@@ -106,6 +106,13 @@ impl<E> Deadlines<E> {
         (gone.key, event)
     }
 
+    /// Puts `node` at `i` and records where its owner's deadline is.
+    #[inline(always)]
+    fn set(&mut self, i: usize, node: Node) {
+        self.heap[i] = node;
+        self.pos[node.owner as usize] = i as u32;
+    }
+
     /// Moves the node at `i` up to its place (a hole moves, not the node).
     fn sift_up(&mut self, mut i: usize) {
         let node = self.heap[i];
@@ -114,12 +121,10 @@ impl<E> Deadlines<E> {
             if self.heap[parent].key <= node.key {
                 break;
             }
-            self.heap[i] = self.heap[parent];
-            self.pos[self.heap[i].owner as usize] = i as u32;
+            self.set(i, self.heap[parent]);
             i = parent;
         }
-        self.heap[i] = node;
-        self.pos[node.owner as usize] = i as u32;
+        self.set(i, node);
     }
 
     /// Moves the node at `i` down to its place.
@@ -140,12 +145,10 @@ impl<E> Deadlines<E> {
             if node.key <= self.heap[child].key {
                 break;
             }
-            self.heap[i] = self.heap[child];
-            self.pos[self.heap[i].owner as usize] = i as u32;
+            self.set(i, self.heap[child]);
             i = child;
         }
-        self.heap[i] = node;
-        self.pos[node.owner as usize] = i as u32;
+        self.set(i, node);
     }
 }
 
