@@ -155,31 +155,13 @@ impl Desk<'_> {
     /// does nothing, so the event loop may skip it).
     #[inline]
     pub fn stale(&self, timer: Timer) -> bool {
-        let (h, state) = match timer {
-            Timer::Overflow(slot, g) => (
-                Handle {
-                    slot,
-                    generation: g,
-                },
-                State::Waiting,
-            ),
-            Timer::Reply(slot, g) => (
-                Handle {
-                    slot,
-                    generation: g,
-                },
-                State::Agent,
-            ),
-            Timer::Handoff(slot, g) | Timer::BotReply(slot, g) => (
-                Handle {
-                    slot,
-                    generation: g,
-                },
-                State::Bot,
-            ),
+        let (slot, generation, state) = match timer {
+            Timer::Overflow(slot, g) => (slot, g, State::Waiting),
+            Timer::Reply(slot, g) => (slot, g, State::Agent),
+            Timer::Handoff(slot, g) | Timer::BotReply(slot, g) => (slot, g, State::Bot),
             _ => return false,
         };
-        !self.live(h, state)
+        !self.live(Handle { slot, generation }, state)
     }
 
     /// A desk timer fires.
