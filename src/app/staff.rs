@@ -142,6 +142,7 @@ struct StaffJson {
     interval_s: f64,
     target: TargetJson,
     replications: u32,
+    interval_tries: u32,
     rounds: u32,
     converged: bool,
     shrinkage: f64,
@@ -178,6 +179,7 @@ fn json(
         interval_s: to_secs(s.interval),
         target: t,
         replications: a.replications,
+        interval_tries: s.tries,
         rounds: s.rounds,
         converged: s.converged,
         shrinkage: sc.shrinkage,
@@ -301,12 +303,13 @@ fn table(j: &StaffJson) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} after {} rounds of {} replications{}",
+        "\n{} after {} interval tries and {} whole-day rounds of {} replications{}",
         if j.converged {
             "every interval meets the target"
         } else {
             "NOT converged: some intervals miss the target"
         },
+        j.interval_tries,
         j.rounds,
         j.replications,
         match j.check_with_fresh_seeds {
@@ -385,8 +388,8 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         group_max_occupancy: group_caps,
     };
     let progress = Progress::new(
-        u64::from(options.max_rounds),
-        "rounds at most",
+        staff::steps_at_most(&prepared, &options),
+        "steps at most (intervals, then whole-day rounds)",
         exports.quiet(),
     );
     let found = staff::search(&prepared, k, &options, &progress);

@@ -19,6 +19,7 @@ use rand_distr::{Exp1, Gamma};
 const DAY_S: f64 = DAY as f64 / SECOND as f64;
 
 /// Generates arrival times, in order, up to the horizon.
+#[derive(Clone)]
 pub struct ArrivalGen<'a> {
     plan: &'a ArrivalPlan,
     rate_per_s: f64,

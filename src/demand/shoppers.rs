@@ -90,6 +90,7 @@ fn pick<R: Rng + ?Sized>(rng: &mut R, shares: impl Iterator<Item = f64>, n: usiz
 }
 
 /// Samples shoppers for one replication.
+#[derive(Clone)]
 pub struct ShopperSampler<'a> {
     sc: &'a Scenario,
     mix: StreamRng,

@@ -11,6 +11,7 @@ use rand::RngExt;
 
 /// The demand side of a replication: the arrival and invitation processes
 /// and the shoppers they bring, each from its own stream.
+#[derive(Clone)]
 pub struct Demand<'a> {
     sc: &'a Scenario,
     arrivals: ArrivalGen<'a>,

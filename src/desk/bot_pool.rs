@@ -22,7 +22,7 @@ use crate::time::SimTime;
 use std::collections::VecDeque;
 
 /// The capacity-limited bot's state.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct BotPool {
     /// Requests in service.
     busy: u32,

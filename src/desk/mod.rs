@@ -205,6 +205,7 @@ enum State {
     Away,
 }
 
+#[derive(Clone)]
 struct Slot {
     shopper: Shopper,
     generation: u32,
@@ -243,6 +244,7 @@ impl Slot {
     }
 }
 
+#[derive(Clone)]
 struct Group {
     agents: Agents,
     scheduled: u32,
@@ -264,6 +266,7 @@ pub struct Levels {
 }
 
 /// The state of every group and every shopper in the system.
+#[derive(Clone)]
 pub struct Desk<'a> {
     sc: &'a Scenario,
     slots: Vec<Slot>,

@@ -16,7 +16,7 @@ pub const CLASSES: usize = 6;
 pub type Entry = (u32, u32, SimTime);
 
 /// The queues of one skill.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SkillQueue {
     /// Line `2 * class + exclusive`.
     lines: [VecDeque<Entry>; 2 * CLASSES],

@@ -20,6 +20,7 @@ use std::collections::BinaryHeap;
 
 /// `key` is the time in the high 64 bits and the sequence in the low 64, so
 /// one integer comparison orders by time and then by insertion.
+#[derive(Clone)]
 struct Entry<E> {
     key: u128,
     event: E,
@@ -53,6 +54,7 @@ enum Source {
 }
 
 /// Pending events of type `E`.
+#[derive(Clone)]
 pub struct Calendar<E> {
     heap: BinaryHeap<Entry<E>>,
     side: Option<Entry<E>>,

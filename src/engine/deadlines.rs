@@ -24,6 +24,7 @@ struct Node {
 }
 
 /// Pending deadlines, at most one per owner.
+#[derive(Clone)]
 pub struct Deadlines<E> {
     heap: Vec<Node>,
     /// Owner -> index in `heap` (`NONE`: no deadline pending).

@@ -12,7 +12,7 @@ mod simulation;
 use crate::metrics::{Aggregate, Replication};
 use crate::profile::Scenario;
 use rayon::prelude::*;
-pub use simulation::{run_replication, run_watched};
+pub use simulation::{Replica, run_replication, run_watched};
 
 /// What can stop the engine: the machine, never the model.
 #[derive(Debug, thiserror::Error)]
@@ -58,13 +58,21 @@ pub fn run_evaluated(
     if threads == 1 {
         return Ok(range.fold(Aggregate::default(), one));
     }
-    let work = || {
+    on_threads(threads, || {
         range
             .clone()
             .into_par_iter()
             .fold(Aggregate::default, one)
             .reduce(Aggregate::default, Aggregate::merge)
-    };
+    })
+}
+
+/// Runs `work` with its parallel iterators on `threads` threads: the
+/// global pool for 0 (one per core), a pool of that size otherwise.
+pub fn on_threads<R: Send>(
+    threads: usize,
+    work: impl FnOnce() -> R + Send,
+) -> Result<R, EngineError> {
     if threads == 0 {
         return Ok(work());
     }

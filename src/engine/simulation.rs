@@ -8,11 +8,13 @@ use super::event_loop::{self, Event, Turn, World};
 use super::rng::StreamRng;
 use crate::demand::{Arrival, Demand, Shopper, conversation};
 use crate::desk::{Desk, Ending, Handle, Left, Outcomes, Sink, Timer};
+use crate::metrics::breakdown::GroupTally;
 use crate::metrics::{Recorder, Replication};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 
 /// Modelled shoppers and a recorder, around one replication's desk.
+#[derive(Clone)]
 struct Simulation<'a> {
     sc: &'a Scenario,
     calendar: Calendar<Event>,
@@ -158,6 +160,80 @@ pub fn run_replication(sc: &Scenario, replication: u32) -> Replication {
     run_watched(sc, replication, &|_| {})
 }
 
+/// One replication in flight: it runs to any instant, a copy of it taken
+/// there carries on independently, and it may carry on under other
+/// headcounts (the staffing search tries an interval's headcounts from
+/// copies of the day so far, rather than simulating the day again).
+#[derive(Clone)]
+pub struct Replica<'a> {
+    desk: Desk<'a>,
+    sim: Simulation<'a>,
+    /// The first arrival and invitation, until the first run staffs the
+    /// desk and puts them on the calendar.
+    first: Option<(Option<SimTime>, Option<SimTime>)>,
+}
+
+impl<'a> Replica<'a> {
+    /// Replication `replication` of `sc` at its start, not yet staffed
+    /// (the first run staffs it as its roster says).
+    pub fn new(sc: &'a Scenario, replication: u32) -> Replica<'a> {
+        let desk = Desk::new(sc);
+        let mut sim = Simulation {
+            sc,
+            calendar: Calendar::default(),
+            recorder: Recorder::new(sc),
+            demand: Demand::new(sc, replication),
+        };
+        let start = sc.start;
+        let first = if start > 0 {
+            // A cold window: the desk is closed, and empty, until `start`.
+            sim.recorder.advance(start, |g| desk.group_levels(g));
+            sim.demand.skip_to(start)
+        } else {
+            (sim.demand.next(false), sim.demand.next(true))
+        };
+        Replica {
+            desk,
+            sim,
+            first: Some(first),
+        }
+    }
+
+    /// Runs the events before `until`, the groups' headcounts changing as
+    /// `roster` plans them: the replica's own scenario, or one that
+    /// differs from it only in the groups' headcount plans, with a change
+    /// at every point where either plans one.
+    pub fn run_until(&mut self, roster: &Scenario, until: SimTime) {
+        if let Some((arrival, invitation)) = self.first.take() {
+            let sim = &mut self.sim;
+            event_loop::staff(roster, sim.sc.start, &mut self.desk, sim);
+            if let Some(t) = arrival {
+                sim.calendar.schedule_side(t, Event::Arrival);
+            }
+            if let Some(t) = invitation {
+                sim.calendar.schedule(t, Event::Invitation);
+            }
+        }
+        event_loop::run(roster, until, &mut self.desk, &mut self.sim, &mut Virtual);
+    }
+
+    /// Each group's counters for interval `row` so far (`None` before it).
+    pub fn interval_groups(&self, row: usize) -> Option<&[GroupTally]> {
+        self.sim.recorder.interval_groups(row)
+    }
+
+    /// Runs to the horizon and closes the books.
+    pub fn finish(mut self) -> Replication {
+        let sc = self.sim.sc;
+        self.run_until(sc, sc.horizon);
+        let events = self.sim.calendar.popped();
+        let desk = &self.desk;
+        self.sim
+            .recorder
+            .finish(|g| desk.group_levels(g), desk.unanswered(), events)
+    }
+}
+
 /// Steps a replication runs in, each telling the caller its scenario time.
 const STEPS: u64 = 1000;
 
@@ -165,36 +241,14 @@ const STEPS: u64 = 1000;
 /// each thousandth of it took, as it goes (progress inside a long
 /// replication); the ticks add up to the horizon less the start.
 pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> Replication {
-    let mut desk = Desk::new(sc);
-    let mut sim = Simulation {
-        sc,
-        calendar: Calendar::default(),
-        recorder: Recorder::new(sc),
-        demand: Demand::new(sc, replication),
-    };
+    let mut replica = Replica::new(sc, replication);
     let start = sc.start;
-    let (first_arrival, first_invitation) = if start > 0 {
-        // A cold window: the desk is closed, and empty, until `start`.
-        sim.recorder.advance(start, |g| desk.group_levels(g));
-        sim.demand.skip_to(start)
-    } else {
-        (sim.demand.next(false), sim.demand.next(true))
-    };
-    event_loop::staff(sc, start, &mut desk, &mut sim);
-    if let Some(t) = first_arrival {
-        sim.calendar.schedule_side(t, Event::Arrival);
-    }
-    if let Some(t) = first_invitation {
-        sim.calendar.schedule(t, Event::Invitation);
-    }
     let mut done = start;
     for k in 1..=STEPS {
         let until = start + (sc.horizon - start) * k / STEPS;
-        event_loop::run(sc, until, &mut desk, &mut sim, &mut Virtual);
+        replica.run_until(sc, until);
         tick(until - done);
         done = until;
     }
-    let events = sim.calendar.popped();
-    sim.recorder
-        .finish(|g| desk.group_levels(g), desk.unanswered(), events)
+    replica.finish()
 }

@@ -234,6 +234,7 @@ const MOST_CELLS: usize = 4096;
 /// four parts, and the cells are added into the segment, question, channel
 /// and tier parts when the replication ends. The tier is a function of
 /// segment and question, so a cell has one. The sums are the same integers.
+#[derive(Clone)]
 pub struct Cells {
     cells: Vec<Option<Box<Part>>>,
     questions: usize,

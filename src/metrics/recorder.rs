@@ -21,6 +21,7 @@ use hdrhistogram::Histogram;
 /// The quantiles kept per interval: p50, p90, p99.
 pub const INTERVAL_QUANTILES: [f64; 3] = [0.50, 0.90, 0.99];
 
+#[derive(Clone)]
 struct Row {
     tally: Tally,
     groups: Vec<GroupTally>,
@@ -146,6 +147,7 @@ pub struct Replication {
 }
 
 /// Streams one replication's outcomes into counters and histograms.
+#[derive(Clone)]
 pub struct Recorder<'a> {
     sc: &'a Scenario,
     last: SimTime,
@@ -304,6 +306,11 @@ impl<'a> Recorder<'a> {
         if s.counted {
             self.counted(s, f);
         }
+    }
+
+    /// Each group's counters for interval `row` so far (`None` before it).
+    pub fn interval_groups(&self, row: usize) -> Option<&[GroupTally]> {
+        self.rows.get(row).map(|r| r.groups.as_slice())
     }
 
     /// The run's counts and histograms so far (a drive's live look).

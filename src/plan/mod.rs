@@ -12,4 +12,5 @@ pub mod shift_file;
 pub mod shifts;
 pub mod size;
 pub mod staff;
+mod staff_pass;
 pub mod window;

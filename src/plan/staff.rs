@@ -19,6 +19,7 @@
 use crate::engine::{self, EngineError};
 use crate::erlang::{self, Pool};
 use crate::metrics::Aggregate;
+use crate::metrics::breakdown::GroupTally;
 use crate::metrics::tally::occupancy;
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
@@ -120,7 +121,10 @@ pub struct Staffing {
     pub interval: SimTime,
     /// Every group searched.
     pub groups: Vec<GroupRoster>,
-    /// Simulation rounds run (the demand measurement included).
+    /// Tries of single intervals in the first pass (each simulates the
+    /// interval and the next, from copies of the replications).
+    pub tries: u32,
+    /// Whole-day simulation rounds run (the demand measurement included).
     pub rounds: u32,
     /// Whether every interval met the target with the final roster.
     pub converged: bool,
@@ -128,7 +132,7 @@ pub struct Staffing {
 
 /// Measured per cell over every day of the horizon and every replication.
 #[derive(Clone, Copy, Default)]
-struct Seen {
+pub(super) struct Seen {
     demand: u64,
     within: u64,
     abandoned: u64,
@@ -137,9 +141,28 @@ struct Seen {
 }
 
 impl Seen {
+    /// The share answered by an agent within the target time (1 without
+    /// demand).
+    pub(super) fn answered(self) -> f64 {
+        if self.demand == 0 {
+            1.0
+        } else {
+            self.within as f64 / self.demand as f64
+        }
+    }
+
+    /// Adds one interval's counters of the group (`k`: the target's threshold).
+    pub(super) fn add(&mut self, t: &GroupTally, k: usize) {
+        self.demand += t.taken + t.abandoned;
+        self.within += t.human_within.get(k).copied().unwrap_or(0);
+        self.abandoned += t.abandoned;
+        self.busy_area += t.busy_area;
+        self.staffed_area += t.staffed_area;
+    }
+
     /// Whether the cell meets the target and the group's occupancy cap
     /// (agents busy with nobody on shift, finishing chats, pass no cap).
-    fn meets(self, t: Target, max_occupancy: Option<f64>) -> bool {
+    pub(super) fn meets(self, t: Target, max_occupancy: Option<f64>) -> bool {
         self.demand == 0
             || (self.within as f64 >= t.share * self.demand as f64
                 && t.max_abandon
@@ -154,12 +177,7 @@ fn seen(agg: &Aggregate, g: usize, cells: usize, k: usize) -> Vec<Seen> {
     let mut out = vec![Seen::default(); cells];
     for (i, row) in agg.intervals.iter().enumerate() {
         if let Some(t) = row.groups.get(g) {
-            let c = &mut out[i % cells];
-            c.demand += t.taken + t.abandoned;
-            c.within += t.human_within.get(k).copied().unwrap_or(0);
-            c.abandoned += t.abandoned;
-            c.busy_area += t.busy_area;
-            c.staffed_area += t.staffed_area;
+            out[i % cells].add(t, k);
         }
     }
     out
@@ -167,7 +185,7 @@ fn seen(agg: &Aggregate, g: usize, cells: usize, k: usize) -> Vec<Seen> {
 
 /// A bracket: the largest count seen failing, the smallest seen meeting.
 #[derive(Clone, Copy, Default)]
-struct Bracket {
+pub(super) struct Bracket {
     fail: Option<u32>,
     meet: Option<u32>,
     step: u32,
@@ -176,7 +194,7 @@ struct Bracket {
 
 impl Bracket {
     /// Takes in one round's outcome at `cur` and says what to try next.
-    fn next(&mut self, cur: u32, meets: bool) -> u32 {
+    pub(super) fn next(&mut self, cur: u32, meets: bool) -> u32 {
         if meets {
             self.meet = Some(self.meet.map_or(cur, |m| m.min(cur)));
             if self.fail.is_some_and(|f| f >= cur) {
@@ -207,12 +225,29 @@ impl Bracket {
         }
     }
 
+    /// Sets the first step out of a new bracket: as many agents as the share
+    /// answered in time (`answered`, measured at `cur`) misses the target
+    /// by, or exceeds it by, in shares of `cur` (at least one). A cell far
+    /// from its target then reaches it in a few doublings, not many.
+    pub(super) fn first_step(&mut self, cur: u32, answered: f64, share: f64) {
+        if self.fail.is_none() && self.meet.is_none() {
+            let gap = (share - answered).abs() * f64::from(cur);
+            self.step = (gap.round() as u32).max(1);
+        }
+    }
+
+    /// Whether the cell's search is over: `cur` the count just tried (which
+    /// met the target, or could not), `next` the count asked for next.
+    pub(super) fn done(&self, cur: u32, next: u32, meets: bool) -> bool {
+        self.settled() && next == cur && (meets || self.unreachable())
+    }
+
     /// Missed the target at the cap.
-    fn unreachable(&self) -> bool {
+    pub(super) fn unreachable(&self) -> bool {
         self.meet.is_none() && self.fail.is_some_and(|f| f >= self.cap)
     }
 
-    fn settled(&self) -> bool {
+    pub(super) fn settled(&self) -> bool {
         if self.unreachable() {
             return true;
         }
@@ -292,6 +327,18 @@ fn mean_patience(sc: &Scenario) -> Option<f64> {
     (weight > 0.0).then(|| sum / weight)
 }
 
+/// The cells of the roster's period that the horizon reaches.
+fn reached_cells(sc: &Scenario, interval: SimTime) -> usize {
+    let cells = sc.roster_period() / interval;
+    sc.horizon.div_ceil(interval).min(cells) as usize
+}
+
+/// The most steps a search takes (for progress): one per cell of the
+/// first pass, then at most `o.max_rounds` whole-day rounds.
+pub fn steps_at_most(sc: &Scenario, o: &Options) -> u64 {
+    reached_cells(sc, o.interval) as u64 + u64::from(o.max_rounds)
+}
+
 /// Searches the roster. `sc` must count waits against the target time
 /// (see [`prepare`]); `k` is that threshold's index.
 pub fn search(
@@ -303,7 +350,7 @@ pub fn search(
     let interval = o.interval;
     let period = sc.roster_period();
     let cells = (period / interval) as usize;
-    let reached = sc.horizon.div_ceil(interval).min(cells as u64) as usize;
+    let reached = reached_cells(sc, interval);
     let days_covered = |c: usize| {
         // How many times cell `c` occurs within the horizon.
         let start = c as u64 * interval;
@@ -359,6 +406,7 @@ pub fn search(
                 .collect()
         })
         .collect();
+    let tries = super::staff_pass::run(sc, k, o, &mut groups, &mut brackets, progress)?;
     let mut rounds = 1;
     let mut converged = false;
     while rounds < o.max_rounds {
@@ -384,7 +432,7 @@ pub fn search(
                 let next = br[c].next(cur, meets);
                 cell.reachable = !br[c].unreachable();
                 all_meet &= meets || !cell.reachable;
-                all_settled &= br[c].settled() && next == cur && (meets || !cell.reachable);
+                all_settled &= br[c].done(cur, next, meets);
                 cell.staff = next;
             }
         }
@@ -396,6 +444,7 @@ pub fn search(
     Ok(Staffing {
         interval,
         groups,
+        tries,
         rounds,
         converged,
     })
