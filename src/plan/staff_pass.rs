@@ -37,11 +37,18 @@ pub(super) fn run(
     brackets: &mut [Vec<Bracket>],
     progress: &Progress,
 ) -> Result<u32, EngineError> {
+    // The pass reads only the intervals' counters: with the warm-up over
+    // the whole horizon the replicas count no run totals, breakdowns or
+    // run histograms (the same shoppers, the same desk, less recording).
+    let counts = Scenario {
+        warmup: sc.horizon,
+        ..sc.clone()
+    };
     engine::on_threads(o.threads, || {
         // Not yet staffed: the first cell's tries staff them.
         let mut replicas: Vec<Replica> = (0..o.replications)
             .into_par_iter()
-            .map(|r| Replica::new(sc, r))
+            .map(|r| Replica::new(&counts, r))
             .collect();
         let cells = groups.first().map_or(0, |g| g.cells.len());
         let guesses = rosters(groups);
