@@ -222,10 +222,10 @@ impl<'a> Replica<'a> {
         self.sim.recorder.interval_groups(row)
     }
 
-    /// Runs to the horizon and closes the books.
-    pub fn finish(mut self) -> Replication {
-        let sc = self.sim.sc;
-        self.run_until(sc, sc.horizon);
+    /// Runs to the horizon (headcounts as `roster` plans them, as in
+    /// [`Replica::run_until`]) and closes the books.
+    pub fn finish(mut self, roster: &Scenario) -> Replication {
+        self.run_until(roster, self.sim.sc.horizon);
         let events = self.sim.calendar.popped();
         let desk = &self.desk;
         self.sim
@@ -250,5 +250,5 @@ pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> R
         tick(until - done);
         done = until;
     }
-    replica.finish()
+    replica.finish(sc)
 }

@@ -12,7 +12,7 @@
 //! cells the later intervals' final counts moved (and those of later days
 //! when the horizon is longer than the roster's period).
 
-use super::staff::{Bracket, GroupRoster, Options, Seen, with_roster};
+use super::staff::{Bracket, GroupRoster, Options, Seen, counts_only, with_roster};
 use crate::engine::{self, EngineError, Replica};
 use crate::metrics::breakdown::GroupTally;
 use crate::profile::Scenario;
@@ -24,7 +24,7 @@ use rayon::prelude::*;
 /// counters are read: the shoppers still waiting at its end are mostly
 /// answered, or gone, by then (those still waiting are left out of the
 /// try's share, as at the horizon of a whole-day round).
-const LOOK_PAST: SimTime = 10 * 60 * 1_000_000;
+const LOOK_PAST: SimTime = 5 * 60 * 1_000_000;
 
 /// Searches each cell of the first day in turn (at most `o.max_rounds`
 /// tries a cell), leaving its count in `groups` and its bracket in
@@ -37,13 +37,7 @@ pub(super) fn run(
     brackets: &mut [Vec<Bracket>],
     progress: &Progress,
 ) -> Result<u32, EngineError> {
-    // The pass reads only the intervals' counters: with the warm-up over
-    // the whole horizon the replicas count no run totals, breakdowns or
-    // run histograms (the same shoppers, the same desk, less recording).
-    let counts = Scenario {
-        warmup: sc.horizon,
-        ..sc.clone()
-    };
+    let counts = counts_only(sc);
     engine::on_threads(o.threads, || {
         // Not yet staffed: the first cell's tries staff them.
         let mut replicas: Vec<Replica> = (0..o.replications)

@@ -14,6 +14,7 @@ mod live_metrics;
 mod occupancy;
 mod pki;
 mod properties;
+mod replica;
 mod report;
 mod saas;
 mod saas_api;
