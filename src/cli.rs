@@ -321,10 +321,11 @@ pub struct StaffArgs {
     /// overflow groups keep the profile's roster).
     #[arg(long, value_delimiter = ',')]
     pub groups: Vec<String>,
-    /// Replications per roster tried (the same seeds every round).
+    /// Replications per roster tried (the same seeds every try and round).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub replications: u32,
-    /// Rounds of simulation before giving up (exit 4).
+    /// Whole-day rounds of simulation (and tries of one interval in the
+    /// first pass) before giving up (exit 4).
     #[arg(long, default_value_t = 40)]
     pub max_rounds: u32,
     /// Seed and worker threads.

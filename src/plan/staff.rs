@@ -7,12 +7,14 @@
 //! demand, measured by simulating the profile as written, through Erlang C
 //! and Erlang A. It then corrects by simulation, because concurrency, bots,
 //! priorities, overflow and the queue a busy interval hands to the next all
-//! change the answer. Every round simulates the whole day with the same
-//! seeds (common random numbers), so the outcome of a roster is a fixed
-//! function of the roster; each interval keeps a bracket (the largest count
-//! seen failing, the smallest seen meeting) and the next guess doubles out
-//! or bisects inside it, until every bracket is one agent wide and the
-//! roster of upper ends meets the target in every interval at once. An
+//! change the answer. Every simulation uses the same seeds (common random
+//! numbers), so the outcome of a roster is a fixed function of the roster;
+//! each interval keeps a bracket (the largest count seen failing, the
+//! smallest seen meeting) and the next guess doubles out or bisects inside
+//! it, until every bracket is one agent wide. A first pass settles the
+//! intervals in order, each tried on its own from copies of the day so far
+//! ([`super::staff_pass`]); then whole-day rounds go on until the roster
+//! of upper ends meets the target in every interval at once. An
 //! occupancy cap is one more part of "meets": a cell whose group is busier
 //! than the cap is raised like one that answers too slowly.
 
@@ -60,7 +62,8 @@ pub struct Options {
     pub threads: usize,
     /// Groups whose headcount is searched (others keep the profile's).
     pub groups: Vec<usize>,
-    /// Rounds before giving up.
+    /// Whole-day rounds before giving up (and tries of one interval in
+    /// the first pass).
     pub max_rounds: u32,
     /// Occupancy caps of single groups `(group, cap)`, besides the target's.
     pub group_max_occupancy: Vec<(usize, f64)>,
