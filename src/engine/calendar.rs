@@ -1,4 +1,4 @@
-//! The event calendar: a binary heap ordered by (time, insertion sequence),
+//! The event calendar: a heap ordered by (time, insertion sequence),
 //! so that events due at the same microsecond fire in the order they were
 //! scheduled (FIFO on ties) and every run replays identically.
 //!
@@ -12,11 +12,15 @@
 //! taken; it pops in the same order too. Other cancellation is lazy: a
 //! cancelled timer stays in the heap and its owner recognises it as stale
 //! when it fires (see `desk`'s generation counters).
+//!
+//! The heap is four-ary (`dary_heap`): half the levels of a binary heap,
+//! so a pop touches fewer cache lines on a calendar of thousands of
+//! conversations; keys are unique, so the order is the same as any heap's.
 
 use super::deadlines::Deadlines;
 use crate::time::SimTime;
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// `key` is the time in the high 64 bits and the sequence in the low 64, so
 /// one integer comparison orders by time and then by insertion.
@@ -56,7 +60,7 @@ enum Source {
 /// Pending events of type `E`.
 #[derive(Clone)]
 pub struct Calendar<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: QuaternaryHeap<Entry<E>>,
     side: Option<Entry<E>>,
     deadlines: Deadlines<E>,
     seq: u64,
@@ -66,7 +70,7 @@ pub struct Calendar<E> {
 impl<E> Default for Calendar<E> {
     fn default() -> Self {
         Calendar {
-            heap: BinaryHeap::with_capacity(1024),
+            heap: QuaternaryHeap::with_capacity(1024),
             side: None,
             deadlines: Deadlines::default(),
             seq: 0,
