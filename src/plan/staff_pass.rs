@@ -26,7 +26,7 @@ use rayon::prelude::*;
 /// try's share, as at the horizon of a whole-day round).
 const LOOK_PAST: SimTime = 5 * 60 * 1_000_000;
 
-/// Searches each cell of the first day in turn (at most `o.max_rounds`
+/// Searches each cell of the roster's first period in turn (at most `o.max_rounds`
 /// tries a cell), leaving its count in `groups` and its bracket in
 /// `brackets`. Returns the number of tries.
 pub(super) fn run(
@@ -63,7 +63,8 @@ pub(super) fn run(
 /// Starts cell `c` where its guess lands when corrected as the previous
 /// cell's was: Erlang's guesses miss by much the same factor from one
 /// interval to the next (bots, concurrency, overflow and patience change
-/// slowly through a day), so most cells then take two tries.
+/// slowly through a day), so most cells start a few agents from their
+/// answer.
 fn start_as_found(groups: &mut [GroupRoster], guesses: &[(usize, Vec<u32>)], c: usize) {
     for (gr, (_, guess)) in groups.iter_mut().zip(guesses) {
         let (before, found) = (guess[c - 1], gr.cells[c - 1].staff);
