@@ -12,5 +12,6 @@ pub mod shift_file;
 pub mod shifts;
 pub mod size;
 pub mod staff;
+mod staff_cells;
 mod staff_pass;
 pub mod window;

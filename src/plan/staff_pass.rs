@@ -12,7 +12,7 @@
 //! cells the later intervals' final counts moved (and those of later days
 //! when the horizon is longer than the roster's period).
 
-use super::staff::{Bracket, GroupRoster, Options, Seen, counts_only, with_roster};
+use super::staff_cells::{Bracket, GroupRoster, Options, Seen, counts_only, with_roster};
 use crate::engine::{self, EngineError, Replica};
 use crate::metrics::breakdown::GroupTally;
 use crate::profile::Scenario;
