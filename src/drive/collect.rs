@@ -100,7 +100,7 @@ impl<'a> Collector<'a> {
     }
 
     /// What the shoppers saw so far: the run's counts and histograms.
-    pub fn so_far(&self) -> (&crate::metrics::Tally, &crate::metrics::RunHistograms) {
+    pub fn so_far(&self) -> (crate::metrics::Tally, crate::metrics::RunHistograms) {
         self.rec.so_far()
     }
 

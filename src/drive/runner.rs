@@ -183,7 +183,7 @@ impl SlaWatch {
         }
         let (total, h) = c.so_far();
         self.rules.iter().find_map(|(rule, abort)| {
-            crate::sla::abort::lost(rule, *abort, now - self.from, self.looks, total, h)
+            crate::sla::abort::lost(rule, *abort, now - self.from, self.looks, &total, &h)
         })
     }
 }

@@ -88,6 +88,12 @@ impl GroupTally {
         }
         self.taken += o.taken;
         self.abandoned += o.abandoned;
+        self.add_time(o);
+    }
+
+    /// Adds another tally's time integrals and span (not its counts).
+    #[inline]
+    pub fn add_time(&mut self, o: &GroupTally) {
         self.staffed_area += o.staffed_area;
         self.busy_area += o.busy_area;
         self.chats_area += o.chats_area;

@@ -9,7 +9,7 @@
 //! taken and the histogram is dropped, so a long horizon costs a few hundred
 //! bytes per interval.
 
-use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part, part_histogram};
+use super::breakdown::{self, Breakdowns, Cells, GroupPart, GroupTally, Part, part_histogram};
 use super::hist::{self, interval_histogram, run_histogram};
 use super::tally::Tally;
 use crate::demand::Shopper;
@@ -220,35 +220,43 @@ impl<'a> Recorder<'a> {
     }
 
     /// Integrates each group's levels that held since the last event up
-    /// to `now` (the desk's are their sums, taken at the end).
+    /// to `now` (the desk's are their sums, taken at the end). Only the
+    /// interval's integrals move on each event: an interval wholly after
+    /// the warm-up adds its own into the run's when it ends, and only the
+    /// one the warm-up ends in credits the run's part directly.
     #[inline]
     pub fn advance(&mut self, now: SimTime, group: impl Fn(usize) -> Levels) {
         let sc = self.sc;
         let now = now.min(sc.horizon);
         while self.last < now {
             let current = self.rows.len() - 1;
-            let row_end = ((current as u64 + 1) * sc.interval).min(sc.horizon);
+            let row_start = current as u64 * sc.interval;
+            let row_end = (row_start + sc.interval).min(sc.horizon);
             let upto = now.min(row_end);
             let dt = upto - self.last;
             let row = &mut self.rows[current];
             row.tally.span_us += dt;
-            let post = if upto > sc.warmup {
-                upto - self.last.max(sc.warmup)
-            } else {
-                0
-            };
+            let post = upto.saturating_sub(self.last.max(sc.warmup));
             self.total.span_us += post;
+            let straddles = row_start < sc.warmup;
             for g in 0..sc.groups.len() {
                 let lv = group(g);
                 row.groups[g].credit_time(dt, lv);
-                if post > 0 {
+                if straddles && post > 0 {
                     self.by.group[g].tally.credit_time(post, lv);
                 }
             }
             self.last = upto;
-            if upto == row_end && upto < sc.horizon {
-                self.open_row();
-                self.close_finished();
+            if upto == row_end {
+                if !straddles {
+                    for (run, row) in self.by.group.iter_mut().zip(&row.groups) {
+                        run.tally.add_time(row);
+                    }
+                }
+                if upto < sc.horizon {
+                    self.open_row();
+                    self.close_finished();
+                }
             }
         }
     }
@@ -313,9 +321,17 @@ impl<'a> Recorder<'a> {
         self.rows.get(row).map(|r| r.groups.as_slice())
     }
 
-    /// The run's counts and histograms so far (a drive's live look).
-    pub fn so_far(&self) -> (&Tally, &RunHistograms) {
-        (&self.total, &self.hists)
+    /// The run's counts and histograms so far (a drive's live look): a
+    /// copy, with the counters kept per cell and the histograms kept per
+    /// group added in as at the end.
+    pub fn so_far(&self) -> (Tally, RunHistograms) {
+        let (mut total, mut by, mut hists) =
+            (self.total.clone(), self.by.clone(), self.hists.clone());
+        if let Some(cells) = self.cells.clone() {
+            cells.fold_into(&mut total, &mut by, self.sc);
+        }
+        complete(&mut hists, &mut by.group, self.lean);
+        (total, hists)
     }
 
     /// A conversation reached the desk.
@@ -338,25 +354,6 @@ impl<'a> Recorder<'a> {
     /// Stamps a retrial with its interval and whether it counts.
     pub fn stamp(&self, s: &mut Shopper, now: SimTime) {
         stamp(self.sc, s, now);
-    }
-
-    /// Copies the histograms a lean run did not record from the ones that
-    /// equal them.
-    fn fill_lean(&mut self) {
-        if !self.lean {
-            return;
-        }
-        let first = &self.hists.first_response;
-        for h in [
-            &mut self.hists.human_response,
-            &mut self.hists.message_response,
-            &mut self.hists.conversation_response,
-        ] {
-            hist::add_into(h, first);
-        }
-        let g = &mut self.by.group[0];
-        hist::add_into(&mut g.human_response, first);
-        hist::add_into(&mut g.handle, &self.hists.handle);
     }
 
     /// Closes the books at the horizon.
@@ -389,7 +386,7 @@ impl<'a> Recorder<'a> {
         if let Some(cells) = self.cells.take() {
             cells.fold_into(&mut self.total, &mut self.by, self.sc);
         }
-        self.fill_lean();
+        complete(&mut self.hists, &mut self.by.group, self.lean);
         let intervals = self
             .rows
             .into_iter()
@@ -452,7 +449,6 @@ impl Outcomes for Recorder<'_> {
             let g = &mut self.by.group[group];
             g.tally.taken += 1;
             if !self.lean {
-                hist::record(&mut self.hists.human_response, wait);
                 breakdown::record(&mut g.human_response, wait);
             }
         }
@@ -510,9 +506,9 @@ impl Outcomes for Recorder<'_> {
         if s.counted {
             hist::record(&mut self.hists.resolution, now - s.arrival);
             if let (Some(g), false) = (group, e.by_bot) {
-                hist::record(&mut self.hists.handle, e.handle);
-                if !self.lean {
-                    breakdown::record(&mut self.by.group[g].handle, e.handle);
+                match self.lean {
+                    true => hist::record(&mut self.hists.handle, e.handle),
+                    false => breakdown::record(&mut self.by.group[g].handle, e.handle),
                 }
             }
             if !self.lean {
@@ -545,6 +541,30 @@ impl Outcomes for Recorder<'_> {
     fn retried(&mut self, s: &mut Shopper, now: SimTime) {
         self.stamp(s, now);
         self.arrived(s);
+    }
+}
+
+/// Completes the run's histograms that are recorded once elsewhere: a
+/// lean run's (see the recorder's `lean`) from its first responses, and its
+/// group's from the run's; otherwise the run's human responses and handle
+/// times, which are the sums of the groups'.
+fn complete(hists: &mut RunHistograms, groups: &mut [GroupPart], lean: bool) {
+    if lean {
+        let first = &hists.first_response;
+        for h in [
+            &mut hists.human_response,
+            &mut hists.message_response,
+            &mut hists.conversation_response,
+        ] {
+            hist::add_into(h, first);
+        }
+        hist::add_into(&mut groups[0].human_response, first);
+        hist::add_into(&mut groups[0].handle, &hists.handle);
+    } else {
+        for g in groups.iter() {
+            hist::add_into(&mut hists.human_response, &g.human_response);
+            hist::add_into(&mut hists.handle, &g.handle);
+        }
     }
 }
 
