@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod hist;
 pub mod live;
 mod recorder;
+mod run_histograms;
 pub mod summary;
 pub mod tally;
 
