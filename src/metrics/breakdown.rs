@@ -189,6 +189,14 @@ impl Breakdowns {
         }
     }
 
+    /// Whether any of the shopper's dimensions (segment, question, channel,
+    /// tier) is tracked.
+    pub fn tracks_shoppers(&self) -> bool {
+        [&self.segment, &self.question, &self.channel, &self.tier]
+            .iter()
+            .any(|p| !p.is_empty())
+    }
+
     /// The tracked parts a shopper belongs to.
     #[inline]
     pub fn parts_mut(&mut self, s: &Shopper) -> impl Iterator<Item = &mut Part> {
@@ -253,10 +261,7 @@ impl Cells {
     /// (`None` otherwise, or past [`MOST_CELLS`]).
     pub fn new(sc: &Scenario, by: &Breakdowns) -> Option<Cells> {
         let n = sc.segments.len() * sc.questions.len() * sc.channels.len();
-        let tracked = [&by.segment, &by.question, &by.channel, &by.tier]
-            .iter()
-            .any(|p| !p.is_empty());
-        (tracked && n <= MOST_CELLS).then(|| Cells {
+        (by.tracks_shoppers() && n <= MOST_CELLS).then(|| Cells {
             cells: (0..n).map(|_| None).collect(),
             questions: sc.questions.len(),
             channels: sc.channels.len(),

@@ -80,6 +80,8 @@ pub struct Recorder<'a> {
     hists: RunHistograms,
     by: Breakdowns,
     cells: Option<Cells>,
+    /// Whether the shopper's parts are tracked (in cells, or directly).
+    parts: bool,
     rows: Vec<Row>,
     first_open: usize,
     owner: Vec<usize>,
@@ -114,6 +116,7 @@ impl<'a> Recorder<'a> {
         let k = sc.answered_within.len();
         let by = Breakdowns::new(sc);
         let cells = Cells::new(sc, &by);
+        let parts = by.tracks_shoppers();
         let mut r = Recorder {
             sc,
             last: 0,
@@ -121,6 +124,7 @@ impl<'a> Recorder<'a> {
             hists: RunHistograms::new(),
             by,
             cells,
+            parts,
             rows: Vec::new(),
             first_open: 0,
             owner: sc
@@ -213,9 +217,10 @@ impl<'a> Recorder<'a> {
     /// parts will hold: its cell, or the parts themselves.
     #[inline]
     fn each_part(&mut self, s: &Shopper, mut f: impl FnMut(&mut Part)) {
-        match &mut self.cells {
-            Some(cells) => f(cells.get(s)),
-            None => self.by.parts_mut(s).for_each(f),
+        if let Some(cells) = &mut self.cells {
+            f(cells.get(s));
+        } else if self.parts {
+            self.by.parts_mut(s).for_each(f);
         }
     }
 
