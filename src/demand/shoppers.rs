@@ -99,6 +99,10 @@ pub struct ShopperSampler<'a> {
     deflect: StreamRng,
     handle: StreamRng,
     conversation: StreamRng,
+    /// The interval the last shopper arrived in: its start and index
+    /// (shoppers arrive in time order, so a division per shopper is
+    /// rarely needed).
+    row: (SimTime, u32),
 }
 
 /// What arrives: a conversation for the desk, or a question the FAQ answered.
@@ -121,6 +125,7 @@ impl<'a> ShopperSampler<'a> {
             deflect: s(Stream::Deflection),
             handle: s(Stream::Handle),
             conversation: s(Stream::Conversation),
+            row: (0, 0),
         }
     }
 
@@ -132,11 +137,14 @@ impl<'a> ShopperSampler<'a> {
             sc.segments.iter().map(|s| s.share),
             sc.segments.len(),
         );
-        let tod = now % DAY;
         let (question, channel) = match proactive {
             Some(qc) => qc,
             None => {
-                let q = match sc.question_mix.iter().find(|w| w.contains(tod)) {
+                let window = match sc.question_mix.as_slice() {
+                    [] => None,
+                    mix => mix.iter().find(|w| w.contains(now % DAY)),
+                };
+                let q = match window {
                     Some(w) => pick(&mut self.mix, w.shares.iter().copied(), sc.questions.len()),
                     None => pick(
                         &mut self.mix,
@@ -202,7 +210,19 @@ impl<'a> ShopperSampler<'a> {
             attempt: 1,
             proactive,
             counted: now >= sc.warmup,
-            row: (now / sc.interval) as u32,
+            row: self.row_of(now),
         }
+    }
+
+    /// The index of the interval `now` falls in.
+    #[inline]
+    fn row_of(&mut self, now: SimTime) -> u32 {
+        let (start, row) = self.row;
+        if now >= start && now - start < self.sc.interval {
+            return row;
+        }
+        let row = now / self.sc.interval;
+        self.row = (row * self.sc.interval, row as u32);
+        row as u32
     }
 }
