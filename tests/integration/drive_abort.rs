@@ -9,14 +9,16 @@ use std::process::Command;
 
 const PROFILE: &str = "tests/integration/drive-abort.toml";
 
-#[test]
-fn a_lost_sla_stops_the_drive_within_one_interval() {
-    let served = Served::start(PROFILE, "20");
+/// Drives `profile` against `serve` of it at 20x and checks that the
+/// left_before_answer rule stopped it at its first look; returns the
+/// summary and the JUnit file.
+fn drive_stopped_at_first_look(profile: &str) -> (Value, String) {
+    let served = Served::start(profile, "20");
     let dir = tempfile::tempdir().unwrap();
     let (json, junit) = (dir.path().join("d.json"), dir.path().join("d.xml"));
     let out = Command::new(env!("CARGO_BIN_EXE_peakdesk"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["drive", PROFILE, "--target"])
+        .args(["drive", profile, "--target"])
         .arg(root("targets/serve.toml"))
         .args(["--target-url", &served.url, "--speed", "20", "--quiet"])
         .arg("--json")
@@ -46,6 +48,12 @@ fn a_lost_sla_stops_the_drive_within_one_interval() {
     // not the window's 2,400.
     let intended = d["drive"]["intended"].as_u64().unwrap();
     assert!((100..=240).contains(&intended), "{intended} shoppers due");
+    (d, std::fs::read_to_string(&junit).unwrap())
+}
+
+#[test]
+fn a_lost_sla_stops_the_drive_within_one_interval() {
+    let (d, xml) = drive_stopped_at_first_look(PROFILE);
     let verdicts: Vec<&str> = d["sla"]
         .as_array()
         .unwrap()
@@ -53,11 +61,27 @@ fn a_lost_sla_stops_the_drive_within_one_interval() {
         .map(|r| r["verdict"].as_str().unwrap())
         .collect();
     assert_eq!(verdicts[0], "fail", "{}", d["sla"]);
-    let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
         xml.contains(r#"<property name="stopped" value="sla"/>"#),
         "{xml}"
     );
+}
+
+#[test]
+fn a_lost_sla_stops_the_drive_when_shoppers_are_broken_down_too() {
+    // Two segments: the recorder keeps the shoppers' counters per
+    // (segment, question, channel) cell and adds them into the run's at
+    // the end; a look mid-drive must add them too, or it sees nobody.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("segments.toml");
+    let text = std::fs::read_to_string(root(PROFILE)).unwrap().replace(
+        "[shoppers]\npatience = { exponential = \"30s\" }",
+        "[segments]\nnew = { share = 0.5, patience = { exponential = \"30s\" } }\n\
+         returning = { share = 0.5, patience = { exponential = \"30s\" } }",
+    );
+    assert!(text.contains("[segments]"), "the profile changed: {text}");
+    std::fs::write(&p, text).unwrap();
+    drive_stopped_at_first_look(p.to_str().unwrap());
 }
 
 #[test]
