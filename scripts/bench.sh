@@ -2,6 +2,7 @@
 # Performance figures quoted in the README:
 #  1. engine throughput (criterion, one thread, erlang-a-bigsale, double11);
 #  1b. sweeps: 40 points on 1 and 2 threads; 40 Double 11 points x 5 replications;
+#  1c. `staff profiles/double11.toml` (5 replications, 2 groups, 48 half hours);
 #  2. peak memory of `simulate` at the 6-day horizon, at 60 days (10x, with
 #     10x the interval rows), and at 60 days with the same number of rows
 #     (wider intervals), measured by /usr/bin/time as the process's max RSS.
@@ -20,6 +21,11 @@ for run in 1 2 3; do
     /usr/bin/time -f "  run $run: %e s wall, %U s user" target/release/peakdesk sweep profiles/double11.toml \
         --vary questions.order_status.bot=0.8,0.9 --vary questions.promotion.bot=0.75,0.85 \
         --scale-staff 1.0:1.9:0.1 --replications 5 --quiet --json /dev/null
+done
+echo "== staff profiles/double11.toml, all cores (three runs)"
+for run in 1 2 3; do
+    /usr/bin/time -f "  run $run: %e s wall, %U s user, %S s sys" target/release/peakdesk staff profiles/double11.toml \
+        --quiet --json /dev/null
 done
 echo "== peak memory (max RSS) and wall time, erlang-a-bigsale"
 p=profiles/reference/erlang-a-bigsale.toml
