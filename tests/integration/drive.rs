@@ -113,16 +113,22 @@ fn driving_the_served_desk_agrees_with_simulate() {
     assert_eq!(dr["failed"], 0);
     assert!(dr["opened"].as_u64().unwrap() > 10_000, "{dr}");
     // The server's own first response and the shopper's agree within the
-    // time a request and a webhook take.
+    // time the driver takes: per shopper, end to end is the server's
+    // response plus how late the shopper was sent, the open request's way
+    // to the server (within its round trip) and the reply's detection lag.
+    // The means compared come from histograms of 3 significant digits,
+    // each within 1/2048 of its value (half a sub-bucket), which at about
+    // a second is as much as the driver's own sub-millisecond times.
     let (e2e, server) = (
         dr["end_to_end_s"]["mean"].as_f64().unwrap(),
         dr["server_response_s"]["mean"].as_f64().unwrap(),
     );
-    let lat = dr["open_latency_s"]["p99"].as_f64().unwrap()
-        + dr["detection_lag_s"]["p99"].as_f64().unwrap();
+    let p99 = |k: &str| dr[k]["p99"].as_f64().unwrap();
+    let lat = p99("lateness_s") + p99("open_latency_s") + p99("detection_lag_s");
+    let precision = (e2e + server) / 2048.0;
     assert!(
-        e2e >= server && e2e - server <= lat,
-        "end to end {e2e}, server {server}, latency {lat}"
+        e2e + precision >= server && e2e - server <= lat + precision,
+        "end to end {e2e}, server {server}, latency {lat}, histogram precision {precision}"
     );
 }
 
