@@ -6,10 +6,10 @@ need_package() {
     if command -v "$1" >/dev/null; then
         return 0
     fi
-    echo "installing $1 (Debian package '$2')"
+    echo "installing $1 (Debian package '$2')" >&2
     if ! { apt-get install -y -qq ${APT_EXTRA:-} $2 >/dev/null 2>&1 ||
         { apt-get update -qq >/dev/null && apt-get install -y -qq ${APT_EXTRA:-} $2 >/dev/null; }; }; then
-        echo "FAIL: cannot install '$2' with apt-get (needed by $3)"
+        echo "FAIL: cannot install '$2' with apt-get (needed by $3)" >&2
         exit 1
     fi
 }
