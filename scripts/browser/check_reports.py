@@ -95,15 +95,23 @@ def chromium():
     sys.exit("FAIL: no chromium on PATH (scripts/check_reports.sh installs Debian's 'chromium')")
 
 
-def run(browser, profile_dir, args, url, timeout=60):
-    started = time.monotonic()
-    proc = subprocess.run(
-        [browser, *FLAGS, f"--user-data-dir={profile_dir}", *args, url],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    return proc, (time.monotonic() - started) * 1000.0
+def run(browser, profile_dir, args, url, timeout=60, tries=3):
+    """Runs Chromium on the page. Headless Chromium now and then dies by a
+    signal whatever the page (a segfault in its GPU-less start-up), so a
+    run killed by a signal is tried again, up to `tries` times, and said so;
+    a page that crashes it every time still fails."""
+    for attempt in range(1, tries + 1):
+        started = time.monotonic()
+        proc = subprocess.run(
+            [browser, *FLAGS, f"--user-data-dir={profile_dir}", *args, url],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if proc.returncode >= 0 or attempt == tries:
+            return proc, (time.monotonic() - started) * 1000.0
+        print(f"note: chromium died by signal {-proc.returncode} on {os.path.basename(url)}, "
+              f"try {attempt} of {tries}", file=sys.stderr)
 
 
 def console_lines(stderr, url):
