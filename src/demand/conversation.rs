@@ -36,6 +36,15 @@ pub struct Return {
     pub patience: SimTime,
 }
 
+impl Return {
+    /// Moves the shopper to the new attempt's channel (and its cell) and
+    /// patience.
+    pub fn apply(&self, sc: &Scenario, s: &mut Shopper) {
+        (s.channel, s.patience) = (self.channel, self.patience);
+        s.cell = sc.cell_of(s.segment.into(), s.question.into(), self.channel.into());
+    }
+}
+
 /// Whether the shopper who just gave up tries again (the profile's
 /// `[retrials]`, up to `max_attempts` attempts in all), and how.
 pub fn comes_back<R: Rng + ?Sized>(sc: &Scenario, s: &Shopper, rng: &mut R) -> Option<Return> {

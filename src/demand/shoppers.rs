@@ -46,6 +46,9 @@ pub struct Shopper {
     pub counted: bool,
     /// The index of the interval the attempt arrived in.
     pub row: u32,
+    /// The index of its (segment, question, channel) cell
+    /// ([`Scenario::cell_of`]), where the breakdowns count it.
+    pub cell: u32,
 }
 
 impl Shopper {
@@ -211,6 +214,7 @@ impl<'a> ShopperSampler<'a> {
             proactive,
             counted: now >= sc.warmup,
             row: self.row_of(now),
+            cell: sc.cell_of(segment, question, channel),
         }
     }
 

@@ -127,6 +127,7 @@ impl<'a> Bench<'a> {
             proactive: false,
             counted: true,
             row: 0,
+            cell: u32::from(channel),
         };
         self.desk.arrive(t, s, &mut self.log);
     }

@@ -238,8 +238,8 @@ impl<'a> Talk<'a> {
     pub fn gave_up(&mut self, at: SimTime, out: &mut impl Outcomes) -> Option<SimTime> {
         out.abandoned(&self.shopper, at, Left::at(self.responded, true));
         let back = conversation::comes_back(self.sc, &self.shopper, &mut self.rng)?;
+        back.apply(self.sc, &mut self.shopper);
         let s = &mut self.shopper;
-        (s.channel, s.patience) = (back.channel, back.patience);
         s.arrival = at + back.after;
         s.attempt += 1;
         Some(s.arrival)

@@ -114,7 +114,7 @@ impl Sink for Simulation<'_> {
         let Some(back) = conversation::comes_back(self.sc, s, rng) else {
             return false;
         };
-        (s.channel, s.patience) = (back.channel, back.patience);
+        back.apply(self.sc, s);
         let at = now + back.after;
         self.calendar
             .schedule(at, Event::Shopper(Turn::ComesBack(h)));

@@ -260,7 +260,7 @@ impl Cells {
     /// Cells for a scenario whose breakdowns track at least one dimension
     /// (`None` otherwise, or past [`MOST_CELLS`]).
     pub fn new(sc: &Scenario, by: &Breakdowns) -> Option<Cells> {
-        let n = sc.segments.len() * sc.questions.len() * sc.channels.len();
+        let n = sc.cells();
         (by.tracks_shoppers() && n <= MOST_CELLS).then(|| Cells {
             cells: (0..n).map(|_| None).collect(),
             questions: sc.questions.len(),
@@ -272,10 +272,8 @@ impl Cells {
     /// The shopper's cell.
     #[inline]
     pub fn get(&mut self, s: &Shopper) -> &mut Part {
-        let i = (s.segment as usize * self.questions + s.question as usize) * self.channels
-            + s.channel as usize;
         let k = self.thresholds;
-        self.cells[i].get_or_insert_with(|| Box::new(Part::new(k)))
+        self.cells[s.cell as usize].get_or_insert_with(|| Box::new(Part::new(k)))
     }
 
     /// Adds every cell into the run total's shopper counters and into the

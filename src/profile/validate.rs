@@ -232,6 +232,17 @@ impl Scenario {
     pub fn roster_period(&self) -> SimTime {
         self.groups.iter().map(|g| g.period).max().unwrap_or(DAY)
     }
+
+    /// How many (segment, question, channel) cells the shoppers fall in.
+    pub fn cells(&self) -> usize {
+        self.segments.len() * self.questions.len() * self.channels.len()
+    }
+
+    /// The index of a shopper's (segment, question, channel) cell, below
+    /// [`Scenario::cells`].
+    pub fn cell_of(&self, segment: usize, question: usize, channel: usize) -> u32 {
+        ((segment * self.questions.len() + question) * self.channels.len() + channel) as u32
+    }
 }
 
 impl GroupPlan {

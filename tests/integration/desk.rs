@@ -214,6 +214,29 @@ fn retrials_come_back_as_later_arrivals() {
 }
 
 #[test]
+fn a_retrial_on_another_channel_counts_on_that_channel() {
+    // Everyone starts on chat, gives up (nobody on shift until the last
+    // hour) and comes back on phone: the phone's arrivals are exactly the
+    // retrials, and chat has none.
+    let s = run(&[
+        "bot.enabled=false",
+        "warmup=\"0s\"",
+        "channels={ chat = { share = 1.0 }, phone = { share = 0.0, concurrent = false } }",
+        "segments.normal.patience={ exponential = \"2m\" }",
+        "agents.groups[0].staff=[{ at = \"00:00\", agents = 0 }, { at = \"23:00\", agents = 1 }]",
+        "retrials={ probability = 1.0, after = { exponential = \"10m\" }, max_attempts = 2, switch_channel = { chat = { phone = 1.0 } } }",
+    ]);
+    let (chat, phone) = (
+        &s.breakdowns.channel["chat"].counts,
+        &s.breakdowns.channel["phone"].counts,
+    );
+    assert!(phone.arrived > 1000, "{} on phone", phone.arrived);
+    assert_eq!(phone.arrived, phone.retrials);
+    assert_eq!(phone.retrials, s.counts.retrials);
+    assert_eq!(chat.retrials, 0);
+}
+
+#[test]
 fn counts_balance_by_question_and_by_channel() {
     let s = run(&[
         "channels={ chat = { share = 0.8 }, phone = { share = 0.2, concurrent = false } }",
