@@ -251,8 +251,6 @@ const MOST_CELLS: usize = 4096;
 #[derive(Clone)]
 pub struct Cells {
     cells: Vec<Option<Box<Part>>>,
-    questions: usize,
-    channels: usize,
     thresholds: usize,
 }
 
@@ -263,8 +261,6 @@ impl Cells {
         let n = sc.cells();
         (by.tracks_shoppers() && n <= MOST_CELLS).then(|| Cells {
             cells: (0..n).map(|_| None).collect(),
-            questions: sc.questions.len(),
-            channels: sc.channels.len(),
             thresholds: sc.answered_within.len(),
         })
     }
@@ -279,11 +275,10 @@ impl Cells {
     /// Adds every cell into the run total's shopper counters and into the
     /// parts it belongs to.
     pub fn fold_into(self, total: &mut Tally, by: &mut Breakdowns, sc: &Scenario) {
-        let (q_n, c_n) = (self.questions, self.channels);
         for (i, cell) in self.cells.into_iter().enumerate() {
             let Some(cell) = cell else { continue };
             total.add(&cell.tally);
-            let (segment, question, channel) = (i / (q_n * c_n), (i / c_n) % q_n, i % c_n);
+            let (segment, question, channel) = sc.cell_parts(i);
             let tier = sc.segments[segment]
                 .tier
                 .unwrap_or(sc.questions[question].tier) as usize;

@@ -243,6 +243,13 @@ impl Scenario {
     pub fn cell_of(&self, segment: usize, question: usize, channel: usize) -> u32 {
         ((segment * self.questions.len() + question) * self.channels.len() + channel) as u32
     }
+
+    /// The (segment, question, channel) of cell `i`: the inverse of
+    /// [`Scenario::cell_of`].
+    pub fn cell_parts(&self, i: usize) -> (usize, usize, usize) {
+        let (q_n, c_n) = (self.questions.len(), self.channels.len());
+        (i / (q_n * c_n), (i / c_n) % q_n, i % c_n)
+    }
 }
 
 impl GroupPlan {

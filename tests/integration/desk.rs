@@ -214,6 +214,17 @@ fn retrials_come_back_as_later_arrivals() {
 }
 
 #[test]
+fn a_cell_index_and_its_parts_are_inverses() {
+    let sc = crate::common::shipped("profiles/double11.toml", &[]);
+    assert!(sc.cells() > 1);
+    for i in 0..sc.cells() {
+        let (s, q, c) = sc.cell_parts(i);
+        assert!(s < sc.segments.len() && q < sc.questions.len() && c < sc.channels.len());
+        assert_eq!(sc.cell_of(s, q, c) as usize, i);
+    }
+}
+
+#[test]
 fn a_retrial_on_another_channel_counts_on_that_channel() {
     // Everyone starts on chat, gives up (nobody on shift until the last
     // hour) and comes back on phone: the phone's arrivals are exactly the
