@@ -5,9 +5,11 @@
 
 pub mod arrivals;
 pub mod conversation;
+pub mod feed;
 pub mod shoppers;
 pub mod source;
 
 pub use arrivals::ArrivalGen;
+pub use feed::{Feeder, Source};
 pub use shoppers::{Arrival, Shopper, ShopperSampler};
 pub use source::Demand;

@@ -109,6 +109,7 @@ pub struct ShopperSampler<'a> {
 }
 
 /// What arrives: a conversation for the desk, or a question the FAQ answered.
+#[derive(Debug, Clone, Copy)]
 pub enum Arrival {
     /// A conversation reaches the desk.
     Desk(Shopper),

@@ -68,30 +68,74 @@ impl<'a> Demand<'a> {
     /// are those of a run from the profile's start); returns the first
     /// arrival and invitation due at or after it.
     pub fn skip_to(&mut self, start: SimTime) -> (Option<SimTime>, Option<SimTime>) {
-        let (mut arrival, mut invitation) = (self.next(false), self.next(true));
-        // The engine's calendar order: by time, then by when each was
-        // scheduled (the first arrival before the first invitation).
-        let (mut arrival_seq, mut invitation_seq, mut seq) = (0_u64, 1_u64, 2_u64);
-        loop {
-            // The earliest due; when it is at or after `start`, so is
-            // everything else.
-            let invited = match (arrival, invitation) {
-                (Some(a), Some(i)) => (i, invitation_seq) < (a, arrival_seq),
-                (a, i) => a.is_none() && i.is_some(),
-            };
-            let (due, due_seq) = if invited {
-                (&mut invitation, &mut invitation_seq)
-            } else {
-                (&mut arrival, &mut arrival_seq)
-            };
-            match *due {
-                Some(t) if t < start => {
-                    self.offer(t, invited);
-                    *due = self.next(invited);
-                    (*due_seq, seq) = (seq, seq + 1);
-                }
-                _ => return (arrival, invitation),
-            }
+        let mut due = Due::first(self);
+        while let Some((t, invited)) = due.earliest()
+            && t < start
+        {
+            due.fire(self, t, invited);
         }
+        (due.arrival, due.invitation)
+    }
+}
+
+/// The next arrival and invitation of a demand stream, in the order the
+/// engine's calendar fires them: by time, then by when each was scheduled
+/// (the first arrival before the first invitation). The order depends on
+/// the demand alone, never on the desk.
+#[derive(Clone, Copy)]
+pub(super) struct Due {
+    pub(super) arrival: Option<SimTime>,
+    pub(super) invitation: Option<SimTime>,
+    arrival_seq: u64,
+    invitation_seq: u64,
+    seq: u64,
+}
+
+impl Due {
+    /// The first arrival and invitation of `demand`.
+    pub(super) fn first(demand: &mut Demand) -> Due {
+        Due::at(demand.next(false), demand.next(true))
+    }
+
+    /// An arrival and an invitation due, scheduled in that order.
+    pub(super) fn at(arrival: Option<SimTime>, invitation: Option<SimTime>) -> Due {
+        Due {
+            arrival,
+            invitation,
+            arrival_seq: 0,
+            invitation_seq: 1,
+            seq: 2,
+        }
+    }
+
+    /// The earliest due, and whether it is an invitation.
+    pub(super) fn earliest(&self) -> Option<(SimTime, bool)> {
+        match (self.arrival, self.invitation) {
+            (Some(a), Some(i)) if (i, self.invitation_seq) < (a, self.arrival_seq) => {
+                Some((i, true))
+            }
+            (Some(a), _) => Some((a, false)),
+            (None, i) => i.map(|i| (i, true)),
+        }
+    }
+
+    /// Fires the earliest due (at `now`, an invitation if `invited`): what
+    /// it brings, and when the next of its kind falls due.
+    pub(super) fn fire(
+        &mut self,
+        demand: &mut Demand,
+        now: SimTime,
+        invited: bool,
+    ) -> (Option<Arrival>, Option<SimTime>) {
+        let offer = demand.offer(now, invited);
+        let next = demand.next(invited);
+        let (due, due_seq) = if invited {
+            (&mut self.invitation, &mut self.invitation_seq)
+        } else {
+            (&mut self.arrival, &mut self.arrival_seq)
+        };
+        *due = next;
+        (*due_seq, self.seq) = (self.seq, self.seq + 1);
+        (offer, next)
     }
 }

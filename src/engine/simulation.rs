@@ -6,7 +6,8 @@ use super::calendar::Calendar;
 use super::clock::{NoInput, Virtual};
 use super::event_loop::{self, Event, Turn, World};
 use super::rng::StreamRng;
-use crate::demand::{Arrival, Demand, Shopper, conversation};
+use crate::demand::feed::Step;
+use crate::demand::{Arrival, Demand, Feeder, Shopper, Source, conversation};
 use crate::desk::{Desk, Ending, Handle, Left, Outcomes, Sink, Timer};
 use crate::metrics::breakdown::GroupTally;
 use crate::metrics::{Recorder, Replication};
@@ -19,7 +20,7 @@ struct Simulation<'a> {
     sc: &'a Scenario,
     calendar: Calendar<Event>,
     recorder: Recorder<'a>,
-    demand: Demand<'a>,
+    demand: Source<'a>,
 }
 
 impl Outcomes for Simulation<'_> {
@@ -177,21 +178,24 @@ impl<'a> Replica<'a> {
     /// Replication `replication` of `sc` at its start, not yet staffed
     /// (the first run staffs it as its roster says).
     pub fn new(sc: &'a Scenario, replication: u32) -> Replica<'a> {
+        Replica::with(sc, Source::Own(Demand::new(sc, replication)))
+    }
+
+    /// `sc` at its start with its shoppers from `demand`, not yet staffed.
+    pub fn with(sc: &'a Scenario, demand: Source<'a>) -> Replica<'a> {
         let desk = Desk::new(sc);
         let mut sim = Simulation {
             sc,
             calendar: Calendar::default(),
             recorder: Recorder::new(sc),
-            demand: Demand::new(sc, replication),
+            demand,
         };
         let start = sc.start;
-        let first = if start > 0 {
+        if start > 0 {
             // A cold window: the desk is closed, and empty, until `start`.
             sim.recorder.advance(start, |g| desk.group_levels(g));
-            sim.demand.skip_to(start)
-        } else {
-            (sim.demand.next(false), sim.demand.next(true))
-        };
+        }
+        let first = sim.demand.first(start);
         Replica {
             desk,
             sim,
@@ -217,6 +221,11 @@ impl<'a> Replica<'a> {
         event_loop::run(roster, until, &mut self.desk, &mut self.sim, &mut Virtual);
     }
 
+    /// Takes a step of a feeder's shoppers (see [`crate::demand::Feeder`]).
+    pub fn take(&mut self, step: &Step) {
+        self.sim.demand.take(step);
+    }
+
     /// Each group's counters for interval `row` so far (`None` before it).
     pub fn interval_groups(&self, row: usize) -> Option<&[GroupTally]> {
         self.sim.recorder.interval_groups(row)
@@ -237,18 +246,58 @@ impl<'a> Replica<'a> {
 /// Steps a replication runs in, each telling the caller its scenario time.
 const STEPS: u64 = 1000;
 
+/// The end of each step from `sc`'s start to its horizon, and its length
+/// (the lengths add up to the horizon less the start).
+fn steps(sc: &Scenario, n: u64) -> impl Iterator<Item = (SimTime, SimTime)> {
+    let (start, span) = (sc.start, sc.horizon - sc.start);
+    (1..=n).map(move |k| {
+        let until = start + span * k / n;
+        (until, until - (start + span * (k - 1) / n))
+    })
+}
+
 /// Runs one replication, telling `tick` the scenario time (microseconds)
 /// each thousandth of it took, as it goes (progress inside a long
 /// replication); the ticks add up to the horizon less the start.
 pub fn run_watched(sc: &Scenario, replication: u32, tick: &dyn Fn(SimTime)) -> Replication {
     let mut replica = Replica::new(sc, replication);
-    let start = sc.start;
-    let mut done = start;
-    for k in 1..=STEPS {
-        let until = start + (sc.horizon - start) * k / STEPS;
+    for (until, dt) in steps(sc, STEPS) {
         replica.run_until(sc, until);
-        tick(until - done);
-        done = until;
+        tick(dt);
     }
     replica.finish(sc)
+}
+
+/// Runs replication `replication` of each of `scenarios`, which bring the
+/// same shoppers (the same [`crate::demand::feed::key`]), side by side:
+/// the shoppers drawn once, a step at a time, and fed to each. Each result
+/// is the one [`run_watched`] gives; `tick` hears every replication's steps.
+pub fn run_fed(
+    scenarios: &[&Scenario],
+    replication: u32,
+    tick: &dyn Fn(SimTime),
+) -> Vec<Replication> {
+    let first = match scenarios {
+        [] => return Vec::new(),
+        [one] => return vec![run_watched(one, replication, tick)],
+        [first, ..] => first,
+    };
+    let mut feeder = Feeder::new(first, replication);
+    let mut replicas: Vec<Replica> = scenarios
+        .iter()
+        .map(|sc| Replica::with(sc, feeder.feed()))
+        .collect();
+    for (until, dt) in steps(first, STEPS) {
+        let step = feeder.draw(until);
+        for (replica, sc) in replicas.iter_mut().zip(scenarios) {
+            replica.take(step);
+            replica.run_until(sc, until);
+            tick(dt);
+        }
+    }
+    replicas
+        .into_iter()
+        .zip(scenarios)
+        .map(|(replica, sc)| replica.finish(sc))
+        .collect()
 }

@@ -4,11 +4,14 @@
 //! rate of the whole sequence of looks at its stated level
 //! ([`crate::sla::sequential`]).
 
+use crate::demand::feed;
 use crate::metrics::{Aggregate, Replication};
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
 use crate::sla::{self, Verdict};
 use crate::{Error, engine};
+use rayon::prelude::*;
+use std::ops::Range;
 
 /// Replications added per round of `--replications auto`.
 pub const AUTO_STEP: u32 = 10;
@@ -22,13 +25,112 @@ pub fn run_range(
     threads: usize,
     progress: &Progress,
 ) -> Result<Aggregate, Error> {
-    let evaluate = |rep: &Replication| -> Vec<f64> {
-        rules
-            .iter()
-            .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
+    let evaluate = |rep: &Replication| evaluate(sc, rules, rep);
+    engine::run_evaluated(sc, range, threads, &evaluate, &|t| progress.inc(t)).map_err(Error::from)
+}
+
+/// The values of `rules` on one replication of `sc`.
+fn evaluate(sc: &Scenario, rules: &[sla::Rule], rep: &Replication) -> Vec<f64> {
+    rules
+        .iter()
+        .map(|r| sla::eval::value(sc, &sc.bands, r, rep))
+        .collect()
+}
+
+/// Runs, on the current thread pool, the replications `work` asks of
+/// points of `scenarios` (a point's index and its replication numbers),
+/// each evaluated against its scenario's rules and merged into its
+/// point's aggregate. Points that bring the same shoppers (the same
+/// [`feed::key`]: they differ only in their desk) run side by side on
+/// one draw of those shoppers ([`engine::run_fed`]); every aggregate is
+/// the one the point gives alone, for any thread count.
+pub fn run_points(
+    scenarios: &[Scenario],
+    work: &[(usize, Range<u32>)],
+    progress: &Progress,
+) -> Vec<(usize, Aggregate)> {
+    let units = fed_units(scenarios, work, 4 * rayon::current_num_threads());
+    let empty = || -> Vec<Option<Aggregate>> { work.iter().map(|_| None).collect() };
+    let run = |mut accs: Vec<Option<Aggregate>>, (points, r): &(Vec<usize>, u32)| {
+        let scs: Vec<&Scenario> = points.iter().map(|&w| &scenarios[work[w].0]).collect();
+        let reps = engine::run_fed(&scs, *r, &|t| progress.inc(t));
+        for ((&w, sc), rep) in points.iter().zip(&scs).zip(reps) {
+            let values = evaluate(sc, &sc.rules, &rep);
+            accs[w] = Some(accs[w].take().unwrap_or_default().absorb(*r, rep, values));
+        }
+        accs
+    };
+    let merge = |a: Vec<Option<Aggregate>>, b: Vec<Option<Aggregate>>| {
+        a.into_iter()
+            .zip(b)
+            .map(|pair| match pair {
+                (Some(x), Some(y)) => Some(x.merge(y)),
+                (x, y) => x.or(y),
+            })
             .collect()
     };
-    engine::run_evaluated(sc, range, threads, &evaluate, &|t| progress.inc(t)).map_err(Error::from)
+    let accs = units.par_iter().fold(empty, run).reduce(empty, merge);
+    work.iter()
+        .zip(accs)
+        .map(|((i, _), acc)| (*i, acc.unwrap_or_default()))
+        .collect()
+}
+
+/// The most points one draw of shoppers feeds. Each point shares its
+/// draws with the others, but the points take turns on the core, a step
+/// of the day each, and every turn finds its desk's state gone from the
+/// caches: on the 40-point Double 11 sweep, groups of 2-3 points took 10%
+/// less CPU than one point at a time, and groups of 10 none less.
+const FED_MOST: usize = 3;
+
+/// The units of [`run_points`]: for each replication number, the points
+/// (indices into `work`) of one demand key that ask for it, in groups of
+/// at most [`FED_MOST`]; the largest halved until there are `want` units
+/// (so every thread has work) or every unit is one point.
+fn fed_units(
+    scenarios: &[Scenario],
+    work: &[(usize, Range<u32>)],
+    want: usize,
+) -> Vec<(Vec<usize>, u32)> {
+    let mut classes: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+    for (w, (i, _)) in work.iter().enumerate() {
+        classes
+            .entry(feed::key(&scenarios[*i]))
+            .or_default()
+            .push(w);
+    }
+    let mut units = Vec::new();
+    for class in classes.values() {
+        let first = class.iter().map(|&w| work[w].1.start).min().unwrap_or(0);
+        let end = class.iter().map(|&w| work[w].1.end).max().unwrap_or(0);
+        for r in first..end {
+            let points: Vec<usize> = class
+                .iter()
+                .copied()
+                .filter(|&w| work[w].1.contains(&r))
+                .collect();
+            let groups = points.len().div_ceil(FED_MOST);
+            let mut rest = points.as_slice();
+            for g in (1..=groups).rev() {
+                let (head, tail) = rest.split_at(rest.len().div_ceil(g));
+                units.push((head.to_vec(), r));
+                rest = tail;
+            }
+        }
+    }
+    while units.len() < want {
+        let Some(k) = (0..units.len()).max_by_key(|&k| units[k].0.len()) else {
+            break;
+        };
+        let (points, r) = &mut units[k];
+        if points.len() < 2 {
+            break;
+        }
+        let half = points.split_off(points.len() / 2);
+        let r = *r;
+        units.push((half, r));
+    }
+    units
 }
 
 /// The confidence each look of a check reads its intervals at: one look at

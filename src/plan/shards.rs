@@ -11,7 +11,6 @@ use crate::metrics::Aggregate;
 use crate::profile::Scenario;
 use crate::report::progress::Progress;
 use crate::{Error, report};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -143,8 +142,9 @@ pub struct ShardFile {
 }
 
 /// Runs the units `block` of `scenarios` x `replications` (unit `u` is
-/// replication `u % replications` of point `u / replications`): one point's
-/// replications in parallel, or several points in parallel, one thread each.
+/// replication `u % replications` of point `u / replications`) in
+/// parallel, points that differ only in their desk side by side on one
+/// draw of their shoppers ([`replicate::run_points`]).
 pub fn run_block(
     scenarios: &[Scenario],
     replications: u32,
@@ -169,16 +169,9 @@ pub fn run_block(
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Engine(e.into()))?;
-    let one = |(i, range): &(usize, Range<u32>), threads| {
-        let sc = &scenarios[*i];
-        replicate::run_range(sc, &sc.rules, range.clone(), threads, &progress).map(|a| (*i, a))
-    };
-    let done = pool.install(|| match work.as_slice() {
-        [single] => one(single, 0).map(|a| vec![a]),
-        _ => work.par_iter().map(|w| one(w, 1)).collect(),
-    });
+    let done = pool.install(|| replicate::run_points(scenarios, &work, &progress));
     progress.finish();
-    done
+    Ok(done)
 }
 
 impl ShardFile {

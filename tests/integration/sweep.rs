@@ -214,10 +214,12 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
 
 #[test]
 fn progress_moves_inside_one_long_replication() {
-    // One replication of five days (about four seconds): the bar shows
-    // after a second with a share of the scenario's time strictly between
-    // 0 and 100%, so an hour-long run shows its ETA early.
-    let text = on_a_terminal("simulate profiles/double11.toml --set horizon=5d --json /dev/null");
+    // One replication of fifteen days (3 s on a fast core, 8 s on a slow
+    // one; five days took 1.0 s on the fast one, too close to the bar's
+    // first second): the bar shows after a second with a share of the
+    // scenario's time strictly between 0 and 100%, so an hour-long run
+    // shows its ETA early.
+    let text = on_a_terminal("simulate profiles/double11.toml --set horizon=15d --json /dev/null");
     let partial = (1..100).any(|p| text.contains(&format!(" {p}% of 1 replication(s)")));
     assert!(partial && text.contains("ETA"), "{text}");
 }
