@@ -113,6 +113,9 @@ fn only_scenarios_with_the_same_shoppers_share_a_demand_key() {
     // Without [questions] a group's handle time is its question's reply
     // time: part of what each shopper brings.
     let simple = |sets: &[&str]| feed::key(&shipped("profiles/reference/erlang-c.toml", sets));
-    assert_ne!(simple(&["agents.groups[0].handle.exponential=5m"]), simple(&[]));
+    assert_ne!(
+        simple(&["agents.groups[0].handle.exponential=5m"]),
+        simple(&[])
+    );
     assert_eq!(simple(&["agents.groups[0].staff=3"]), simple(&[]));
 }
