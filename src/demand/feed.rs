@@ -2,18 +2,18 @@
 //! side. Scenarios that differ only in their desk (headcounts, routing,
 //! concurrency) bring the same shoppers for the same seed (common random
 //! numbers), so a sweep over them need not draw those shoppers again for
-//! every point: a [`Feeder`] draws them, in the calendar's order, a step
-//! at a time, and each replication takes them from its own [`Feed`].
+//! every point: a [`Feeder`] draws them, in the calendar's order, some
+//! thousands at a time, and lends each such step to every replication in
+//! turn (one copy, whatever the number of replications).
 //! What the demand reads of a scenario is named once, in [`key`].
 
 use super::source::Due;
 use super::{Arrival, Demand};
 use crate::profile::Scenario;
 use crate::time::SimTime;
-use std::collections::VecDeque;
 
 /// Where a replication's shoppers come from: its own demand stream, or a
-/// feed of one drawn for several replications.
+/// feeder's steps.
 // One per replication, never moved while it runs: boxing the own stream
 // would only add a pointer to follow on every arrival.
 #[allow(clippy::large_enum_variant)]
@@ -40,10 +40,11 @@ impl<'a> Source<'a> {
     pub fn offer(&mut self, now: SimTime, invited: bool) -> Option<Arrival> {
         match self {
             Source::Own(d) => d.offer(now, invited),
-            Source::Fed(f) => f
-                .offers
-                .pop_front()
-                .expect("the feeder feeds every arrival before it is due"),
+            Source::Fed(f) => {
+                let offer = f.step.offers[f.taken[2]];
+                f.taken[2] += 1;
+                offer
+            }
         }
     }
 
@@ -56,45 +57,57 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Takes a step of a feeder's stream (nothing for an own stream).
-    pub fn take(&mut self, step: &Step) {
+    /// Swaps `step` with the step this feed holds (whose every item has
+    /// been taken): a feeder's step goes in before a run and comes back
+    /// out after it, one step lent to every replication in turn.
+    pub fn swap(&mut self, step: &mut Step) {
         if let Source::Fed(f) = self {
-            f.arrivals.extend(&step.arrivals);
-            f.invitations.extend(&step.invitations);
-            f.offers.extend(&step.offers);
+            debug_assert!(f.step.taken_by(f.taken), "a step is taken whole");
+            std::mem::swap(&mut f.step, step);
+            f.taken = [0; 3];
         }
     }
 }
 
-/// What a replication has been fed and not yet taken.
+/// The step a replication is taking, and how much of each list it took.
 #[derive(Clone, Default)]
 pub struct Feed {
-    arrivals: VecDeque<Option<SimTime>>,
-    invitations: VecDeque<Option<SimTime>>,
-    offers: VecDeque<Option<Arrival>>,
+    step: Step,
+    taken: [usize; 3],
 }
 
 impl Feed {
     #[inline]
     fn next(&mut self, invited: bool) -> Option<SimTime> {
-        let times = if invited {
-            &mut self.invitations
+        let (times, taken) = if invited {
+            (&self.step.invitations, &mut self.taken[1])
         } else {
-            &mut self.arrivals
+            (&self.step.arrivals, &mut self.taken[0])
         };
-        times
-            .pop_front()
-            .expect("the feeder feeds the next due time with the arrival before it")
+        *taken += 1;
+        times[*taken - 1]
     }
 }
 
 /// A step of a demand stream: the times each kind falls due next, and
 /// what each brings, in the calendar's order.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Step {
     arrivals: Vec<Option<SimTime>>,
     invitations: Vec<Option<SimTime>>,
     offers: Vec<Option<Arrival>>,
+}
+
+impl Step {
+    /// Whether `taken` counts every item.
+    fn taken_by(&self, taken: [usize; 3]) -> bool {
+        taken
+            == [
+                self.arrivals.len(),
+                self.invitations.len(),
+                self.offers.len(),
+            ]
+    }
 }
 
 /// Draws a replication's demand stream once, for every replication of
@@ -104,7 +117,7 @@ pub struct Feeder<'a> {
     /// The first arrival and invitation due at or after the start.
     first: (Option<SimTime>, Option<SimTime>),
     due: Due,
-    step: Step,
+    horizon: SimTime,
 }
 
 impl<'a> Feeder<'a> {
@@ -119,38 +132,47 @@ impl<'a> Feeder<'a> {
             demand,
             first,
             due,
-            step: Step::default(),
+            horizon: sc.horizon,
         }
     }
 
     /// A feed of this stream, holding the first arrival and invitation.
     pub fn feed(&self) -> Source<'static> {
         Source::Fed(Feed {
-            arrivals: VecDeque::from([self.first.0]),
-            invitations: VecDeque::from([self.first.1]),
-            offers: VecDeque::new(),
+            step: Step {
+                arrivals: vec![self.first.0],
+                invitations: vec![self.first.1],
+                offers: Vec::new(),
+            },
+            taken: [0; 3],
         })
     }
 
-    /// Draws everything due before `until` since the last step: the step
-    /// for each replication to take before it runs to `until`.
-    pub fn draw(&mut self, until: SimTime) -> &Step {
-        let s = &mut self.step;
-        s.arrivals.clear();
-        s.invitations.clear();
-        s.offers.clear();
+    /// Draws the next `most` arrivals and invitations into `step` (more
+    /// when the last is tied with the next, so that a step ends between
+    /// two instants): the instant each replication runs to with it, before
+    /// which it takes every item (the horizon once the stream ends).
+    pub fn draw(&mut self, step: &mut Step, most: usize) -> SimTime {
+        step.arrivals.clear();
+        step.invitations.clear();
+        step.offers.clear();
+        let mut last = None;
         while let Some((t, invited)) = self.due.earliest()
-            && t < until
+            && t < self.horizon
         {
-            let (offer, next) = self.due.fire(&mut self.demand, t, invited);
-            s.offers.push(offer);
-            if invited {
-                s.invitations.push(next);
-            } else {
-                s.arrivals.push(next);
+            if step.offers.len() >= most && last != Some(t) {
+                return t;
             }
+            let (offer, next) = self.due.fire(&mut self.demand, t, invited);
+            step.offers.push(offer);
+            if invited {
+                step.invitations.push(next);
+            } else {
+                step.arrivals.push(next);
+            }
+            last = Some(t);
         }
-        &self.step
+        self.horizon
     }
 }
 

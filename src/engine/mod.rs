@@ -12,7 +12,7 @@ mod simulation;
 use crate::metrics::{Aggregate, Replication};
 use crate::profile::Scenario;
 use rayon::prelude::*;
-pub use simulation::{Replica, run_fed, run_replication, run_watched};
+pub use simulation::{FED_STEP, Replica, run_fed, run_replication, run_watched};
 
 /// What can stop the engine: the machine, never the model.
 #[derive(Debug, thiserror::Error)]

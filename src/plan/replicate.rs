@@ -53,7 +53,7 @@ pub fn run_points(
     let empty = || -> Vec<Option<Aggregate>> { work.iter().map(|_| None).collect() };
     let run = |mut accs: Vec<Option<Aggregate>>, (points, r): &(Vec<usize>, u32)| {
         let scs: Vec<&Scenario> = points.iter().map(|&w| &scenarios[work[w].0]).collect();
-        let reps = engine::run_fed(&scs, *r, &|t| progress.inc(t));
+        let reps = engine::run_fed(&scs, *r, engine::FED_STEP, &|t| progress.inc(t));
         for ((&w, sc), rep) in points.iter().zip(&scs).zip(reps) {
             let values = evaluate(sc, &sc.rules, &rep);
             accs[w] = Some(accs[w].take().unwrap_or_default().absorb(*r, rep, values));
@@ -77,13 +77,13 @@ pub fn run_points(
 }
 
 /// The most points one draw of shoppers feeds. Each point saves the draws
-/// the others make, but the points' desks and recorders are all alive at
-/// once, and past a few they no longer fit the processor's caches: on
-/// Double 11 (10 points, one thread) groups of 3 took 9% less CPU than one
-/// point at a time, groups of 5 12% less, groups of 10 13.7% fewer
-/// instructions but as much CPU; with both cores sharing the cache, groups
-/// of 2-3 did best (the 40-point sweep: CPU ratio 0.93).
-const FED_MOST: usize = 3;
+/// the others make, but their desks and recorders are all alive at once
+/// (memory grows with the group) and take turns on the core, one step of
+/// [`engine::FED_STEP`] arrivals each. On the 40-point Double 11 sweep
+/// (both cores, one run each): 37.8 s of CPU in groups of 5, 37.2 s in
+/// groups of 10 (243 MiB against 177 MiB), 39.9 s in groups of 4 and 3,
+/// 44.8 s one point at a time.
+const FED_MOST: usize = 5;
 
 /// The units of [`run_points`]: for each replication number, the points
 /// (indices into `work`) of one demand key that ask for it, in groups of

@@ -6,7 +6,7 @@
 
 use crate::common::shipped;
 use peakdesk::demand::feed;
-use peakdesk::engine::{Replica, run_fed, run_watched};
+use peakdesk::engine::{FED_STEP, Replica, run_fed, run_watched};
 use peakdesk::metrics::Replication;
 use peakdesk::plan::staff::with_roster;
 use peakdesk::profile::Scenario;
@@ -78,14 +78,25 @@ fn replications_fed_from_one_draw_measure_what_each_measures_alone() {
         let key = feed::key(&points[0]);
         assert!(points.iter().all(|sc| feed::key(sc) == key));
         let refs: Vec<&Scenario> = points.iter().collect();
-        let fed = run_fed(&refs, 4, &|_| {});
         let alone: Vec<String> = points
             .iter()
             .map(|sc| measured(run_watched(sc, 4, &|_| {})))
             .collect();
-        assert_eq!(fed.into_iter().map(measured).collect::<Vec<_>>(), alone);
+        // Steps of one instant (ties and all), of a few hundred arrivals,
+        // and of the engine's own size (the six hours in one step).
+        for step in [1, 997, FED_STEP] {
+            let fed: Vec<String> = run_fed(&refs, 4, step, &|_| {})
+                .into_iter()
+                .map(measured)
+                .collect();
+            // (Not assert_eq: each side is megabytes of histogram text.)
+            for (k, (f, a)) in fed.iter().zip(&alone).enumerate() {
+                assert!(f == a, "point {k}, steps of {step}: fed differs from alone");
+            }
+            assert_eq!(fed.len(), alone.len());
+        }
         // The headcounts do change what the desk gives.
-        assert_ne!(alone[0], alone[1]);
+        assert!(alone[0] != alone[1], "staffing changed nothing");
     }
 }
 
