@@ -83,7 +83,7 @@ pub fn check(a: CheckArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Replications::Auto => None,
     };
     let at_once = fixed.unwrap_or(AUTO_STEP.min(a.max_replications.max(2)));
-    super::check_size(&a.run, std::slice::from_ref(&sc), at_once)?;
+    super::check_size(&a.run, std::slice::from_ref(&sc), at_once, 1)?;
     let progress = match fixed {
         Some(n) => Progress::scenario(&sc, u64::from(n), "", exports.quiet()),
         None => Progress::scenario(

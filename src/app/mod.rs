@@ -212,19 +212,21 @@ fn validate(a: ProfileArgs, json: bool, out: &mut dyn Write) -> Result<ExitCode,
     Ok(ExitCode::Pass)
 }
 
-/// Refuses a run of `scenarios` (`replications` each) whose estimated
+/// Refuses a run of `scenarios` (`replications` each), each thread
+/// holding up to `per_thread` replications at once, whose estimated
 /// memory passes the budget (2 GiB at most), unless `--no-size-check`.
 pub(crate) fn check_size(
     run: &crate::cli::RunArgs,
     scenarios: &[profile::Scenario],
     replications: u32,
+    per_thread: usize,
 ) -> Result<(), Error> {
     if run.no_size_check {
         return Ok(());
     }
     // Points of a sweep run in parallel too.
     let units = scenarios.len().max(1) * replications.max(1) as usize;
-    let parallel = run.threads_used().min(units);
+    let parallel = (run.threads_used() * per_thread.max(1)).min(units);
     let limit = crate::plan::size::budget_bytes();
     crate::plan::size::check(scenarios, parallel, limit).map_err(|e| Error::Usage(e.to_string()))
 }

@@ -53,7 +53,7 @@ pub fn simulate(a: SimulateArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     let sc = scenario(&a.profile.profile, &a.profile.set, a.run.seed)?;
     let (from, to) = window::bounds(&sc, &a.window)?;
     let sc = window::windowed(sc, from, to, a.cold)?;
-    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
+    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications, 1)?;
     let units = u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();

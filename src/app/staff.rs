@@ -328,7 +328,7 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     };
     let mut sc = super::load(&a.profile)?;
     a.run.seed(&mut sc);
-    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications)?;
+    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications, 1)?;
     let exports = Exports::new(&a.out, "staff", &[Format::Json])?;
     if let Some(path) = &a.write_profile {
         report::check_writable(path)?;

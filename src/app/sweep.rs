@@ -7,8 +7,8 @@
 use super::print;
 use crate::cli::SweepArgs;
 use crate::metrics::{Aggregate, Summary, summary};
-use crate::plan::grid;
 use crate::plan::shards::{self, Job, JobKind};
+use crate::plan::{grid, replicate};
 use crate::profile::Scenario;
 use crate::report::export::{Exports, Format};
 use crate::report::sweep_result::SweepResult;
@@ -51,7 +51,9 @@ pub fn sweep(a: SweepArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut job = job(&a);
     let (points, scenarios) = grid::plan(&job)?;
     job.fingerprint = shards::fingerprint(&scenarios, a.replications);
-    super::check_size(&a.run, &scenarios, a.replications)?;
+    // Points fed from one draw of shoppers are alive side by side.
+    let per_thread = replicate::side_by_side(&scenarios);
+    super::check_size(&a.run, &scenarios, a.replications, per_thread)?;
     let units = points.len() as u64 * u64::from(a.replications);
     let block = a.shard.map_or(0..units, |s| s.block(units));
     let started = Instant::now();

@@ -85,6 +85,26 @@ pub fn run_points(
 /// 44.8 s one point at a time.
 const FED_MOST: usize = 5;
 
+/// The points `points` (indices into `scenarios`) by demand key: the
+/// positions in `points` of each key's, in order of first appearance.
+fn classes(scenarios: &[Scenario], points: impl Iterator<Item = usize>) -> Vec<Vec<usize>> {
+    let mut classes: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+    for (w, i) in points.enumerate() {
+        classes.entry(feed::key(&scenarios[i])).or_default().push(w);
+    }
+    classes.into_values().collect()
+}
+
+/// The most replications one thread of [`run_points`] holds at once for
+/// a grid of `scenarios`: the largest group fed from one draw.
+pub fn side_by_side(scenarios: &[Scenario]) -> usize {
+    let largest = classes(scenarios, 0..scenarios.len())
+        .iter()
+        .map(Vec::len)
+        .max();
+    largest.unwrap_or(1).min(FED_MOST)
+}
+
 /// The units of [`run_points`]: for each replication number, the points
 /// (indices into `work`) of one demand key that ask for it, in groups of
 /// at most [`FED_MOST`]; the largest halved until there are `want` units
@@ -94,15 +114,8 @@ fn fed_units(
     work: &[(usize, Range<u32>)],
     want: usize,
 ) -> Vec<(Vec<usize>, u32)> {
-    let mut classes: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
-    for (w, (i, _)) in work.iter().enumerate() {
-        classes
-            .entry(feed::key(&scenarios[*i]))
-            .or_default()
-            .push(w);
-    }
     let mut units = Vec::new();
-    for class in classes.values() {
+    for class in classes(scenarios, work.iter().map(|(i, _)| *i)) {
         let first = class.iter().map(|&w| work[w].1.start).min().unwrap_or(0);
         let end = class.iter().map(|&w| work[w].1.end).max().unwrap_or(0);
         for r in first..end {

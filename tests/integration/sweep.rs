@@ -280,3 +280,25 @@ fn markdown_cells_escape_the_pipe() {
         text.lines().next().unwrap().matches(" | ").count()
     );
 }
+
+#[test]
+fn the_size_check_counts_the_points_fed_side_by_side() {
+    // Ten points that differ only in their desk: each thread holds up to
+    // five of them at once (one draw of shoppers feeds them), so the
+    // estimate counts five replications in flight per thread; ten seeds
+    // are ten draws, one point at a time.
+    let staff = ["--scale-staff", "1:1.9:0.1"];
+    let seeds = ["--vary", "seed=1:10:1"];
+    for (vary, threads, in_flight) in [(staff, "1", "5"), (staff, "2", "10"), (seeds, "2", "2")] {
+        peakdesk()
+            .args(["sweep", "profiles/reference/erlang-c.toml"])
+            .args(["--set", "horizon=400d", "--replications", "1"])
+            .args(vary)
+            .args(["--threads", threads, "--quiet", "--json", "/dev/null"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{in_flight} replication(s) in flight"
+            )));
+    }
+}
