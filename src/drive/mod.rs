@@ -16,6 +16,7 @@ mod callback;
 mod collect;
 mod counters;
 pub mod django;
+pub mod django_target;
 pub mod http;
 pub mod live;
 mod obs;

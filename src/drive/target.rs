@@ -13,6 +13,7 @@ use crate::profile::ProfileError;
 use crate::time::{MILLI, SECOND};
 use std::path::Path;
 
+pub use super::django_target::Django;
 pub use super::secret::Secret;
 
 /// One request: method, path and headers with `{placeholders}`, an
@@ -94,22 +95,6 @@ pub struct ReplyPointers {
     pub times: ServerTimes,
     /// Objects that are not replies (`skip`).
     pub skip: super::skip::Skip,
-}
-
-/// The django-helpdesk adapter's settings.
-#[derive(Debug, Clone)]
-pub struct Django {
-    /// The app's URL prefix (`/helpdesk`).
-    pub prefix: String,
-    /// The queue id tickets go to.
-    pub queue: u32,
-    /// The intake staff token that opens shoppers' tickets.
-    pub intake: Secret,
-    /// Virtual agents' users: name, user id, token (a file of
-    /// `username user_id token` lines).
-    pub agents: Vec<(String, u64, Secret)>,
-    /// Where the webhooks arrive.
-    pub listen: String,
 }
 
 /// What a target file describes. One per run, so the size difference
@@ -199,14 +184,15 @@ pub const PLACEHOLDERS: &[&str] = &[
     "callback",
 ];
 
-struct Checker<'a> {
+/// Checks the parts of one target file: every error names the file.
+pub(super) struct Checker<'a> {
     file: &'a str,
     /// Whether `[auth] basic` gives `{basic}`.
     basic: bool,
 }
 
 impl Checker<'_> {
-    fn bad(&self, key: &str, message: String) -> ProfileError {
+    pub(super) fn bad(&self, key: &str, message: String) -> ProfileError {
         ProfileError::Invalid {
             file: self.file.to_string(),
             key: key.to_string(),
@@ -329,7 +315,7 @@ impl Checker<'_> {
         })
     }
 
-    fn secret(
+    pub(super) fn secret(
         &self,
         key: &str,
         env: &Option<String>,
@@ -441,65 +427,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     let adapter = match raw.adapter.as_str() {
         "http" => http_adapter(&c, &raw, &times)?,
         "django-helpdesk" => {
-            let Some(d) = &raw.django else {
-                return Err(c.bad(
-                    "django",
-                    "missing: the django-helpdesk adapter needs a [django] table".into(),
-                ));
-            };
-            let agents_path = dir.join(&d.agents_file);
-            let text = std::fs::read_to_string(&agents_path).map_err(|e| {
-                c.bad(
-                    "django.agents_file",
-                    format!("cannot read {}: {e}", agents_path.display()),
-                )
-            })?;
-            let mut agents = Vec::new();
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let f: Vec<&str> = line.split_whitespace().collect();
-                match f.as_slice() {
-                    [name, id, token] if id.parse::<u64>().is_ok() => agents.push((
-                        name.to_string(),
-                        id.parse().expect("checked"),
-                        Secret(token.to_string()),
-                    )),
-                    _ => {
-                        return Err(c.bad(
-                            "django.agents_file",
-                            format!(
-                                "{} line {}: expected `username user_id token`",
-                                agents_path.display(),
-                                i + 1
-                            ),
-                        ));
-                    }
-                }
-            }
-            if agents.is_empty() {
-                return Err(c.bad(
-                    "django.agents_file",
-                    format!(
-                        "{}: no `username user_id token` lines",
-                        agents_path.display()
-                    ),
-                ));
-            }
-            Adapter::Django(Django {
-                prefix: d
-                    .prefix
-                    .clone()
-                    .unwrap_or_else(|| "/helpdesk".into())
-                    .trim_end_matches('/')
-                    .to_string(),
-                queue: d.queue,
-                intake: c.secret("django", &d.intake_token_env, &d.intake_token_file, dir)?,
-                agents,
-                listen: d.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
-            })
+            Adapter::Django(super::django_target::check(&c, raw.django.as_ref(), dir)?)
         }
         "request-tracker" => Adapter::Rt(super::rt_target::check(file, raw.rt.as_ref(), dir)?),
         other => {
