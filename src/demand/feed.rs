@@ -222,7 +222,10 @@ pub fn key(sc: &Scenario) -> String {
         costs: _,
     } = sc;
     // Debug prints every field, and each float as the shortest text that
-    // reads back as the same number: equal texts, equal values.
+    // reads back as the same number: equal texts, equal values. (The
+    // compiler keeps this list and the one above in step: a name bound
+    // above and not used here is an unused variable, and the reverse does
+    // not compile.)
     let parts: [&dyn std::fmt::Debug; 13] = [
         seed,
         horizon,
