@@ -4,7 +4,6 @@
 //! key and, for a bad line, the agents file and its line).
 
 use super::secret::Secret;
-use super::target::Checker;
 use super::target_raw::RawDjango;
 use crate::profile::ProfileError;
 use std::path::Path;
@@ -25,19 +24,23 @@ pub struct Django {
     pub listen: String,
 }
 
-/// Checks the `[django]` table of a target file in `dir`.
+/// Checks the `[django]` table of target file `file` in `dir`; `secret`
+/// reads the intake token from the environment variable or file the
+/// table names (as the target file reads all its secrets).
 pub(super) fn check(
-    c: &Checker,
+    file: &str,
     d: Option<&RawDjango>,
     dir: &Path,
+    secret: impl FnOnce(&Option<String>, &Option<String>) -> Result<Secret, ProfileError>,
 ) -> Result<Django, ProfileError> {
     let Some(d) = d else {
-        return Err(c.bad(
+        return Err(ProfileError::invalid(
+            file,
             "django",
             "missing: the django-helpdesk adapter needs a [django] table".into(),
         ));
     };
-    let agents = agents(c, &dir.join(&d.agents_file))?;
+    let agents = agents(file, &dir.join(&d.agents_file))?;
     Ok(Django {
         prefix: d
             .prefix
@@ -46,17 +49,18 @@ pub(super) fn check(
             .trim_end_matches('/')
             .to_string(),
         queue: d.queue,
-        intake: c.secret("django", &d.intake_token_env, &d.intake_token_file, dir)?,
+        intake: secret(&d.intake_token_env, &d.intake_token_file)?,
         agents,
         listen: d.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into()),
     })
 }
 
 /// The virtual agents of the file at `path`: name, user id and token.
-fn agents(c: &Checker, path: &Path) -> Result<Vec<(String, u64, Secret)>, ProfileError> {
+fn agents(file: &str, path: &Path) -> Result<Vec<(String, u64, Secret)>, ProfileError> {
     let key = "django.agents_file";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| c.bad(key, format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ProfileError::invalid(file, key, format!("cannot read {}: {e}", path.display()))
+    })?;
     let mut agents = Vec::new();
     for (i, line) in text
         .lines()
@@ -69,7 +73,8 @@ fn agents(c: &Checker, path: &Path) -> Result<Vec<(String, u64, Secret)>, Profil
             _ => None,
         };
         let Some((name, id, token)) = parsed else {
-            return Err(c.bad(
+            return Err(ProfileError::invalid(
+                file,
                 key,
                 format!(
                     "{} line {}: expected `username user_id token`",
@@ -81,7 +86,8 @@ fn agents(c: &Checker, path: &Path) -> Result<Vec<(String, u64, Secret)>, Profil
         agents.push((name.to_string(), id, Secret(token.to_string())));
     }
     if agents.is_empty() {
-        return Err(c.bad(
+        return Err(ProfileError::invalid(
+            file,
             key,
             format!("{}: no `username user_id token` lines", path.display()),
         ));

@@ -28,11 +28,7 @@ pub struct Rt {
 }
 
 fn bad(file: &str, key: &str, message: String) -> ProfileError {
-    ProfileError::Invalid {
-        file: file.to_string(),
-        key: format!("rt.{key}"),
-        message,
-    }
+    ProfileError::invalid(file, &format!("rt.{key}"), message)
 }
 
 fn password(file: &str, r: &RawRt, dir: &Path) -> Result<Secret, ProfileError> {

@@ -185,19 +185,15 @@ pub const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// Checks the parts of one target file: every error names the file.
-pub(super) struct Checker<'a> {
+struct Checker<'a> {
     file: &'a str,
     /// Whether `[auth] basic` gives `{basic}`.
     basic: bool,
 }
 
 impl Checker<'_> {
-    pub(super) fn bad(&self, key: &str, message: String) -> ProfileError {
-        ProfileError::Invalid {
-            file: self.file.to_string(),
-            key: key.to_string(),
-            message,
-        }
+    fn bad(&self, key: &str, message: String) -> ProfileError {
+        ProfileError::invalid(self.file, key, message)
     }
 
     fn template(&self, key: &str, text: &str) -> Result<(), ProfileError> {
@@ -315,7 +311,7 @@ impl Checker<'_> {
         })
     }
 
-    pub(super) fn secret(
+    fn secret(
         &self,
         key: &str,
         env: &Option<String>,
@@ -427,7 +423,13 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     let adapter = match raw.adapter.as_str() {
         "http" => http_adapter(&c, &raw, &times)?,
         "django-helpdesk" => {
-            Adapter::Django(super::django_target::check(&c, raw.django.as_ref(), dir)?)
+            let secret = |env: &_, f: &_| c.secret("django", env, f, dir);
+            Adapter::Django(super::django_target::check(
+                file,
+                raw.django.as_ref(),
+                dir,
+                secret,
+            )?)
         }
         "request-tracker" => Adapter::Rt(super::rt_target::check(file, raw.rt.as_ref(), dir)?),
         other => {

@@ -67,6 +67,17 @@ pub enum ProfileError {
     },
 }
 
+impl ProfileError {
+    /// A wrong key or value in `file` at `key`.
+    pub fn invalid(file: &str, key: &str, message: String) -> ProfileError {
+        ProfileError::Invalid {
+            file: file.to_string(),
+            key: key.to_string(),
+            message,
+        }
+    }
+}
+
 /// Reads, overrides and validates a profile file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ProfileError> {
     let file = path.display().to_string();
