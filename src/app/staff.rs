@@ -243,49 +243,8 @@ fn table(j: &StaffJson) -> String {
         )),
         t.from
     );
-    let n = |v: Option<u32>| v.map_or("-".to_string(), |x| x.to_string());
-    let pct = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{:.1}%", x * 100.0));
-    let h = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.0}"));
     for g in &j.groups {
-        let _ = writeln!(
-            out,
-            "\n{} (concurrency {}, {:.0} s of agent time per conversation{}; rostered at {}% shrinkage)\n  from   demand/h  profile  Erlang C  Erlang A  simulated  rostered  answered in time  gave up  occupancy",
-            g.name,
-            g.concurrency,
-            g.mean_handle_s,
-            g.max_occupancy.map_or(String::new(), |m| format!(
-                ", occupancy at most {:.0}%",
-                m * 100.0
-            )),
-            j.shrinkage * 100.0
-        );
-        for c in &g.intervals {
-            let _ = writeln!(
-                out,
-                "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>8}  {:>16}  {:>7}  {:>9}{}",
-                c.from,
-                c.demand_per_h,
-                c.profile,
-                n(c.erlang_c),
-                n(c.erlang_a),
-                c.staff,
-                c.rostered_fte,
-                pct(c.service_level),
-                pct(c.abandonment),
-                pct(c.occupancy),
-                if c.reachable { "" } else { "  unreachable" }
-            );
-        }
-        let ah = &g.agent_hours;
-        let _ = writeln!(
-            out,
-            "  agent-hours: profile {:.0} · Erlang C {} · Erlang A {} · simulated {:.0} · rostered {:.0}",
-            ah.profile,
-            h(ah.erlang_c),
-            h(ah.erlang_a),
-            ah.simulated,
-            ah.rostered
-        );
+        group_table(&mut out, g, j.shrinkage);
     }
     let unreachable = j
         .groups
@@ -320,26 +279,65 @@ fn table(j: &StaffJson) -> String {
     out
 }
 
-/// Runs `peakdesk staff`.
-pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let shifts = match &a.shifts {
-        Some(path) => Some(crate::plan::shift_file::load(path)?),
-        None => None,
-    };
-    let mut sc = super::load(&a.profile)?;
-    a.run.seed(&mut sc);
-    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications, 1)?;
-    let exports = Exports::new(&a.out, "staff", &[Format::Json])?;
-    if let Some(path) = &a.write_profile {
-        report::check_writable(path)?;
+/// One group's lines of the table: its intervals and agent-hours.
+fn group_table(out: &mut String, g: &GroupJson, shrinkage: f64) {
+    let n = |v: Option<u32>| v.map_or("-".to_string(), |x| x.to_string());
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{:.1}%", x * 100.0));
+    let h = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.0}"));
+    let _ = writeln!(
+        out,
+        "\n{} (concurrency {}, {:.0} s of agent time per conversation{}; rostered at {}% shrinkage)\n  from   demand/h  profile  Erlang C  Erlang A  simulated  rostered  answered in time  gave up  occupancy",
+        g.name,
+        g.concurrency,
+        g.mean_handle_s,
+        g.max_occupancy.map_or(String::new(), |m| format!(
+            ", occupancy at most {:.0}%",
+            m * 100.0
+        )),
+        shrinkage * 100.0
+    );
+    for c in &g.intervals {
+        let _ = writeln!(
+            out,
+            "  {}  {:>8.0}  {:>7}  {:>8}  {:>8}  {:>9}  {:>8}  {:>16}  {:>7}  {:>9}{}",
+            c.from,
+            c.demand_per_h,
+            c.profile,
+            n(c.erlang_c),
+            n(c.erlang_a),
+            c.staff,
+            c.rostered_fte,
+            pct(c.service_level),
+            pct(c.abandonment),
+            pct(c.occupancy),
+            if c.reachable { "" } else { "  unreachable" }
+        );
     }
-    let interval = a.interval.0;
-    if interval < MINUTE || !DAY.is_multiple_of(interval) {
-        return Err(Error::Usage(format!(
-            "--interval {}: expected at least 1m and a length that divides a day (15m, 30m, 1h, ...)",
-            a.interval
-        )));
-    }
+    let ah = &g.agent_hours;
+    let _ = writeln!(
+        out,
+        "  agent-hours: profile {:.0} · Erlang C {} · Erlang A {} · simulated {:.0} · rostered {:.0}",
+        ah.profile,
+        h(ah.erlang_c),
+        h(ah.erlang_a),
+        ah.simulated,
+        ah.rostered
+    );
+}
+
+/// What the search aims at.
+struct Goal {
+    target: Target,
+    /// Where the target came from (`--target`, or a rule).
+    from: String,
+    /// Groups' own occupancy caps, from the rules.
+    group_caps: Vec<(usize, f64)>,
+}
+
+/// The staffing target: `--target`, else the profile's rules; the cap on
+/// abandonment from `--max-abandon`; the occupancy caps from
+/// `--max-occupancy` (every group), else the rules' (some groups).
+fn target_of(a: &StaffArgs, sc: &Scenario) -> Result<Goal, Error> {
     if let Some(m) = a.max_abandon
         && !(0.0..=1.0).contains(&m)
     {
@@ -367,15 +365,96 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if a.max_abandon.is_some() {
         target.max_abandon = a.max_abandon;
     }
-    if let Some(file) = &shifts {
-        file.check_grid(interval)?;
-    }
-    // --max-occupancy caps every group; without it, the profile's rules.
     let (all_cap, group_caps) = match a.max_occupancy {
         Some(x) => (Some(x), Vec::new()),
         None => caps_from_rules(&sc.rules),
     };
     target.max_occupancy = all_cap;
+    Ok(Goal {
+        target,
+        from,
+        group_caps,
+    })
+}
+
+impl TargetJson {
+    fn new(target: Target, from: String) -> TargetJson {
+        TargetJson {
+            share: target.share,
+            within_s: to_secs(target.within),
+            max_abandon: target.max_abandon,
+            max_occupancy: target.max_occupancy,
+            from,
+        }
+    }
+}
+
+/// The profile's rules on the staffed desk, with fresh seeds.
+fn verdict(sc: &Scenario, found: &Staffing, a: &StaffArgs) -> Result<Option<Verdict>, Error> {
+    Ok(
+        replicate::fresh_check(staff::apply(sc, found), a.replications, a.run.threads)?
+            .map(|(v, _)| v),
+    )
+}
+
+/// Writes the result: the JSON, the staffed profile (`--write-profile`)
+/// and the table.
+fn write(
+    a: &StaffArgs,
+    sc: &Scenario,
+    found: &Staffing,
+    j: &StaffJson,
+    exports: &Exports,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    exports.write_json(out, j)?;
+    if let Some(p) = &a.write_profile {
+        roster_file::write(&a.profile.profile, sc, found, p, out)?;
+        if p.as_os_str() != "-" && !exports.quiet() {
+            let what = "the profile with the staffed groups' headcounts as `staff` steps";
+            print(out, &format!("wrote {}: {what}\n", p.display()))?;
+        }
+    }
+    if exports.text() {
+        print(out, &table(j))?;
+        if a.write_profile.is_some() && !a.profile.set.is_empty() {
+            print(
+                out,
+                "note: the written profile does not carry --set overrides; only the staffed groups' headcounts changed\n",
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `peakdesk staff`.
+pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let shifts = match &a.shifts {
+        Some(path) => Some(crate::plan::shift_file::load(path)?),
+        None => None,
+    };
+    let mut sc = super::load(&a.profile)?;
+    a.run.seed(&mut sc);
+    super::check_size(&a.run, std::slice::from_ref(&sc), a.replications, 1)?;
+    let exports = Exports::new(&a.out, "staff", &[Format::Json])?;
+    if let Some(path) = &a.write_profile {
+        report::check_writable(path)?;
+    }
+    let interval = a.interval.0;
+    if interval < MINUTE || !DAY.is_multiple_of(interval) {
+        return Err(Error::Usage(format!(
+            "--interval {}: expected at least 1m and a length that divides a day (15m, 30m, 1h, ...)",
+            a.interval
+        )));
+    }
+    let Goal {
+        target,
+        from,
+        group_caps,
+    } = target_of(&a, &sc)?;
+    if let Some(file) = &shifts {
+        file.check_grid(interval)?;
+    }
     let groups = groups(&sc, &a.groups)?;
     let (prepared, k) = staff::prepare(&sc, interval, target.within);
     let options = staff::Options {
@@ -406,33 +485,14 @@ pub fn staff(a: StaffArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         };
         return super::shifts::run(&job, &exports, out);
     }
-    let verdict = replicate::fresh_check(staff::apply(&sc, &found), a.replications, a.run.threads)?
-        .map(|(v, _)| v);
-    let t = TargetJson {
-        share: target.share,
-        within_s: to_secs(target.within),
-        max_abandon: target.max_abandon,
-        max_occupancy: target.max_occupancy,
-        from,
-    };
-    let j = json(&sc, &found, &a, t, verdict);
-    exports.write_json(out, &j)?;
-    if let Some(p) = &a.write_profile {
-        roster_file::write(&a.profile.profile, &sc, &found, p, out)?;
-        if p.as_os_str() != "-" && !exports.quiet() {
-            let what = "the profile with the staffed groups' headcounts as `staff` steps";
-            print(out, &format!("wrote {}: {what}\n", p.display()))?;
-        }
-    }
-    if exports.text() {
-        print(out, &table(&j))?;
-        if a.write_profile.is_some() && !a.profile.set.is_empty() {
-            print(
-                out,
-                "note: the written profile does not carry --set overrides; only the staffed groups' headcounts changed\n",
-            )?;
-        }
-    }
+    let j = json(
+        &sc,
+        &found,
+        &a,
+        TargetJson::new(target, from),
+        verdict(&sc, &found, &a)?,
+    );
+    write(&a, &sc, &found, &j, &exports, out)?;
     Ok(if found.converged {
         ExitCode::Pass
     } else {

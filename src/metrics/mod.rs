@@ -10,6 +10,7 @@ pub mod hist;
 pub mod live;
 mod recorder;
 mod run_histograms;
+mod run_info;
 pub mod summary;
 pub mod tally;
 
@@ -17,5 +18,6 @@ pub use aggregate::{Aggregate, IntervalAggregate};
 pub use recorder::{
     INTERVAL_QUANTILES, IntervalRecord, Recorder, Replication, RunHistograms, stamp,
 };
+pub use run_info::RunInfo;
 pub use summary::Summary;
 pub use tally::Tally;

@@ -9,6 +9,7 @@ use super::aggregate::Aggregate;
 use super::breakdown_summary::breakdowns;
 pub use super::breakdown_summary::{BreakdownSummary, GroupSummary, PartSummary};
 use super::hist;
+use super::run_info::{RunInfo, run_info};
 use super::tally::{Rates, Tally};
 use crate::profile::Scenario;
 use crate::stats::ci95;
@@ -239,28 +240,6 @@ pub struct IntervalQuantiles {
 /// `abandon_time`, `handle`), microseconds, HDR V2 base64.
 pub type Histograms = IndexMap<String, String>;
 
-/// How the run went.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunInfo {
-    /// Events fired (stale desk timers included; the deadlines of waiting
-    /// shoppers cancelled when they were taken never fire).
-    pub events: u64,
-    /// Wall-clock seconds.
-    pub wall_s: f64,
-    /// Shoppers simulated (warm-up included) per wall second.
-    pub shoppers_per_s: f64,
-    /// Worker threads.
-    pub threads: usize,
-    /// Peak resident memory of the process so far, MiB (Linux; null elsewhere).
-    pub peak_rss_mib: Option<f64>,
-    /// peakdesk's version.
-    pub version: String,
-    /// The random generator and seeding.
-    pub rng: String,
-    /// Versions of the crates that shape the numbers.
-    pub crates: IndexMap<String, String>,
-}
-
 /// The summary of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -444,40 +423,14 @@ pub fn build_with(
         .map(|t| within_label(*t))
         .collect();
     let h = &agg.histograms;
-    let metrics = Metrics {
-        left_before_answer: estimate(&rates, &spread, |r| r.left_before_answer),
-        left_waiting_for_human: estimate(&rates, &spread, |r| r.left_waiting_for_human),
-        left_mid_conversation: estimate(&rates, &spread, |r| r.left_mid_conversation),
-        shoppers_lost: estimate(&rates, &spread, |r| r.shoppers_lost),
-        wait_prob: estimate(&rates, &spread, |r| r.wait_prob),
-        wait_mean_s: estimate(&rates, &spread, |r| r.wait_mean_s),
-        occupancy: estimate(&rates, &spread, |r| r.occupancy),
-        chat_slot_use: point(chat_slot_use(scenario, agg)),
-        mean_queue: estimate(&rates, &spread, |r| r.mean_queue),
-        answered_within: labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), estimate(&rates, &spread, |r| r.within[i])))
-            .collect(),
-        bot_containment: estimate(&rates, &spread, |r| r.bot_containment),
-        message_mean_s: estimate(&rates, &spread, |r| r.message_mean_s),
-        first_response_s: percentiles(&h.first_response),
-        human_response_s: percentiles(&h.human_response),
-        message_response_s: percentiles(&h.message_response),
-        conversation_response_s: percentiles(&h.conversation_response),
-        resolution_s: percentiles(&h.resolution),
-        abandon_time_s: percentiles(&h.abandon_time),
-        handle_s: percentiles(&h.handle),
-        revenue_lost_per_day: point(Some(bands.revenue_lost * per_day(scenario))),
-        cost_per_day: point(cost.as_ref().map(|c| c.per_day)),
-        bot_utilisation: None,
-        bot_wait_prob: None,
-        bot_wait_mean_s: None,
-        bot_fallback: None,
-        bot_failed: None,
-    };
-    let metrics = bot_capacity_metrics(scenario, metrics, &rates, &spread);
-    let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.arrived).sum();
+    let metrics = metrics(
+        scenario,
+        agg,
+        (&rates, &spread),
+        &labels,
+        &bands,
+        cost.as_ref(),
+    );
     Summary {
         schema: SCHEMA.into(),
         profile: scenario.name.clone(),
@@ -512,33 +465,55 @@ pub fn build_with(
             .iter()
             .map(|(_, t)| t.clone())
             .collect(),
-        run: RunInfo {
-            events: agg.events,
-            wall_s,
-            shoppers_per_s: if wall_s > 0.0 {
-                arrived_all as f64 / wall_s
-            } else {
-                0.0
-            },
-            threads,
-            peak_rss_mib: peak_rss_mib(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            rng: crate::engine::rng::ALGORITHM.into(),
-            crates: crate::CRATE_VERSIONS
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-        },
+        run: run_info(agg, wall_s, threads),
         drive: None,
     }
 }
 
-/// The process's peak resident set (VmHWM), from /proc on Linux.
-pub fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
+/// The headline metrics: the run's rates with their spread over
+/// replications, and the histograms' percentiles.
+fn metrics(
+    scenario: &Scenario,
+    agg: &Aggregate,
+    (rates, spread): (&Rates, &[Rates]),
+    labels: &[String],
+    bands: &crate::sla::report::BandReport,
+    cost: Option<&crate::plan::costs::CostReport>,
+) -> Metrics {
+    let h = &agg.histograms;
+    let metrics = Metrics {
+        left_before_answer: estimate(rates, spread, |r| r.left_before_answer),
+        left_waiting_for_human: estimate(rates, spread, |r| r.left_waiting_for_human),
+        left_mid_conversation: estimate(rates, spread, |r| r.left_mid_conversation),
+        shoppers_lost: estimate(rates, spread, |r| r.shoppers_lost),
+        wait_prob: estimate(rates, spread, |r| r.wait_prob),
+        wait_mean_s: estimate(rates, spread, |r| r.wait_mean_s),
+        occupancy: estimate(rates, spread, |r| r.occupancy),
+        chat_slot_use: point(chat_slot_use(scenario, agg)),
+        mean_queue: estimate(rates, spread, |r| r.mean_queue),
+        answered_within: labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), estimate(rates, spread, |r| r.within[i])))
+            .collect(),
+        bot_containment: estimate(rates, spread, |r| r.bot_containment),
+        message_mean_s: estimate(rates, spread, |r| r.message_mean_s),
+        first_response_s: percentiles(&h.first_response),
+        human_response_s: percentiles(&h.human_response),
+        message_response_s: percentiles(&h.message_response),
+        conversation_response_s: percentiles(&h.conversation_response),
+        resolution_s: percentiles(&h.resolution),
+        abandon_time_s: percentiles(&h.abandon_time),
+        handle_s: percentiles(&h.handle),
+        revenue_lost_per_day: point(Some(bands.revenue_lost * per_day(scenario))),
+        cost_per_day: point(cost.map(|c| c.per_day)),
+        bot_utilisation: None,
+        bot_wait_prob: None,
+        bot_wait_mean_s: None,
+        bot_fallback: None,
+        bot_failed: None,
+    };
+    bot_capacity_metrics(scenario, metrics, rates, spread)
 }
 
 fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<IntervalSummary> {

@@ -18,7 +18,7 @@
 //! occupancy cap is one more part of "meets": a cell whose group is busier
 //! than the cap is raised like one that answers too slowly.
 
-use super::staff_cells::{Bracket, counts_only, seen};
+use super::staff_cells::{Bracket, Seen, counts_only, seen};
 pub use super::staff_cells::{Cell, GroupRoster, Options, Staffing, Target, misses, with_roster};
 use crate::engine::{self, EngineError};
 use crate::erlang::{self, Pool};
@@ -96,52 +96,15 @@ pub fn search(
     progress: &Progress,
 ) -> Result<Staffing, EngineError> {
     let interval = o.interval;
-    let period = sc.roster_period();
-    let cells = (period / interval) as usize;
-    let reached = reached_cells(sc, interval);
-    let days_covered = |c: usize| {
-        // How many times cell `c` occurs within the horizon.
-        let start = c as u64 * interval;
-        (sc.horizon.saturating_sub(start)).div_ceil(period).max(1) as f64
-    };
+    let cells = (sc.roster_period() / interval) as usize;
     // Round 0: the demand, on the profile as written.
     let base = run(sc, o)?;
     progress.inc(1);
-    let patience = mean_patience(sc);
-    let hours = to_secs(interval) / 3600.0;
-    let mut groups: Vec<GroupRoster> = Vec::new();
-    for &g in &o.groups {
-        let handle = base.breakdowns.group[g].handle.mean() / 1e6;
-        let handle = if handle > 0.0 { handle } else { 1.0 };
-        let concurrency = sc.groups[g].concurrency.max(1);
-        let measured = seen(&base, g, cells, k);
-        let cap = o.max_occupancy(g);
-        let cells_out = (0..reached)
-            .map(|c| {
-                let demand =
-                    measured[c].demand as f64 / f64::from(o.replications) / days_covered(c);
-                let rate = demand / to_secs(interval);
-                let erlang_c = erlang_answer(rate, handle, None, o.target, cap);
-                let erlang_a = erlang_answer(rate, handle, patience, o.target, cap);
-                let start = erlang_a.or(erlang_c).map_or(1, |a| a.div_ceil(concurrency));
-                Cell {
-                    demand_per_h: demand / hours,
-                    profile: sc.groups[g].staff_at(c as u64 * interval),
-                    erlang_c,
-                    erlang_a,
-                    staff: start,
-                    reachable: true,
-                    ..Cell::default()
-                }
-            })
-            .collect();
-        groups.push(GroupRoster {
-            group: g,
-            mean_handle_s: handle,
-            max_occupancy: cap,
-            cells: cells_out,
-        });
-    }
+    let mut groups: Vec<GroupRoster> = o
+        .groups
+        .iter()
+        .map(|&g| first_guess(sc, k, o, &base, g))
+        .collect();
     let mut brackets: Vec<Vec<Bracket>> = groups
         .iter()
         .map(|gr| {
@@ -166,24 +129,12 @@ pub fn search(
         let agg = run(&counts_only(&with_roster(sc, interval, &rosters)), o)?;
         rounds += 1;
         progress.inc(1);
-        let mut all_meet = true;
-        let mut all_settled = true;
+        let (mut all_meet, mut all_settled) = (true, true);
         for (gr, br) in groups.iter_mut().zip(&mut brackets) {
             let measured = seen(&agg, gr.group, cells, k);
-            for (c, cell) in gr.cells.iter_mut().enumerate() {
-                let m = measured[c];
-                let meets = m.meets(o.target, gr.max_occupancy);
-                cell.service_level = (m.demand > 0).then(|| m.within as f64 / m.demand as f64);
-                cell.abandonment = (m.demand > 0).then(|| m.abandoned as f64 / m.demand as f64);
-                cell.occupancy =
-                    (m.staffed_area > 0).then(|| occupancy(m.busy_area, m.staffed_area));
-                let cur = cell.staff;
-                let next = br[c].next(cur, meets);
-                cell.reachable = !br[c].unreachable();
-                all_meet &= meets || !cell.reachable;
-                all_settled &= br[c].done(cur, next, meets);
-                cell.staff = next;
-            }
+            let (meet, settled) = next_round(gr, br, &measured, o.target);
+            all_meet &= meet;
+            all_settled &= settled;
         }
         if all_meet && all_settled {
             converged = groups.iter().all(|g| g.cells.iter().all(|c| c.reachable));
@@ -197,6 +148,75 @@ pub fn search(
         rounds,
         converged,
     })
+}
+
+/// Group `g`'s first guess, from the profile's run `base`: each reached
+/// cell's demand, the Erlang C and A answers for it, and the headcount to
+/// start from (Erlang A's, else C's, in agents of the group's concurrency).
+fn first_guess(sc: &Scenario, k: usize, o: &Options, base: &Aggregate, g: usize) -> GroupRoster {
+    let (interval, period) = (o.interval, sc.roster_period());
+    let days_covered = |c: usize| {
+        // How many times cell `c` occurs within the horizon.
+        let start = c as u64 * interval;
+        (sc.horizon.saturating_sub(start)).div_ceil(period).max(1) as f64
+    };
+    let patience = mean_patience(sc);
+    let hours = to_secs(interval) / 3600.0;
+    let handle = base.breakdowns.group[g].handle.mean() / 1e6;
+    let handle = if handle > 0.0 { handle } else { 1.0 };
+    let concurrency = sc.groups[g].concurrency.max(1);
+    let measured = seen(base, g, (period / interval) as usize, k);
+    let cap = o.max_occupancy(g);
+    let cells = (0..reached_cells(sc, interval))
+        .map(|c| {
+            let demand = measured[c].demand as f64 / f64::from(o.replications) / days_covered(c);
+            let rate = demand / to_secs(interval);
+            let erlang_c = erlang_answer(rate, handle, None, o.target, cap);
+            let erlang_a = erlang_answer(rate, handle, patience, o.target, cap);
+            let start = erlang_a.or(erlang_c).map_or(1, |a| a.div_ceil(concurrency));
+            Cell {
+                demand_per_h: demand / hours,
+                profile: sc.groups[g].staff_at(c as u64 * interval),
+                erlang_c,
+                erlang_a,
+                staff: start,
+                reachable: true,
+                ..Cell::default()
+            }
+        })
+        .collect();
+    GroupRoster {
+        group: g,
+        mean_handle_s: handle,
+        max_occupancy: cap,
+        cells,
+    }
+}
+
+/// One whole-day round's verdict on a group's cells: what each measured,
+/// and its next headcount. Whether every cell meets the target (or cannot),
+/// and whether every bracket has settled.
+fn next_round(
+    gr: &mut GroupRoster,
+    br: &mut [Bracket],
+    measured: &[Seen],
+    target: Target,
+) -> (bool, bool) {
+    let (mut all_meet, mut all_settled) = (true, true);
+    for (c, cell) in gr.cells.iter_mut().enumerate() {
+        let m = measured[c];
+        let meets = m.meets(target, gr.max_occupancy);
+        cell.service_level = (m.demand > 0).then(|| m.within as f64 / m.demand as f64);
+        cell.abandonment = (m.demand > 0).then(|| m.abandoned as f64 / m.demand as f64);
+        cell.occupancy = (m.staffed_area > 0).then(|| occupancy(m.busy_area, m.staffed_area));
+        let cur = cell.staff;
+        let next = br[c].next(cur, meets);
+        cell.reachable = !br[c].unreachable();
+        all_meet &= meets || !cell.reachable;
+        all_settled &= br[c].done(cur, next, meets);
+        cell.staff = next;
+    }
+    (all_meet, all_settled)
 }
 
 /// The scenario the search runs: intervals of the staffing length, and the

@@ -285,13 +285,8 @@ fn dist(key: &str, spec: &DistSpec) -> Result<Checked, Invalid> {
     Checked::from_spec(spec).map_err(|e| invalid(key, e.to_string()))
 }
 
-/// Validates a raw profile.
-pub fn scenario(
-    file: &str,
-    raw: RawProfile,
-    overrides: Vec<Override>,
-    calibration: Vec<Calibration>,
-) -> Result<Scenario, Invalid> {
+/// The horizon, warm-up and interval length.
+fn clock(raw: &RawProfile) -> Result<(SimTime, SimTime, SimTime), Invalid> {
     let horizon = raw.horizon.0;
     if horizon == 0 {
         return Err(invalid(
@@ -314,21 +309,68 @@ pub fn scenario(
     if interval < SECOND {
         return Err(invalid("interval", "must be at least 1s"));
     }
-    let answered_within = match &raw.answered_within {
-        None => vec![10 * SECOND, 30 * SECOND, 60 * SECOND, 180 * SECOND],
-        Some(list) => {
-            if list.is_empty() || list.len() > 8 {
-                return Err(invalid(
-                    "answered_within",
-                    format!("has {} thresholds (expected 1 to 8)", list.len()),
-                ));
-            }
-            let mut t: Vec<SimTime> = list.iter().map(|d| d.0).collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        }
+    Ok((horizon, warmup, interval))
+}
+
+/// The `answered_within` thresholds, sorted, each once.
+fn thresholds(raw: &RawProfile) -> Result<Vec<SimTime>, Invalid> {
+    let Some(list) = &raw.answered_within else {
+        return Ok(vec![10 * SECOND, 30 * SECOND, 60 * SECOND, 180 * SECOND]);
     };
+    if list.is_empty() || list.len() > 8 {
+        return Err(invalid(
+            "answered_within",
+            format!("has {} thresholds (expected 1 to 8)", list.len()),
+        ));
+    }
+    let mut t: Vec<SimTime> = list.iter().map(|d| d.0).collect();
+    t.sort_unstable();
+    t.dedup();
+    Ok(t)
+}
+
+/// The KPI weights, in the order of [`KPIS`]: the profile's (adding up
+/// to 1), else the default.
+fn kpi_weights(raw: &RawProfile) -> Result<[f64; 5], Invalid> {
+    let Some(kpi) = &raw.kpi else {
+        return Ok([0.30, 0.20, 0.20, 0.15, 0.15]);
+    };
+    let mut weights = [0.0; 5];
+    for (name, w) in &kpi.weights {
+        let key = format!("kpi.weights.{name}");
+        let i = KPIS.iter().position(|k| k == name).ok_or_else(|| {
+            invalid(
+                &key,
+                format!(
+                    "'{name}' is not a KPI (expected one of: {})",
+                    KPIS.join(", ")
+                ),
+            )
+        })?;
+        if !(w.is_finite() && *w >= 0.0) {
+            return Err(invalid(key, format!("{w} is not a weight >= 0")));
+        }
+        weights[i] = *w;
+    }
+    let total: f64 = weights.iter().sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(invalid(
+            "kpi.weights",
+            format!("the weights add up to {total} (expected 1)"),
+        ));
+    }
+    Ok(weights)
+}
+
+/// Validates a raw profile.
+pub fn scenario(
+    file: &str,
+    raw: RawProfile,
+    overrides: Vec<Override>,
+    calibration: Vec<Calibration>,
+) -> Result<Scenario, Invalid> {
+    let (horizon, warmup, interval) = clock(&raw)?;
+    let answered_within = thresholds(&raw)?;
     let patience = match raw.shoppers.as_ref().and_then(|s| s.patience.as_ref()) {
         None => None,
         Some(spec) => match dist("shoppers.patience", spec)? {
@@ -345,33 +387,7 @@ pub fn scenario(
         None => None,
         Some(c) => Some(costs(c, &d.groups)?),
     };
-    let mut kpi_weights = [0.30, 0.20, 0.20, 0.15, 0.15];
-    if let Some(kpi) = &raw.kpi {
-        kpi_weights = [0.0; 5];
-        for (name, w) in &kpi.weights {
-            let key = format!("kpi.weights.{name}");
-            let i = KPIS.iter().position(|k| k == name).ok_or_else(|| {
-                invalid(
-                    &key,
-                    format!(
-                        "'{name}' is not a KPI (expected one of: {})",
-                        KPIS.join(", ")
-                    ),
-                )
-            })?;
-            if !(w.is_finite() && *w >= 0.0) {
-                return Err(invalid(key, format!("{w} is not a weight >= 0")));
-            }
-            kpi_weights[i] = *w;
-        }
-        let total: f64 = kpi_weights.iter().sum();
-        if (total - 1.0).abs() > 1e-6 {
-            return Err(invalid(
-                "kpi.weights",
-                format!("the weights add up to {total} (expected 1)"),
-            ));
-        }
-    }
+    let kpi_weights = kpi_weights(&raw)?;
     let bands = match &raw.bands {
         Some(b) => crate::sla::bands::validate(b)?,
         None => crate::sla::Bands::default(),

@@ -3,7 +3,7 @@
 //! roles, concurrency and standby agents.
 
 use super::desk::{AgentPick, GroupPick, Routing, Standby};
-use super::raw::{RawAgents, RawProfile, RawRouting, RawShift, RawStaff};
+use super::raw::{RawAgents, RawGroup, RawProfile, RawRouting, RawShift, RawStaff, RawStandby};
 use super::validate::{GroupPlan, Invalid, invalid};
 use super::validate_desk::index_of;
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
@@ -186,25 +186,7 @@ pub(super) fn groups(
     let mut out: Vec<GroupPlan> = Vec::new();
     for (i, g) in agents.groups.iter().enumerate() {
         let key = |k: &str| format!("agents.groups[{i}].{k}");
-        if g.name.trim().is_empty() {
-            return Err(invalid(key("name"), "is empty (expected a group name)"));
-        }
-        if out.iter().any(|o| o.name == g.name) {
-            return Err(invalid(
-                key("name"),
-                format!("'{}' names two groups (expected unique names)", g.name),
-            ));
-        }
-        if !simple {
-            for (k, v) in [("handle", g.handle.is_some()), ("share", g.share.is_some())] {
-                if v {
-                    return Err(invalid(
-                        key(k),
-                        "only applies without [questions] (with questions, reply times and shares come from questions.*)",
-                    ));
-                }
-            }
-        }
+        named_once(g, &out, simple, &key)?;
         let raw_steps = day_steps(&key, g.staff.as_ref(), g.roster.as_deref(), overlap)?;
         let which = if g.roster.is_some() {
             "roster"
@@ -244,31 +226,9 @@ pub(super) fn groups(
                 format!("{concurrency} is not a number of chats at once (expected 1 to 64)"),
             ));
         }
-        if let Some(s) = g.standby.as_ref().filter(|s| s.agents > MAX_AGENTS) {
-            return Err(invalid(
-                key("standby.agents"),
-                format!(
-                    "{} is more than a group can have (expected at most {MAX_AGENTS})",
-                    s.agents
-                ),
-            ));
-        }
         let standby = match &g.standby {
             None => None,
-            Some(s) => Some(Standby {
-                agents: s.agents,
-                threshold: s.when_queue_over,
-                login: s.login.map_or(10 * MINUTE, |d| d.0),
-                stay: match s.stay.map_or(2 * HOUR, |d| d.0) {
-                    0 => {
-                        return Err(invalid(
-                            key("standby.stay"),
-                            "0s is too short (expected a duration longer than 0s)",
-                        ));
-                    }
-                    d => d,
-                },
-            }),
+            Some(s) => Some(standby(s, &key)?),
         };
         out.push(GroupPlan {
             name: g.name.clone(),
@@ -291,6 +251,62 @@ pub(super) fn groups(
         ));
     }
     Ok(out)
+}
+
+/// Checks a group's name (given, and no earlier group's) and that the
+/// keys only a profile without questions has are absent when it has them.
+fn named_once(
+    g: &RawGroup,
+    earlier: &[GroupPlan],
+    simple: bool,
+    key: &dyn Fn(&str) -> String,
+) -> Result<(), Invalid> {
+    if g.name.trim().is_empty() {
+        return Err(invalid(key("name"), "is empty (expected a group name)"));
+    }
+    if earlier.iter().any(|o| o.name == g.name) {
+        return Err(invalid(
+            key("name"),
+            format!("'{}' names two groups (expected unique names)", g.name),
+        ));
+    }
+    if !simple {
+        for (k, v) in [("handle", g.handle.is_some()), ("share", g.share.is_some())] {
+            if v {
+                return Err(invalid(
+                    key(k),
+                    "only applies without [questions] (with questions, reply times and shares come from questions.*)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A group's standby agents (`key` names the group's keys).
+fn standby(s: &RawStandby, key: &dyn Fn(&str) -> String) -> Result<Standby, Invalid> {
+    if s.agents > MAX_AGENTS {
+        return Err(invalid(
+            key("standby.agents"),
+            format!(
+                "{} is more than a group can have (expected at most {MAX_AGENTS})",
+                s.agents
+            ),
+        ));
+    }
+    let stay = s.stay.map_or(2 * HOUR, |d| d.0);
+    if stay == 0 {
+        return Err(invalid(
+            key("standby.stay"),
+            "0s is too short (expected a duration longer than 0s)",
+        ));
+    }
+    Ok(Standby {
+        agents: s.agents,
+        threshold: s.when_queue_over,
+        login: s.login.map_or(10 * MINUTE, |d| d.0),
+        stay,
+    })
 }
 
 /// The `[routing]` rules, defaults for what is not given.

@@ -19,67 +19,15 @@ pub(super) fn bot(
     let names: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
     let covers = match &b.covers {
         None => questions.iter().map(|q| q.bot > 0.0).collect(),
-        Some(list) => {
-            let mut c = vec![false; questions.len()];
-            for (i, name) in list.iter().enumerate() {
-                c[index_of(&names, name, &format!("bot.covers[{i}]"), "question")?] = true;
-            }
-            c
-        }
+        Some(list) => marked(list, &names, "bot.covers", "question")?,
     };
     let on_channels = match &b.channels {
         None => vec![true; channels.len()],
-        Some(list) => {
-            let mut c = vec![false; channels.len()];
-            for (i, name) in list.iter().enumerate() {
-                c[index_of(channels, name, &format!("bot.channels[{i}]"), "channel")?] = true;
-            }
-            c
-        }
+        Some(list) => marked(list, channels, "bot.channels", "channel")?,
     };
-    let (mut hq, mut hs) = (vec![false; questions.len()], vec![false; segments.len()]);
     let handoff = b.handoff.as_ref();
-    for (i, name) in handoff
-        .and_then(|h| h.on.as_ref())
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        if let Some(q) = names.iter().position(|n| n == name) {
-            hq[q] = true;
-        } else if let Some(s) = segments.iter().position(|n| n == name) {
-            hs[s] = true;
-        } else {
-            return Err(invalid(
-                format!("bot.handoff.on[{i}]"),
-                format!(
-                    "'{name}' is neither a question nor a segment (questions: {}; segments: {})",
-                    names.join(", "),
-                    segments.join(", ")
-                ),
-            ));
-        }
-    }
-    let hours = match &b.hours {
-        None | Some(RawHours::AllDay) => Vec::new(),
-        Some(RawHours::Windows(ws)) => {
-            let mut out = Vec::new();
-            for (i, w) in ws.iter().enumerate() {
-                if w.from == w.to {
-                    return Err(invalid(
-                        format!("bot.hours[{i}].to"),
-                        "equals `from` (expected a window of some length)",
-                    ));
-                }
-                out.push(MixWindow {
-                    from: w.from.0 % DAY,
-                    to: w.to.0 % DAY,
-                    shares: Vec::new(),
-                });
-            }
-            out
-        }
-    };
+    let (hq, hs) = handoffs(handoff.and_then(|h| h.on.as_deref()), &names, segments)?;
+    let hours = hours(b.hours.as_ref())?;
     let max_turns = b.max_turns.unwrap_or(3);
     if max_turns == 0 {
         return Err(invalid("bot.max_turns", "0 turns (expected at least 1)"));
@@ -106,6 +54,64 @@ pub(super) fn bot(
         )?,
         capacity: capacity(b)?,
     })
+}
+
+/// Which of `names` the list at `key` names (each a `what`).
+fn marked(list: &[String], names: &[String], key: &str, what: &str) -> Result<Vec<bool>, Invalid> {
+    let mut marks = vec![false; names.len()];
+    for (i, name) in list.iter().enumerate() {
+        marks[index_of(names, name, &format!("{key}[{i}]"), what)?] = true;
+    }
+    Ok(marks)
+}
+
+/// The questions and the segments the bot hands to a human at once
+/// (`bot.handoff.on` names either).
+fn handoffs(
+    on: Option<&[String]>,
+    questions: &[String],
+    segments: &[String],
+) -> Result<(Vec<bool>, Vec<bool>), Invalid> {
+    let (mut hq, mut hs) = (vec![false; questions.len()], vec![false; segments.len()]);
+    for (i, name) in on.into_iter().flatten().enumerate() {
+        if let Some(q) = questions.iter().position(|n| n == name) {
+            hq[q] = true;
+        } else if let Some(s) = segments.iter().position(|n| n == name) {
+            hs[s] = true;
+        } else {
+            return Err(invalid(
+                format!("bot.handoff.on[{i}]"),
+                format!(
+                    "'{name}' is neither a question nor a segment (questions: {}; segments: {})",
+                    questions.join(", "),
+                    segments.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok((hq, hs))
+}
+
+/// The bot's hours of the day (empty: all day).
+fn hours(hours: Option<&RawHours>) -> Result<Vec<MixWindow>, Invalid> {
+    let Some(RawHours::Windows(ws)) = hours else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        if w.from == w.to {
+            return Err(invalid(
+                format!("bot.hours[{i}].to"),
+                "equals `from` (expected a window of some length)",
+            ));
+        }
+        out.push(MixWindow {
+            from: w.from.0 % DAY,
+            to: w.to.0 % DAY,
+            shares: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// The bot's limits, `None` when the profile sets none of the capacity

@@ -119,25 +119,11 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
     };
     let names: Vec<String> = questions.iter().map(|q| q.name.clone()).collect();
     let mut questions = questions;
-    if let Some(ss) = &raw.self_service {
-        for (name, p) in ss.faq_deflection.iter().flatten() {
-            let key = format!("self_service.faq_deflection.{name}");
-            let i = index_of(&names, name, &key, "question")?;
-            questions[i].deflect = probability(&key, *p)?;
-        }
-    }
+    deflection(raw, &mut questions, &names)?;
     let channels = channels(raw.channels.as_ref())?;
     let channel_names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
     let question_mix = question_mix(raw.question_mix.as_deref().unwrap_or(&[]), &names)?;
-    let t = raw.tiers.as_ref();
-    let target = |d: Option<Option<super::units::Duration>>, default: SimTime| {
-        d.flatten().map_or(default, |d| d.0)
-    };
-    let tier_targets = [
-        target(t.map(|t| t.urgent), 5 * SECOND),
-        target(t.map(|t| t.important), 15 * SECOND),
-        target(t.map(|t| t.normal), 30 * SECOND),
-    ];
+    let tier_targets = tier_targets(raw.tiers.as_ref());
     let bot = match &raw.bot {
         Some(b) if b.enabled != Some(false) => {
             Some(bot(b, &questions, &segment_names, &channel_names)?)
@@ -146,42 +132,13 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
     };
     let proactive = match raw.self_service.as_ref().and_then(|s| s.proactive.as_ref()) {
         None => None,
-        Some(p) => {
-            let key = |k: &str| format!("self_service.proactive.{k}");
-            if p.rate.0 <= 0.0 {
-                return Err(invalid(
-                    key("rate"),
-                    format!("{}/s is not a positive rate", p.rate.0),
-                ));
-            }
-            let channel = match &p.channel {
-                Some(c) => index_of(&channel_names, c, &key("channel"), "channel")?,
-                None => 0,
-            };
-            Some(Proactive {
-                rate_per_s: p.rate.0,
-                accept: probability(&key("accept"), p.accept)?,
-                question: index_of(&names, &p.question, &key("question"), "question")?,
-                conversion: probability(&key("conversion"), p.conversion.unwrap_or(0.0))?,
-                channel,
-            })
-        }
+        Some(p) => Some(proactive(p, &names, &channel_names)?),
     };
     let retrials = match &raw.retrials {
         Some(r) => Some(retrials(r, &channel_names)?),
         None => None,
     };
-    let first_response = match agents.first_response.as_deref() {
-        None if simple => FirstResponse::OnTake,
-        None | Some("on_reply") => FirstResponse::OnReply,
-        Some("on_take") => FirstResponse::OnTake,
-        Some(other) => {
-            return Err(invalid(
-                "agents.first_response",
-                format!("'{other}' is not a first-response rule (expected on_take or on_reply)"),
-            ));
-        }
-    };
+    let first_response = first_response(agents.first_response.as_deref(), simple)?;
     let slowdown = agents.concurrency_slowdown.unwrap_or(0.0);
     if !(slowdown.is_finite() && slowdown >= 0.0) {
         return Err(invalid(
@@ -190,21 +147,7 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
         ));
     }
     let groups = groups(agents, &skills, simple)?;
-    for (i, q) in questions.iter().enumerate() {
-        if !groups
-            .iter()
-            .any(|g| g.skills.contains(&q.skill) || g.overflow_skills.contains(&q.skill))
-        {
-            return Err(invalid(
-                format!("questions.{}.skill", names[i]),
-                format!(
-                    "'{}' is a skill no group has (groups cover: {})",
-                    skills[q.skill],
-                    covered(&groups, &skills)
-                ),
-            ));
-        }
-    }
+    every_skill_served(&questions, &groups, &skills)?;
     Ok(DeskParts {
         skills,
         segments,
@@ -221,6 +164,99 @@ pub fn desk(raw: &RawProfile, patience: Option<Dist>) -> Result<DeskParts, Inval
         overflow_after: agents.overflow_after.map_or(20 * SECOND, |d| d.0),
         concurrency_slowdown: slowdown,
     })
+}
+
+/// Self-service deflection shares, per question.
+fn deflection(
+    raw: &RawProfile,
+    questions: &mut [Question],
+    names: &[String],
+) -> Result<(), Invalid> {
+    let Some(ss) = &raw.self_service else {
+        return Ok(());
+    };
+    for (name, p) in ss.faq_deflection.iter().flatten() {
+        let key = format!("self_service.faq_deflection.{name}");
+        let i = index_of(names, name, &key, "question")?;
+        questions[i].deflect = probability(&key, *p)?;
+    }
+    Ok(())
+}
+
+/// Each tier's first-response target: the profile's, else 5, 15 and 30 s.
+fn tier_targets(t: Option<&RawTiers>) -> [SimTime; 3] {
+    let target = |d: Option<Option<super::units::Duration>>, default: SimTime| {
+        d.flatten().map_or(default, |d| d.0)
+    };
+    [
+        target(t.map(|t| t.urgent), 5 * SECOND),
+        target(t.map(|t| t.important), 15 * SECOND),
+        target(t.map(|t| t.normal), 30 * SECOND),
+    ]
+}
+
+/// Proactive invitations (`self_service.proactive`).
+fn proactive(
+    p: &RawProactive,
+    names: &[String],
+    channel_names: &[String],
+) -> Result<Proactive, Invalid> {
+    let key = |k: &str| format!("self_service.proactive.{k}");
+    if p.rate.0 <= 0.0 {
+        return Err(invalid(
+            key("rate"),
+            format!("{}/s is not a positive rate", p.rate.0),
+        ));
+    }
+    let channel = match &p.channel {
+        Some(c) => index_of(channel_names, c, &key("channel"), "channel")?,
+        None => 0,
+    };
+    Ok(Proactive {
+        rate_per_s: p.rate.0,
+        accept: probability(&key("accept"), p.accept)?,
+        question: index_of(names, &p.question, &key("question"), "question")?,
+        conversion: probability(&key("conversion"), p.conversion.unwrap_or(0.0))?,
+        channel,
+    })
+}
+
+/// When an agent's first response counts (`agents.first_response`): on
+/// take by default for a profile without questions, else on reply.
+fn first_response(rule: Option<&str>, simple: bool) -> Result<FirstResponse, Invalid> {
+    match rule {
+        None if simple => Ok(FirstResponse::OnTake),
+        None | Some("on_reply") => Ok(FirstResponse::OnReply),
+        Some("on_take") => Ok(FirstResponse::OnTake),
+        Some(other) => Err(invalid(
+            "agents.first_response",
+            format!("'{other}' is not a first-response rule (expected on_take or on_reply)"),
+        )),
+    }
+}
+
+/// Checks that some group, home or overflow, has each question's skill.
+fn every_skill_served(
+    questions: &[Question],
+    groups: &[GroupPlan],
+    skills: &[String],
+) -> Result<(), Invalid> {
+    for q in questions {
+        if !groups
+            .iter()
+            .any(|g| g.skills.contains(&q.skill) || g.overflow_skills.contains(&q.skill))
+        {
+            return Err(invalid(
+                format!("questions.{}.skill", q.name),
+                format!(
+                    "'{}' is a skill no group has (groups cover: {})",
+                    skills[q.skill],
+                    covered(groups, skills)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn segments(raw: &RawProfile, patience: Option<Dist>) -> Result<Vec<Segment>, Invalid> {

@@ -41,21 +41,7 @@ const W: f64 = 720.0;
 impl HeatMap {
     /// The map as an `<svg>` element.
     pub fn render(&self) -> String {
-        let values = self.cells.iter().flatten().filter_map(|c| c.0);
-        let (lo, hi) = self.range.unwrap_or_else(|| {
-            values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            })
-        });
-        // Differences within 2% are noise to the eye: one shade for all.
-        let flat = (hi - lo).partial_cmp(&(0.02 * hi.abs().max(lo.abs())))
-            != Some(std::cmp::Ordering::Greater);
-        let shade = |v: f64| -> usize {
-            if flat {
-                return 0;
-            }
-            (((v - lo) / (hi - lo)) * (SHADES.len() - 1) as f64).round() as usize
-        };
+        let shades = Shades::of(self);
         let ncols = self.cols.len().max(1);
         let cw = ((W - LEFT - 16.0) / ncols as f64).min(140.0);
         let gh = CELL_H * self.rows.len() as f64;
@@ -81,32 +67,8 @@ impl HeatMap {
                 esc(name)
             );
         }
-        for (r, name) in self.rows.iter().enumerate() {
-            let y = TOP + CELL_H * r as f64;
-            let _ = write!(
-                o,
-                r#"<text x="{:.1}" y="{:.1}" class="tick" text-anchor="end">{}</text>"#,
-                LEFT - 6.0,
-                y + CELL_H / 2.0 + 4.0,
-                esc(name)
-            );
-            for (c, (v, text)) in self.cells[r].iter().enumerate() {
-                let x = LEFT + cw * c as f64;
-                let (fill, ink) = match v {
-                    Some(v) => {
-                        let k = shade(*v);
-                        (SHADES[k], if k >= 4 { "#fff" } else { "#111" })
-                    }
-                    None => ("#fff", "#111"),
-                };
-                let _ = write!(
-                    o,
-                    r##"<rect x="{x:.1}" y="{y:.1}" width="{cw:.1}" height="{CELL_H}" fill="{fill}" stroke="#888"/><text x="{:.1}" y="{:.1}" class="cell" text-anchor="middle" fill="{ink}">{}</text>"##,
-                    x + cw / 2.0,
-                    y + CELL_H / 2.0 + 4.0,
-                    esc(text)
-                );
-            }
+        for r in 0..self.rows.len() {
+            self.draw_row(&mut o, r, cw, &shades);
         }
         let _ = write!(
             o,
@@ -114,8 +76,44 @@ impl HeatMap {
             TOP + gh / 2.0,
             esc(&self.y_label)
         );
-        // The legend: the shades from the lowest value to the highest.
-        let ly = TOP + gh + 24.0;
+        self.draw_legend(&mut o, TOP + gh + 24.0, &shades);
+        o.push_str("</svg>");
+        o
+    }
+
+    /// Row `r`: its name, then its cells, `cw` wide.
+    fn draw_row(&self, o: &mut String, r: usize, cw: f64, shades: &Shades) {
+        let y = TOP + CELL_H * r as f64;
+        let _ = write!(
+            o,
+            r#"<text x="{:.1}" y="{:.1}" class="tick" text-anchor="end">{}</text>"#,
+            LEFT - 6.0,
+            y + CELL_H / 2.0 + 4.0,
+            esc(&self.rows[r])
+        );
+        for (c, (v, text)) in self.cells[r].iter().enumerate() {
+            let x = LEFT + cw * c as f64;
+            let (fill, ink) = match v {
+                Some(v) => {
+                    let k = shades.of_value(*v);
+                    (SHADES[k], if k >= 4 { "#fff" } else { "#111" })
+                }
+                None => ("#fff", "#111"),
+            };
+            let _ = write!(
+                o,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{cw:.1}" height="{CELL_H}" fill="{fill}" stroke="#888"/><text x="{:.1}" y="{:.1}" class="cell" text-anchor="middle" fill="{ink}">{}</text>"##,
+                x + cw / 2.0,
+                y + CELL_H / 2.0 + 4.0,
+                esc(text)
+            );
+        }
+    }
+
+    /// The legend at height `ly`: the shades from the lowest value to the
+    /// highest.
+    fn draw_legend(&self, o: &mut String, ly: f64, shades: &Shades) {
+        let (lo, hi) = (shades.lo, shades.hi);
         let _ = write!(
             o,
             r#"<text x="{LEFT}" y="{:.1}" class="legend">{}: {}</text>"#,
@@ -123,7 +121,7 @@ impl HeatMap {
             esc(&self.legend),
             if !lo.is_finite() {
                 "no data".to_string()
-            } else if flat {
+            } else if shades.flat {
                 format!(
                     "all {} to {}, one shade",
                     super::svg::num(lo),
@@ -145,8 +143,37 @@ impl HeatMap {
                 ly + 8.0
             );
         }
-        o.push_str("</svg>");
-        o
+    }
+}
+
+/// How values map to shades: the range (given, or the cells'), and
+/// whether it is too narrow to shade (differences within 2% are noise to
+/// the eye: one shade for all).
+struct Shades {
+    lo: f64,
+    hi: f64,
+    flat: bool,
+}
+
+impl Shades {
+    fn of(map: &HeatMap) -> Shades {
+        let values = map.cells.iter().flatten().filter_map(|c| c.0);
+        let (lo, hi) = map.range.unwrap_or_else(|| {
+            values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            })
+        });
+        let flat = (hi - lo).partial_cmp(&(0.02 * hi.abs().max(lo.abs())))
+            != Some(std::cmp::Ordering::Greater);
+        Shades { lo, hi, flat }
+    }
+
+    /// The index in [`SHADES`] of value `v`.
+    fn of_value(&self, v: f64) -> usize {
+        if self.flat {
+            return 0;
+        }
+        (((v - self.lo) / (self.hi - self.lo)) * (SHADES.len() - 1) as f64).round() as usize
     }
 }
 

@@ -196,41 +196,53 @@ impl Chart {
     /// The chart as an `<svg>` element.
     pub fn render(&self) -> String {
         let ((x0, x1), (y0, y1)) = self.extent();
-        let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
-        let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
-        let sy = |y: f64| TOP + ph - (y - y0) / (y1 - y0) * ph;
+        let plot = Plot { x0, x1, y0, y1 };
         let mut o = String::new();
+        let t = esc(&self.title);
         let _ = write!(
             o,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{t}"><title>{t}</title>"#,
-            t = esc(&self.title)
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{t}"><title>{t}</title><text x="{LEFT}" y="20" class="title">{t}</text>"#,
         );
-        let _ = write!(
-            o,
-            r#"<text x="{LEFT}" y="20" class="title">{}</text>"#,
-            esc(&self.title)
-        );
+        self.draw_bands(&mut o, &plot);
+        self.draw_axes(&mut o, &plot);
+        for (i, s) in self.series.iter().enumerate() {
+            draw_series(&mut o, &plot, i, s);
+        }
+        self.draw_rules(&mut o, &plot);
+        self.draw_legend(&mut o);
+        o.push_str("</svg>");
+        o
+    }
+
+    /// The shaded x ranges, labelled at their top left.
+    fn draw_bands(&self, o: &mut String, p: &Plot) {
         for (i, (a, b, label)) in self.bands.iter().enumerate() {
-            let (a, b) = (sx(a.max(x0)), sx(b.min(x1)));
+            let (a, b) = (p.sx(a.max(p.x0)), p.sx(b.min(p.x1)));
             if b <= a {
                 continue;
             }
             let fill = if i % 2 == 0 { "#f0f0f0" } else { "#dcdcdc" };
             let _ = write!(
                 o,
-                r#"<rect x="{a:.1}" y="{TOP}" width="{:.1}" height="{ph:.1}" fill="{fill}"/><text x="{:.1}" y="{:.1}" class="band">{}</text>"#,
+                r#"<rect x="{a:.1}" y="{TOP}" width="{:.1}" height="{:.1}" fill="{fill}"/><text x="{:.1}" y="{:.1}" class="band">{}</text>"#,
                 b - a,
+                PH,
                 a + 3.0,
                 TOP + 12.0 + 12.0 * (i % 3) as f64,
                 esc(label)
             );
         }
-        for t in ticks(y0, y1) {
-            let y = sy(t);
+    }
+
+    /// Grid lines and ticks on both axes, the plot's frame and the axis
+    /// labels.
+    fn draw_axes(&self, o: &mut String, p: &Plot) {
+        for t in ticks(p.y0, p.y1) {
+            let y = p.sy(t);
             let _ = write!(
                 o,
                 r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#e4e4e4"/><text x="{:.1}" y="{:.1}" class="tick" text-anchor="end">{}</text>"##,
-                LEFT + pw,
+                LEFT + PW,
                 LEFT - 6.0,
                 y + 4.0,
                 num(t)
@@ -238,68 +250,33 @@ impl Chart {
         }
         let xt: Vec<(f64, String)> = match &self.x_ticks {
             Some(t) => t.clone(),
-            None => ticks(x0, x1).into_iter().map(|t| (t, num(t))).collect(),
+            None => ticks(p.x0, p.x1).into_iter().map(|t| (t, num(t))).collect(),
         };
-        for (t, label) in xt.iter().filter(|(t, _)| *t >= x0 && *t <= x1) {
-            let x = sx(*t);
+        for (t, label) in xt.iter().filter(|(t, _)| *t >= p.x0 && *t <= p.x1) {
+            let x = p.sx(*t);
             let _ = write!(
                 o,
                 r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#444"/><text x="{x:.1}" y="{:.1}" class="tick" text-anchor="middle">{}</text>"##,
-                TOP + ph,
-                TOP + ph + 4.0,
-                TOP + ph + 16.0,
+                TOP + PH,
+                TOP + PH + 4.0,
+                TOP + PH + 16.0,
                 esc(label)
             );
         }
         let _ = write!(
             o,
-            r##"<rect x="{LEFT}" y="{TOP}" width="{pw:.1}" height="{ph:.1}" fill="none" stroke="#444"/><text x="{:.1}" y="{:.1}" class="axis" text-anchor="middle">{}</text><text transform="translate(16 {:.1}) rotate(-90)" class="axis" text-anchor="middle">{}</text>"##,
-            LEFT + pw / 2.0,
-            TOP + ph + 34.0,
+            r##"<rect x="{LEFT}" y="{TOP}" width="{PW:.1}" height="{PH:.1}" fill="none" stroke="#444"/><text x="{:.1}" y="{:.1}" class="axis" text-anchor="middle">{}</text><text transform="translate(16 {:.1}) rotate(-90)" class="axis" text-anchor="middle">{}</text>"##,
+            LEFT + PW / 2.0,
+            TOP + PH + 34.0,
             esc(&self.x_label),
-            TOP + ph / 2.0,
+            TOP + PH / 2.0,
             esc(&self.y_label)
         );
-        for (i, s) in self.series.iter().enumerate() {
-            let (color, dash) = STYLES[i % STYLES.len()];
-            match s.kind {
-                Kind::Bars(w) => {
-                    for &(x, y) in s.points.iter().filter(|p| p.1.is_finite()) {
-                        let (a, b) = (sx(x), sx(x + w));
-                        let _ = write!(
-                            o,
-                            r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}" fill-opacity="0.75" stroke="{color}"/>"#,
-                            sy(y),
-                            (b - a - 0.5).max(0.5),
-                            (sy(y0) - sy(y)).max(0.0)
-                        );
-                    }
-                }
-                Kind::Points => {
-                    for &(x, y) in s.points.iter().filter(|p| p.1.is_finite()) {
-                        marker(&mut o, i, sx(x), sy(y), color);
-                    }
-                }
-                Kind::Line => {
-                    for run in s
-                        .points
-                        .split(|p| !p.1.is_finite())
-                        .filter(|r| !r.is_empty())
-                    {
-                        let pts: Vec<String> = run
-                            .iter()
-                            .map(|&(x, y)| format!("{:.1},{:.1}", sx(x), sy(y)))
-                            .collect();
-                        let _ = write!(
-                            o,
-                            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}"/>"#,
-                            pts.join(" ")
-                        );
-                    }
-                }
-            }
-        }
-        // Rules at the same height share one label.
+    }
+
+    /// The horizontal reference lines; rules at the same height share one
+    /// label.
+    fn draw_rules(&self, o: &mut String, p: &Plot) {
         let mut rules: Vec<(f64, String)> = Vec::new();
         for (y, label) in &self.rules {
             match rules.iter_mut().find(|(v, _)| v == y) {
@@ -308,17 +285,20 @@ impl Chart {
             }
         }
         for (y, label) in &rules {
-            let v = sy(*y);
+            let v = p.sy(*y);
             let _ = write!(
                 o,
                 r##"<line x1="{LEFT}" x2="{:.1}" y1="{v:.1}" y2="{v:.1}" stroke="#000" stroke-width="1.5" stroke-dasharray="4 2"/><text x="{:.1}" y="{:.1}" class="rule" text-anchor="end">{}</text>"##,
-                LEFT + pw,
-                LEFT + pw - 4.0,
+                LEFT + PW,
+                LEFT + PW - 4.0,
                 v - 4.0,
                 esc(label)
             );
         }
-        // The legend, under the x axis label.
+    }
+
+    /// The legend, under the x axis label, wrapping at the chart's width.
+    fn draw_legend(&self, o: &mut String) {
         let mut lx = LEFT;
         let mut ly = H - 22.0;
         for (i, s) in self.series.iter().enumerate() {
@@ -341,7 +321,7 @@ impl Chart {
                     ly - 4.0
                 ),
                 Kind::Points => {
-                    marker(&mut o, i, lx + 9.0, ly - 4.0, color);
+                    marker(o, i, lx + 9.0, ly - 4.0, color);
                     Ok(())
                 }
             };
@@ -353,8 +333,70 @@ impl Chart {
             );
             lx += width;
         }
-        o.push_str("</svg>");
-        o
+    }
+}
+
+/// The plot area's width and height inside the margins.
+const PW: f64 = W - LEFT - RIGHT;
+const PH: f64 = H - TOP - BOTTOM;
+
+/// The data ranges shown, and where a data point lands in the picture.
+struct Plot {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+impl Plot {
+    fn sx(&self, x: f64) -> f64 {
+        LEFT + (x - self.x0) / (self.x1 - self.x0) * PW
+    }
+    fn sy(&self, y: f64) -> f64 {
+        TOP + PH - (y - self.y0) / (self.y1 - self.y0) * PH
+    }
+}
+
+/// Series `i` (its colour, dash and marker follow its place), as bars,
+/// markers or a line broken at NaN values.
+fn draw_series(o: &mut String, p: &Plot, i: usize, s: &Series) {
+    let (color, dash) = STYLES[i % STYLES.len()];
+    let finite = || s.points.iter().filter(|p| p.1.is_finite());
+    match s.kind {
+        Kind::Bars(w) => {
+            for &(x, y) in finite() {
+                let (a, b) = (p.sx(x), p.sx(x + w));
+                let _ = write!(
+                    o,
+                    r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}" fill-opacity="0.75" stroke="{color}"/>"#,
+                    p.sy(y),
+                    (b - a - 0.5).max(0.5),
+                    (p.sy(p.y0) - p.sy(y)).max(0.0)
+                );
+            }
+        }
+        Kind::Points => {
+            for &(x, y) in finite() {
+                marker(o, i, p.sx(x), p.sy(y), color);
+            }
+        }
+        Kind::Line => {
+            for run in s
+                .points
+                .split(|p| !p.1.is_finite())
+                .filter(|r| !r.is_empty())
+            {
+                let pts: Vec<String> = run
+                    .iter()
+                    .map(|&(x, y)| format!("{:.1},{:.1}", p.sx(x), p.sy(y)))
+                    .collect();
+                let _ = write!(
+                    o,
+                    r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}"/>"#,
+                    pts.join(" ")
+                );
+            }
+        }
     }
 }
 

@@ -192,50 +192,8 @@ fn threshold(key: &str, t: RawThreshold, metric: Metric) -> Result<f64, Invalid>
 /// Validates one rule written at `key`.
 pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule, Invalid> {
     let k = |f: &str| format!("{key}.{f}");
-    let metric = match Metric::named(&r.metric) {
-        Some(m) => m,
-        None if r.metric == "abandonment" => {
-            return Err(invalid(
-                k("metric"),
-                "'abandonment' is ambiguous: name the one you mean (left_before_answer, left_waiting_for_human, left_mid_conversation, or shoppers_lost for all three; `peakdesk metrics` defines each)",
-            ));
-        }
-        None => {
-            let known: Vec<&str> = Metric::ALL.iter().map(|m| m.def().name).collect();
-            return Err(invalid(
-                k("metric"),
-                format!(
-                    "'{}' is not a metric (expected one of: {})",
-                    r.metric,
-                    known.join(", ")
-                ),
-            ));
-        }
-    };
-    let stat = match (metric.is_time(), r.stat.as_deref()) {
-        (false, None | Some("share")) => Stat::Share,
-        (false, Some(s)) => {
-            return Err(invalid(
-                k("stat"),
-                format!("'{s}' does not apply to {} (a share)", r.metric),
-            ));
-        }
-        (true, None | Some("mean")) => Stat::Mean,
-        (true, Some(s)) => {
-            let pct = s.strip_prefix('p').and_then(|p| p.parse::<f64>().ok());
-            match pct {
-                Some(p) if p > 0.0 && p < 100.0 => Stat::Quantile(p / 100.0),
-                _ => {
-                    return Err(invalid(
-                        k("stat"),
-                        format!(
-                            "'{s}' is not a statistic (expected mean or a percentile p0 < pNN < p100, such as p90 or p99.9)"
-                        ),
-                    ));
-                }
-            }
-        }
-    };
+    let metric = metric_of(&k("metric"), &r.metric)?;
+    let stat = stat_of(&k("stat"), metric, r)?;
     let within = match (metric, r.within) {
         (Metric::AnsweredWithin, Some(w)) => Some(w.0),
         (Metric::AnsweredWithin, None) => {
@@ -253,8 +211,95 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
         _ => return Err(invalid(key, "needs exactly one of `max` or `min`")),
     };
     let scope = scope(sc, &k("scope"), r.scope.as_ref())?;
-    let fits = metric.fits(scope);
-    if !fits {
+    let every_interval = r.every_interval.unwrap_or(false);
+    fits(sc, key, r, (metric, stat, within, scope, every_interval))?;
+    let severity = match r.severity.as_deref() {
+        None | Some("error") => Severity::Error,
+        Some("warning") => Severity::Warning,
+        Some(s) => {
+            return Err(invalid(
+                k("severity"),
+                format!("'{s}' is not a severity (expected error or warning)"),
+            ));
+        }
+    };
+    let name = r.name.clone().unwrap_or_else(|| {
+        describe(metric, &r.metric, stat, within, bound, every_interval)
+            + &r.scope
+                .iter()
+                .flatten()
+                .map(|(k, v)| format!(" ({k} {v})"))
+                .collect::<String>()
+    });
+    let abort = super::abort::read(key, r, (metric, stat, scope, bound))?;
+    Ok(Rule {
+        name,
+        source: source.into(),
+        metric,
+        stat,
+        within,
+        bound,
+        scope,
+        every_interval,
+        severity,
+        abort,
+    })
+}
+
+/// The metric named `name` (written at `key`).
+fn metric_of(key: &str, name: &str) -> Result<Metric, Invalid> {
+    match Metric::named(name) {
+        Some(m) => Ok(m),
+        None if name == "abandonment" => Err(invalid(
+            key,
+            "'abandonment' is ambiguous: name the one you mean (left_before_answer, left_waiting_for_human, left_mid_conversation, or shoppers_lost for all three; `peakdesk metrics` defines each)",
+        )),
+        None => {
+            let known: Vec<&str> = Metric::ALL.iter().map(|m| m.def().name).collect();
+            Err(invalid(
+                key,
+                format!(
+                    "'{name}' is not a metric (expected one of: {})",
+                    known.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// The rule's statistic (written at `key`): a share's is the share, a
+/// time's the mean or a percentile.
+fn stat_of(key: &str, metric: Metric, r: &RawRule) -> Result<Stat, Invalid> {
+    match (metric.is_time(), r.stat.as_deref()) {
+        (false, None | Some("share")) => Ok(Stat::Share),
+        (false, Some(s)) => Err(invalid(
+            key,
+            format!("'{s}' does not apply to {} (a share)", r.metric),
+        )),
+        (true, None | Some("mean")) => Ok(Stat::Mean),
+        (true, Some(s)) => match s.strip_prefix('p').and_then(|p| p.parse::<f64>().ok()) {
+            Some(p) if p > 0.0 && p < 100.0 => Ok(Stat::Quantile(p / 100.0)),
+            _ => Err(invalid(
+                key,
+                format!(
+                    "'{s}' is not a statistic (expected mean or a percentile p0 < pNN < p100, such as p90 or p99.9)"
+                ),
+            )),
+        },
+    }
+}
+
+/// Whether the rule's parts fit together: the metric has this scope, the
+/// scope's tier is in use, and per interval the metric (and its threshold
+/// or percentile) is counted per interval.
+fn fits(
+    sc: &Scenario,
+    key: &str,
+    r: &RawRule,
+    (metric, stat, within, scope, every_interval): (Metric, Stat, Option<SimTime>, Scope, bool),
+) -> Result<(), Invalid> {
+    let k = |f: &str| format!("{key}.{f}");
+    if !metric.fits(scope) {
         return Err(invalid(
             k("scope"),
             format!(
@@ -263,7 +308,6 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
             ),
         ));
     }
-    let every_interval = r.every_interval.unwrap_or(false);
     if every_interval
         && metric == Metric::AnsweredWithin
         && !within.is_some_and(|w| sc.answered_within.contains(&w))
@@ -299,37 +343,7 @@ pub fn rule(sc: &Scenario, key: &str, source: &str, r: &RawRule) -> Result<Rule,
             "per interval, first_response has p50, p90 and p99",
         ));
     }
-    let severity = match r.severity.as_deref() {
-        None | Some("error") => Severity::Error,
-        Some("warning") => Severity::Warning,
-        Some(s) => {
-            return Err(invalid(
-                k("severity"),
-                format!("'{s}' is not a severity (expected error or warning)"),
-            ));
-        }
-    };
-    let name = r.name.clone().unwrap_or_else(|| {
-        describe(metric, &r.metric, stat, within, bound, every_interval)
-            + &r.scope
-                .iter()
-                .flatten()
-                .map(|(k, v)| format!(" ({k} {v})"))
-                .collect::<String>()
-    });
-    let abort = super::abort::read(key, r, (metric, stat, scope, bound))?;
-    Ok(Rule {
-        name,
-        source: source.into(),
-        metric,
-        stat,
-        within,
-        bound,
-        scope,
-        every_interval,
-        severity,
-        abort,
-    })
+    Ok(())
 }
 
 fn describe(
@@ -357,106 +371,86 @@ fn describe(
 }
 
 fn preset_rules(sc: &Scenario, name: &str, pdd_rate: f64) -> Option<Vec<RawRule>> {
-    let rule = |metric: &str,
-                stat: Option<&str>,
-                within: Option<u64>,
-                max: Option<RawThreshold>,
-                min: Option<RawThreshold>,
-                label: &str| RawRule {
+    let rule = |metric: &str, label: &str| RawRule {
         name: Some(format!("{name}: {label}")),
         metric: metric.into(),
-        stat: stat.map(String::from),
-        within: within.map(|s| crate::profile::units::Duration(s * SECOND)),
-        max,
-        min,
+        stat: None,
+        within: None,
+        max: None,
+        min: None,
         scope: None,
         every_interval: None,
         severity: None,
         abort: None,
         abort_after: None,
     };
-    let secs = |s: f64| Some(RawThreshold(s, true));
-    let share = |s: f64| Some(RawThreshold(s, false));
+    // A time statistic at most `secs`; a share at least `min`, of
+    // shoppers answered within `within` seconds when given.
+    let time = |metric: &str, stat: &str, secs: f64, label: &str| RawRule {
+        stat: Some(stat.into()),
+        max: Some(RawThreshold(secs, true)),
+        ..rule(metric, label)
+    };
+    let share = |metric: &str, within: Option<u64>, min: f64, label: &str| RawRule {
+        within: within.map(|s| crate::profile::units::Duration(s * SECOND)),
+        min: Some(RawThreshold(min, false)),
+        ..rule(metric, label)
+    };
+    let scoped = |r: RawRule, key: &str, value: &str| RawRule {
+        scope: Some([(key.to_string(), value.to_string())].into_iter().collect()),
+        ..r
+    };
     Some(match name {
         "jd" => vec![
-            rule(
+            time(
                 "first_response",
-                Some("mean"),
-                None,
-                secs(30.0),
-                None,
+                "mean",
+                30.0,
                 "first response at most 30 s",
             ),
-            rule(
-                "satisfaction",
-                None,
-                None,
-                None,
-                share(0.8),
-                "satisfaction at least 80%",
-            ),
+            share("satisfaction", None, 0.8, "satisfaction at least 80%"),
         ],
-        "tmall" => vec![rule(
+        "tmall" => vec![share(
             "answered_within",
-            None,
             Some(180),
-            None,
-            share(0.9),
+            0.9,
             "90% answered within 3 minutes",
         )],
-        "douyin" => vec![rule(
+        "douyin" => vec![time(
             "conversation_response",
-            Some("mean"),
-            None,
-            secs(30.0),
-            None,
+            "mean",
+            30.0,
             "mean response time at most 30 s",
         )],
-        "pinduoduo" => vec![rule(
+        "pinduoduo" => vec![share(
             "answered_within",
-            None,
             Some(300),
-            None,
-            share(pdd_rate),
+            pdd_rate,
             &format!("{:.0}% answered within 5 minutes", pdd_rate * 100.0),
         )],
         "independent-site" => {
-            let mut r = rule(
+            let r = share(
                 "answered_within",
-                None,
                 Some(300),
-                None,
-                share(0.9),
+                0.9,
                 "90% of live chats answered within 5 minutes",
             );
-            if sc.channels.iter().any(|c| c.name == "chat") {
-                r.scope = Some(
-                    [("channel".to_string(), "chat".to_string())]
-                        .into_iter()
-                        .collect(),
-                );
+            match sc.channels.iter().any(|c| c.name == "chat") {
+                true => vec![scoped(r, "channel", "chat")],
+                false => vec![r],
             }
-            vec![r]
         }
         "tiers" => sc
             .tiers_in_use()
             .into_iter()
             .map(|t| {
                 let target = crate::time::to_secs(sc.tier_targets[t as usize]);
-                let mut r = rule(
-                    "first_response",
-                    Some("p90"),
-                    None,
-                    secs(target),
-                    None,
-                    &format!("{} first response p90 within {target} s", t.name()),
-                );
-                r.scope = Some(
-                    [("tier".to_string(), t.name().to_string())]
-                        .into_iter()
-                        .collect(),
-                );
-                r
+                let label = format!("{} first response p90 within {target} s", t.name());
+                scoped(
+                    time("first_response", "p90", target, &label),
+                    "tier",
+                    t.name(),
+                )
             })
             .collect(),
         _ => return None,
