@@ -144,18 +144,15 @@ fn linger(
     });
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_drive<A: Adapter>(
-    rt: &tokio::runtime::Runtime,
-    sc: Arc<Scenario>,
-    opts: Options,
+/// Asks the target for its clock and checks it against the window: a
+/// target that does not answer, or whose clock is off, gets nothing.
+async fn probe<A: Adapter>(
+    adapter: &A,
     tgt: &target::Target,
-    adapter: A,
-    counters: Arc<runner::Counters>,
-    (a, exports, interrupt): (&DriveArgs, &Exports, &CancellationToken),
-    out: &mut dyn Write,
-) -> Result<ExitCode, Error> {
-    let desk_clock = rt.block_on(adapter.probe()).map_err(|why| {
+    opts: &Options,
+    a: &DriveArgs,
+) -> Result<(), Error> {
+    let desk_clock = adapter.probe().await.map_err(|why| {
         Error::Target(format!(
             "{} ({}) is not answering: {why}; nothing was sent",
             tgt.name, tgt.base_url
@@ -168,25 +165,72 @@ fn run_drive<A: Adapter>(
                 "{} ({}): {why}; nothing was sent",
                 tgt.name, tgt.base_url
             ))
-        })?;
+        })
+}
+
+/// The line that says what the drive is about to send, and where.
+fn announce<A: Adapter>(sc: &Scenario, opts: &Options, tgt: &target::Target, adapter: &A) {
     let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
-    let (lo, hi) = drive::plan::Schedule::new(&sc, &opts).rate_range();
+    let (lo, hi) = drive::plan::Schedule::new(sc, opts).rate_range();
+    let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
+    let extra = adapter
+        .describe()
+        .map_or(String::new(), |d| format!("\n  {d}"));
+    eprintln!(
+        "peakdesk drive: {} ({} adapter) · scenario {} to {} at {}x = {:.0} s of wall time · {:.1} to {:.1} shoppers/s{shard}{extra}",
+        tgt.name,
+        tgt.kind(),
+        Span(opts.from),
+        Span(opts.to),
+        opts.speed,
+        window_wall_s,
+        lo,
+        hi
+    );
+}
+
+/// Writes a drive shard's file: its replication and report, for `merge`.
+fn write_shard(
+    sc: &Scenario,
+    a: &DriveArgs,
+    (shard, path): (shard::Shard, &std::path::Path),
+    (replication, wall_s): (Replication, f64),
+    d: DriveReport,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let agg = Aggregate::default().absorb(0, replication, Vec::new());
+    let job = Job {
+        command: JobKind::Drive,
+        profile: a.profile.profile.clone(),
+        set: a.profile.set.clone(),
+        seed: a.run.seed,
+        replications: 1,
+        vary: Vec::new(),
+        scale_staff: None,
+        version: env!("CARGO_PKG_VERSION").into(),
+        fingerprint: shard::fingerprint(std::slice::from_ref(sc), 1),
+    };
+    let mut file = shard::ShardFile::new(job, shard, 0..1, wall_s, vec![(0, agg)]);
+    file.drive = Some(d);
+    shard::write(path, &file, out)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_drive<A: Adapter>(
+    rt: &tokio::runtime::Runtime,
+    sc: Arc<Scenario>,
+    opts: Options,
+    tgt: &target::Target,
+    adapter: A,
+    counters: Arc<runner::Counters>,
+    (a, exports, interrupt): (&DriveArgs, &Exports, &CancellationToken),
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    rt.block_on(probe(&adapter, tgt, &opts, a))?;
+    let window_wall_s = crate::time::to_secs(opts.to - opts.from) / opts.speed;
     if !exports.quiet() {
-        let shard = opts.shard.map_or(String::new(), |s| format!(", shard {s}"));
-        let extra = adapter
-            .describe()
-            .map_or(String::new(), |d| format!("\n  {d}"));
-        eprintln!(
-            "peakdesk drive: {} ({} adapter) · scenario {} to {} at {}x = {:.0} s of wall time · {:.1} to {:.1} shoppers/s{shard}{extra}",
-            tgt.name,
-            tgt.kind(),
-            Span(opts.from),
-            Span(opts.to),
-            opts.speed,
-            window_wall_s,
-            lo,
-            hi
-        );
+        announce(&sc, &opts, tgt, &adapter);
     }
     rt.spawn(drive::signals::watch(interrupt.clone()));
     let opts = Arc::new(opts);
@@ -227,22 +271,15 @@ fn run_drive<A: Adapter>(
         },
     );
     if let (Some(shard), Some(path)) = (opts.shard, exports.path(Format::Json)) {
-        let agg = Aggregate::default().absorb(0, outcome.replication, Vec::new());
-        let job = Job {
-            command: JobKind::Drive,
-            profile: a.profile.profile.clone(),
-            set: a.profile.set.clone(),
-            seed: a.run.seed,
-            replications: 1,
-            vary: Vec::new(),
-            scale_staff: None,
-            version: env!("CARGO_PKG_VERSION").into(),
-            fingerprint: shard::fingerprint(std::slice::from_ref(&*sc), 1),
-        };
         let code = exit_code(&d, None);
-        let mut file = shard::ShardFile::new(job, shard, 0..1, outcome.wall_s, vec![(0, agg)]);
-        file.drive = Some(d);
-        shard::write(path, &file, out)?;
+        write_shard(
+            &sc,
+            a,
+            (shard, path),
+            (outcome.replication, outcome.wall_s),
+            d,
+            out,
+        )?;
         return Ok(code);
     }
     let s = summarize(&sc, outcome.replication, outcome.wall_s, opts.threads, d);

@@ -290,29 +290,7 @@ fn json(
                     over: d.saturating_sub(r),
                 })
                 .collect();
-            let shifts = p
-                .shifts
-                .iter()
-                .map(|s| {
-                    let t = &job.file.templates[s.template];
-                    ShiftJson {
-                        template: t.name.clone(),
-                        day: day_of(sc, s.start),
-                        start: hhmm(s.start),
-                        end: hhmm(s.start + t.length as i64),
-                        agents: s.agents,
-                        breaks: s
-                            .breaks
-                            .iter()
-                            .flatten()
-                            .map(|(at, n)| BreakJson {
-                                start: hhmm(*at),
-                                agents: *n,
-                            })
-                            .collect(),
-                    }
-                })
-                .collect();
+            let shifts = p.shifts.iter().map(|s| shift_json(job, s)).collect();
             GroupJson {
                 name: sc.groups[g.group].name.clone(),
                 cost: p.cost,
@@ -349,6 +327,27 @@ fn json(
         repairs,
         check_with_fresh_seeds: v,
         groups,
+    }
+}
+
+/// One shift of a plan: its template, day, hours, agents and breaks.
+fn shift_json(job: &Job, s: &shifts::Shift) -> ShiftJson {
+    let t = &job.file.templates[s.template];
+    ShiftJson {
+        template: t.name.clone(),
+        day: day_of(job.sc, s.start),
+        start: hhmm(s.start),
+        end: hhmm(s.start + t.length as i64),
+        agents: s.agents,
+        breaks: s
+            .breaks
+            .iter()
+            .flatten()
+            .map(|(at, n)| BreakJson {
+                start: hhmm(*at),
+                agents: *n,
+            })
+            .collect(),
     }
 }
 

@@ -92,36 +92,8 @@ pub fn run<A: Adapter>(
     let threads = worker.start(opts.threads);
     let watcher = watch(rt, &opts, clock.wall(sc.horizon), &stop, &hard, &interrupt);
     let mut c = Collector::new(&sc, opts.from, clock, &counters);
-    let mut sla = SlaWatch::new(&sc, &opts);
-    let mut lost = None;
-    let mut last_progress = Instant::now();
-    // Drained in batches with short naps: a parked receiver would make
-    // every send a wake-up (a futex call per observation).
-    loop {
-        match rx.try_recv() {
-            Ok(o) => c.take(o),
-            Err(TryRecvError::Empty) => {
-                c.count_requests(Instant::now());
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            Err(TryRecvError::Disconnected) => break,
-        }
-        if last_progress.elapsed() > Duration::from_millis(200) {
-            last_progress = Instant::now();
-            on_progress(clock.sim(last_progress), &c.status(last_progress));
-            if lost.is_none()
-                && let Some(why) = sla.look(clock.sim(last_progress), &c)
-            {
-                // Drained as on Ctrl-C: arrivals stop, those in flight
-                // get the grace time.
-                lost = Some(Stopped {
-                    by: StopCause::Sla,
-                    why,
-                });
-                stop.cancel();
-            }
-        }
-    }
+    let sla = SlaWatch::new(&sc, &opts);
+    let lost = drain(&mut rx, (&mut c, clock), sla, &stop, on_progress);
     let mut sched = Scheduled {
         intended: 0,
         stopped: lost,
@@ -144,6 +116,48 @@ pub fn run<A: Adapter>(
         interrupted: interrupt.is_cancelled(),
         stopped: sched.stopped,
     }
+}
+
+/// Takes the workers' observations until they are all done, telling
+/// `on_progress` how it goes and stopping the drive (`stop`) when the
+/// rules say the SLA is lost; returns why it stopped, if it did.
+fn drain(
+    rx: &mut mpsc::UnboundedReceiver<Obs>,
+    (c, clock): (&mut Collector, Timebase),
+    mut sla: SlaWatch,
+    stop: &CancellationToken,
+    on_progress: &dyn Fn(SimTime, &Status),
+) -> Option<Stopped> {
+    let mut lost = None;
+    let mut last_progress = Instant::now();
+    // Drained in batches with short naps: a parked receiver would make
+    // every send a wake-up (a futex call per observation).
+    loop {
+        match rx.try_recv() {
+            Ok(o) => c.take(o),
+            Err(TryRecvError::Empty) => {
+                c.count_requests(Instant::now());
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(TryRecvError::Disconnected) => break,
+        }
+        if last_progress.elapsed() > Duration::from_millis(200) {
+            last_progress = Instant::now();
+            on_progress(clock.sim(last_progress), &c.status(last_progress));
+            if lost.is_none()
+                && let Some(why) = sla.look(clock.sim(last_progress), c)
+            {
+                // Drained as on Ctrl-C: arrivals stop, those in flight
+                // get the grace time.
+                lost = Some(Stopped {
+                    by: StopCause::Sla,
+                    why,
+                });
+                stop.cancel();
+            }
+        }
+    }
+    lost
 }
 
 /// The looks at the rules that may stop the drive: one per interval of

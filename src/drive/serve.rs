@@ -227,6 +227,41 @@ fn serve_tls(
     })
 }
 
+/// Serves the live metrics on `at`.
+fn live_metrics(
+    at: &str,
+    sc: &Scenario,
+    speed: f64,
+    rt: &tokio::runtime::Runtime,
+) -> Result<ServeMetrics, DriveError> {
+    let endpoint = live::Endpoint::bind(at)?;
+    let (metrics, registry) = ServeMetrics::new(sc, speed);
+    eprintln!(
+        "peakdesk serve: live metrics at http://{}/metrics",
+        endpoint.addr
+    );
+    endpoint.serve(rt.handle(), registry)?;
+    Ok(metrics)
+}
+
+/// Starts the desk's thread: the one event loop on the wall clock, fed
+/// the callers' commands from `rx`.
+fn start_desk(
+    shared: Arc<Shared>,
+    rx: std::sync::mpsc::Receiver<Cmd>,
+) -> Result<std::thread::JoinHandle<crate::engine::clock::Lateness>, DriveError> {
+    std::thread::Builder::new()
+        .name("desk".into())
+        .spawn(move || {
+            let sc = shared.scenario.clone();
+            wall_desk::run(&sc, rx, shared.clock, &*shared, &shared.stop)
+        })
+        .map_err(|source| DriveError::Start {
+            what: "the desk thread",
+            source,
+        })
+}
+
 /// Serves `sc` on `listen` (over TLS with `tls`) until Ctrl-C or SIGTERM;
 /// `ready` gets the bound address once connections are accepted.
 pub fn run(
@@ -254,16 +289,7 @@ pub fn run(
         .map_err(refused)?;
     let addr = socket.local_addr().map_err(refused)?;
     let live = match at.metrics {
-        Some(m) => {
-            let endpoint = live::Endpoint::bind(m)?;
-            let (metrics, registry) = ServeMetrics::new(&sc, speed);
-            eprintln!(
-                "peakdesk serve: live metrics at http://{}/metrics",
-                endpoint.addr
-            );
-            endpoint.serve(rt.handle(), registry)?;
-            Some(metrics)
-        }
+        Some(m) => Some(live_metrics(m, &sc, speed, &rt)?),
         None => None,
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -282,19 +308,7 @@ pub fn run(
         clock: Timebase::starting_now(from, speed),
         live,
     });
-    let desk = {
-        let shared = shared.clone();
-        std::thread::Builder::new()
-            .name("desk".into())
-            .spawn(move || {
-                let sc = shared.scenario.clone();
-                wall_desk::run(&sc, rx, shared.clock, &*shared, &shared.stop)
-            })
-            .map_err(|source| DriveError::Start {
-                what: "the desk thread",
-                source,
-            })?
-    };
+    let desk = start_desk(shared.clone(), rx)?;
     ready(addr);
     let app = super::serve_api::router(shared.clone());
     match tls {

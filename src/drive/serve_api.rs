@@ -72,31 +72,51 @@ fn index(
     })
 }
 
+/// The segment, question and channel a caller names (each optional).
+fn parts(sc: &crate::profile::Scenario, b: &OpenBody) -> Result<[Option<usize>; 3], String> {
+    Ok([
+        index(
+            sc.segments.iter().map(|s| s.name.clone()),
+            "segment",
+            &b.segment,
+        )?,
+        index(
+            sc.questions.iter().map(|q| q.name.clone()),
+            "question",
+            &b.question,
+        )?,
+        index(
+            sc.channels.iter().map(|c| c.name.clone()),
+            "channel",
+            &b.channel,
+        )?,
+    ])
+}
+
+/// Waits up to `wait` seconds (at most an hour) for conversation `id`'s
+/// first message, unless it has one or is closed.
+async fn first_message(sh: &Shared, id: u64, wait: f64) {
+    let (wtx, wrx) = oneshot::channel();
+    let pending = {
+        let mut convs = sh.convs.lock().expect("not poisoned");
+        match convs.get_mut(&id) {
+            Some(c) if c.messages.is_empty() && !c.closed => {
+                c.waiters.push(wtx);
+                true
+            }
+            _ => false,
+        }
+    };
+    if pending {
+        let _ = tokio::time::timeout(Duration::from_secs_f64(wait.min(3600.0)), wrx).await;
+    }
+}
+
 async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Response {
     let Some(Json(b)) = body else {
         return error(StatusCode::BAD_REQUEST, "expected a JSON object".into());
     };
-    let sc = &sh.scenario;
-    let parts = (|| -> Result<[Option<usize>; 3], String> {
-        Ok([
-            index(
-                sc.segments.iter().map(|s| s.name.clone()),
-                "segment",
-                &b.segment,
-            )?,
-            index(
-                sc.questions.iter().map(|q| q.name.clone()),
-                "question",
-                &b.question,
-            )?,
-            index(
-                sc.channels.iter().map(|c| c.name.clone()),
-                "channel",
-                &b.channel,
-            )?,
-        ])
-    })();
-    let parts = match parts {
+    let parts = match parts(&sh.scenario, &b) {
         Ok(p) => p,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
     };
@@ -140,20 +160,7 @@ async fn open(State(sh): State<Arc<Shared>>, body: Option<Json<OpenBody>>) -> Re
         l.opened();
     }
     if let Some(wait) = b.wait.filter(|w| *w > 0.0) {
-        let (wtx, wrx) = oneshot::channel();
-        let pending = {
-            let mut convs = sh.convs.lock().expect("not poisoned");
-            match convs.get_mut(&id) {
-                Some(c) if c.messages.is_empty() && !c.closed => {
-                    c.waiters.push(wtx);
-                    true
-                }
-                _ => false,
-            }
-        };
-        if pending {
-            let _ = tokio::time::timeout(Duration::from_secs_f64(wait.min(3600.0)), wrx).await;
-        }
+        first_message(&sh, id, wait).await;
     }
     let convs = sh.convs.lock().expect("not poisoned");
     match convs.get(&id) {

@@ -172,18 +172,8 @@ fn cheapest_duty_hour(r: &Request) -> f64 {
 
 /// Chooses the shifts.
 pub fn plan(r: &Request) -> Result<Plan, ShiftsError> {
-    let n = r.required.len();
     let inst = instances(r);
-    let mut reach = vec![false; n];
-    for i in &inst {
-        reach[i.cover.clone()].iter_mut().for_each(|c| *c = true);
-    }
-    if let Some(c) = (0..n).find(|&c| r.required[c] > 0 && !reach[c]) {
-        return Err(ShiftsError::Uncovered {
-            interval: c,
-            need: r.required[c],
-        });
-    }
+    reachable(r, &inst)?;
     let mut vars = ProblemVariables::new();
     // No shift needs more agents than its busiest interval times the
     // ways its breaks can be spread (a bound that speeds the search).
@@ -221,6 +211,41 @@ pub fn plan(r: &Request) -> Result<Plan, ShiftsError> {
         .with_time_limit(r.time_limit_s)
         .with_mip_gap(0.005)
         .expect("a positive gap");
+    cover(&mut model, r, &inst, &x, &y);
+    day_limits(&mut model, r, &inst, &x);
+    if let Some(share) = r.max_part_time_share {
+        part_time_limit(&mut model, r, &inst, &x, share);
+    }
+    let sol = model.solve()?;
+    Ok(read(r, &inst, &x, &y, &sol))
+}
+
+/// Checks that every interval needing agents is covered by some shift.
+fn reachable(r: &Request, inst: &[Instance]) -> Result<(), ShiftsError> {
+    let n = r.required.len();
+    let mut reach = vec![false; n];
+    for i in inst {
+        reach[i.cover.clone()].iter_mut().for_each(|c| *c = true);
+    }
+    if let Some(c) = (0..n).find(|&c| r.required[c] > 0 && !reach[c]) {
+        return Err(ShiftsError::Uncovered {
+            interval: c,
+            need: r.required[c],
+        });
+    }
+    Ok(())
+}
+
+/// Each interval's agents on duty (on shift and not on a break) at least
+/// its requirement; each break of each shift taken at one of its places.
+fn cover<M: SolverModel>(
+    model: &mut M,
+    r: &Request,
+    inst: &[Instance],
+    x: &[Variable],
+    y: &[Vec<Vec<Variable>>],
+) {
+    let n = r.required.len();
     let mut duty = vec![Expression::from(0.0); n];
     for (k, i) in inst.iter().enumerate() {
         for c in i.cover.clone() {
@@ -241,25 +266,30 @@ pub fn plan(r: &Request) -> Result<Plan, ShiftsError> {
             model.add_constraint(d.geq(f64::from(r.required[c])));
         }
     }
-    day_limits(&mut model, r, &inst, &x);
-    if let Some(share) = r.max_part_time_share {
-        let mut over = Expression::from(0.0);
-        for (k, i) in inst.iter().enumerate() {
-            let pt = if r
-                .templates
-                .iter()
-                .any(|(s, t)| *s == i.template && t.part_time)
-            {
-                1.0
-            } else {
-                0.0
-            };
-            over += (pt - share) * i.paid_hours * x[k];
-        }
-        model.add_constraint(over.leq(0.0));
+}
+
+/// Part-time shifts' paid hours at most `share` of all paid hours.
+fn part_time_limit<M: SolverModel>(
+    model: &mut M,
+    r: &Request,
+    inst: &[Instance],
+    x: &[Variable],
+    share: f64,
+) {
+    let mut over = Expression::from(0.0);
+    for (k, i) in inst.iter().enumerate() {
+        let pt = if r
+            .templates
+            .iter()
+            .any(|(s, t)| *s == i.template && t.part_time)
+        {
+            1.0
+        } else {
+            0.0
+        };
+        over += (pt - share) * i.paid_hours * x[k];
     }
-    let sol = model.solve()?;
-    Ok(read(r, &inst, &x, &y, &sol))
+    model.add_constraint(over.leq(0.0));
 }
 
 /// Fewest and most agents per template and day.

@@ -11,7 +11,7 @@ use super::svg::{Chart, Kind, Series, esc};
 use super::table;
 use crate::metrics::catalogue::{self as cat, Unit};
 use crate::metrics::hist;
-use crate::metrics::summary::Summary;
+use crate::metrics::summary::{IntervalQuantiles, IntervalSummary, Summary};
 use crate::sla::Verdict;
 use crate::sla::rules::{Bound, Metric, Stat};
 use std::fmt::Write;
@@ -83,61 +83,38 @@ fn line(name: &str, xs: &[f64], ys: impl Iterator<Item = Option<f64>>) -> Series
     }
 }
 
-/// The interval charts.
+/// The interval charts: load (arrivals against capacity, agents, queue),
+/// then outcomes (shoppers lost, first response).
 fn interval_charts(s: &Summary, out: &mut String) {
     if s.intervals.is_empty() {
         return;
     }
     let (xs, ticks) = interval_axis(s);
-    let width_h = s.interval_s / 3600.0;
-    let per_hour = |n: u64| Some(n as f64 / s.replications.max(1) as f64 / width_h);
-    let base = |title: &str, y: &str| Chart {
+    let chart = |title: &str, y: &str| Chart {
         title: title.into(),
         x_label: "time from the start of the profile".into(),
         y_label: y.into(),
         x_ticks: Some(ticks.clone()),
         ..Chart::default()
     };
-    let mut arrivals = base("Arrivals against staffed capacity", "shoppers per hour");
-    arrivals.series.push(line(
-        "arrivals",
-        &xs,
-        s.intervals.iter().map(|i| per_hour(i.arrived)),
-    ));
-    arrivals.series.push(line(
-        "needing an agent (taken, or gave up waiting)",
-        &xs,
-        s.intervals
-            .iter()
-            .map(|i| per_hour(i.groups.values().map(|g| g.taken).sum::<u64>() + i.abandoned)),
-    ));
-    if let Some(handle) = s.metrics.handle_s.mean.filter(|h| *h > 0.0) {
-        arrivals.series.push(line(
-            &format!("capacity: on shift x 3600 s / {handle:.0} s handle (one chat each)"),
-            &xs,
-            s.intervals
-                .iter()
-                .map(|i| i.staffed.map(|a| a * 3600.0 / handle)),
-        ));
-    }
+    let mut arrivals = chart("Arrivals against staffed capacity", "shoppers per hour");
+    arrivals.series = arrival_lines(s, &xs);
     out.push_str(&arrivals.render());
     if s.intervals
         .iter()
         .any(|i| i.staffed.is_some_and(|a| a > 0.0))
     {
-        let mut agents = base(
+        let mut agents = chart(
             "Agents on shift and busy",
             "agents (mean over the interval)",
         );
-        agents
-            .series
-            .push(line("on shift", &xs, s.intervals.iter().map(|i| i.staffed)));
-        agents
-            .series
-            .push(line("busy", &xs, s.intervals.iter().map(|i| i.busy)));
+        agents.series = vec![
+            line("on shift", &xs, s.intervals.iter().map(|i| i.staffed)),
+            line("busy", &xs, s.intervals.iter().map(|i| i.busy)),
+        ];
         out.push_str(&agents.render());
     }
-    let mut queue = base(
+    let mut queue = chart(
         "Where the queue builds",
         "shoppers waiting (mean over the interval)",
     );
@@ -147,19 +124,18 @@ fn interval_charts(s: &Summary, out: &mut String) {
         s.intervals.iter().map(|i| i.mean_queue),
     ));
     out.push_str(&queue.render());
-    let mut abandon = base("Shoppers lost per interval", "% of the interval's arrivals");
-    let lost = [Metric::LeftBeforeAnswer, Metric::ShoppersLost];
-    for m in lost {
-        abandon.series.push(line(
-            m.def().label,
-            &xs,
-            s.intervals.iter().map(|i| {
-                m.share_of(&i.tally)
-                    .filter(|v| v.is_finite())
-                    .map(|v| 100.0 * v)
-            }),
-        ));
-    }
+    let mut abandon = chart("Shoppers lost per interval", "% of the interval's arrivals");
+    abandon.series = [Metric::LeftBeforeAnswer, Metric::ShoppersLost]
+        .into_iter()
+        .map(|m| {
+            let share = |i: &IntervalSummary| m.share_of(&i.tally).filter(|v| v.is_finite());
+            line(
+                m.def().label,
+                &xs,
+                s.intervals.iter().map(|i| share(i).map(|v| 100.0 * v)),
+            )
+        })
+        .collect();
     abandon.rules = [
         Metric::LeftBeforeAnswer,
         Metric::LeftWaitingForHuman,
@@ -170,23 +146,52 @@ fn interval_charts(s: &Summary, out: &mut String) {
     .flat_map(|m| rule_lines(s, m, 100.0))
     .collect();
     out.push_str(&abandon.render());
-    let mut fr = base("First response per interval", "seconds");
-    for (name, f) in [
-        (
-            "p50",
-            (|q: &crate::metrics::summary::IntervalQuantiles| q.p50) as fn(&_) -> Option<f64>,
-        ),
-        ("p90", |q| q.p90),
-        ("p99", |q| q.p99),
-    ] {
-        fr.series.push(line(
+    let mut fr = chart("First response per interval", "seconds");
+    let quantile = |name: &str, f: fn(&IntervalQuantiles) -> Option<f64>| {
+        line(
             name,
             &xs,
             s.intervals.iter().map(|i| f(&i.first_response_s)),
-        ));
-    }
+        )
+    };
+    fr.series = vec![
+        quantile("p50", |q| q.p50),
+        quantile("p90", |q| q.p90),
+        quantile("p99", |q| q.p99),
+    ];
     fr.rules = rule_lines(s, Metric::FirstResponse, 1.0);
     out.push_str(&fr.render());
+}
+
+/// Arrivals, shoppers needing an agent and (with a handle time) the
+/// agents' capacity, per hour.
+fn arrival_lines(s: &Summary, xs: &[f64]) -> Vec<Series> {
+    let width_h = s.interval_s / 3600.0;
+    let per_hour = |n: u64| Some(n as f64 / s.replications.max(1) as f64 / width_h);
+    let mut lines = vec![
+        line(
+            "arrivals",
+            xs,
+            s.intervals.iter().map(|i| per_hour(i.arrived)),
+        ),
+        line(
+            "needing an agent (taken, or gave up waiting)",
+            xs,
+            s.intervals
+                .iter()
+                .map(|i| per_hour(i.groups.values().map(|g| g.taken).sum::<u64>() + i.abandoned)),
+        ),
+    ];
+    if let Some(handle) = s.metrics.handle_s.mean.filter(|h| *h > 0.0) {
+        lines.push(line(
+            &format!("capacity: on shift x 3600 s / {handle:.0} s handle (one chat each)"),
+            xs,
+            s.intervals
+                .iter()
+                .map(|i| i.staffed.map(|a| a * 3600.0 / handle)),
+        ));
+    }
+    lines
 }
 
 /// The SLA bounds on `metric` as reference lines (`scale`: to the chart's unit).

@@ -87,35 +87,7 @@ fn metric_table(out: &mut String, s: &Summary) {
 /// Renders a simulation summary.
 pub fn summary(s: &Summary) -> String {
     let mut out = String::new();
-    let reps = if s.replications == 1 {
-        "1 replication".to_string()
-    } else {
-        format!("{} replications", s.replications)
-    };
-    if s.drive.is_some() {
-        let _ = writeln!(out, "peakdesk drive: {} ({})", s.profile, s.source);
-        let _ = writeln!(
-            out,
-            "  seed {} · up to {} · counted from {} · {:.1} s of wall time",
-            s.seed,
-            Duration(from_secs_f64(s.horizon_s)),
-            Duration(from_secs_f64(s.warmup_s)),
-            s.run.wall_s,
-        );
-    } else {
-        let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
-        let _ = writeln!(
-            out,
-            "  seed {} · {reps} · horizon {} · warm-up {} · {} events in {:.2} s ({:.2} M shoppers/s on {} thread(s))",
-            s.seed,
-            Duration(from_secs_f64(s.horizon_s)),
-            Duration(from_secs_f64(s.warmup_s)),
-            thousands(s.run.events),
-            s.run.wall_s,
-            s.run.shoppers_per_s / 1e6,
-            s.run.threads
-        );
-    }
+    heading(&mut out, s);
     if let Some(mib) = s.run.peak_rss_mib {
         let _ = writeln!(out, "  peak memory {mib:.1} MiB");
     }
@@ -153,8 +125,46 @@ pub fn summary(s: &Summary) -> String {
         let _ = writeln!(out, "\n  {}", super::verdicts::bands_line(s));
     }
     calibration_lines(&mut out, s);
-    // The worst interval: the lowest share answered within the first
-    // threshold (p90 alone hides a human queue behind fast bot answers).
+    worst_interval(&mut out, s);
+    out
+}
+
+/// The run's first lines: what ran, with which seed, over what span.
+fn heading(out: &mut String, s: &Summary) {
+    let reps = if s.replications == 1 {
+        "1 replication".to_string()
+    } else {
+        format!("{} replications", s.replications)
+    };
+    if s.drive.is_some() {
+        let _ = writeln!(out, "peakdesk drive: {} ({})", s.profile, s.source);
+        let _ = writeln!(
+            out,
+            "  seed {} · up to {} · counted from {} · {:.1} s of wall time",
+            s.seed,
+            Duration(from_secs_f64(s.horizon_s)),
+            Duration(from_secs_f64(s.warmup_s)),
+            s.run.wall_s,
+        );
+    } else {
+        let _ = writeln!(out, "peakdesk simulate: {} ({})", s.profile, s.source);
+        let _ = writeln!(
+            out,
+            "  seed {} · {reps} · horizon {} · warm-up {} · {} events in {:.2} s ({:.2} M shoppers/s on {} thread(s))",
+            s.seed,
+            Duration(from_secs_f64(s.horizon_s)),
+            Duration(from_secs_f64(s.warmup_s)),
+            thousands(s.run.events),
+            s.run.wall_s,
+            s.run.shoppers_per_s / 1e6,
+            s.run.threads
+        );
+    }
+}
+
+/// The worst interval: the lowest share answered within the first
+/// threshold (p90 alone hides a human queue behind fast bot answers).
+fn worst_interval(out: &mut String, s: &Summary) {
     let share = |i: &crate::metrics::summary::IntervalSummary| {
         i.answered_within.values().next().copied().flatten()
     };
@@ -175,7 +185,6 @@ pub fn summary(s: &Summary) -> String {
             thousands(worst.abandoned)
         );
     }
-    out
 }
 
 /// One line per calibration: the file, filter, rows, fit, parameters

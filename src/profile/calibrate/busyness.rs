@@ -94,6 +94,31 @@ pub fn estimate(groups: &[Vec<f64>]) -> Option<Estimate> {
     })
 }
 
+/// The CSV's counts summed by date, and the rows read.
+fn daily_totals<R: std::io::Read>(
+    rd: &mut csv::Reader<R>,
+    (date_col, count_col): (usize, usize),
+    shown: &str,
+    key_csv: &str,
+) -> Result<(BTreeMap<jiff::civil::Date, f64>, usize), Fail> {
+    let bad = |m: String| (key_csv.to_string(), m);
+    let mut days: BTreeMap<jiff::civil::Date, f64> = BTreeMap::new();
+    let mut rows = 0;
+    for (i, rec) in rd.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(format!("'{shown}' line {line}: {e}")))?;
+        let date: jiff::civil::Date = rec[date_col].parse().map_err(|_| {
+            bad(format!(
+                "'{shown}' line {line}: date '{}' is not a date (expected YYYY-MM-DD)",
+                &rec[date_col]
+            ))
+        })?;
+        *days.entry(date).or_insert(0.0) += count(&rec[count_col], shown, line, key_csv)?;
+        rows += 1;
+    }
+    Ok((days, rows))
+}
+
 /// Daily totals in a CSV to `{ cv }` and its calibration.
 pub(super) fn fit(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibration), Fail> {
     let key_csv = format!("{key}.csv");
@@ -129,20 +154,7 @@ pub(super) fn fit(base: &Path, key: &str, spec: &Value) -> Result<(Value, Calibr
         &key_csv,
         &shown,
     )?;
-    let mut days: BTreeMap<jiff::civil::Date, f64> = BTreeMap::new();
-    let mut rows = 0;
-    for (i, rec) in rd.records().enumerate() {
-        let line = i + 2;
-        let rec = rec.map_err(|e| bad(format!("'{shown}' line {line}: {e}")))?;
-        let date: jiff::civil::Date = rec[date_col].parse().map_err(|_| {
-            bad(format!(
-                "'{shown}' line {line}: date '{}' is not a date (expected YYYY-MM-DD)",
-                &rec[date_col]
-            ))
-        })?;
-        *days.entry(date).or_insert(0.0) += count(&rec[count_col], &shown, line, &key_csv)?;
-        rows += 1;
-    }
+    let (days, rows) = daily_totals(&mut rd, (date_col, count_col), &shown, &key_csv)?;
     let mut groups: Vec<Vec<f64>> = vec![Vec::new(); if weekdays { 7 } else { 1 }];
     for (date, n) in &days {
         let g = if weekdays {
