@@ -30,6 +30,7 @@ pub mod secret;
 pub mod serve;
 mod serve_api;
 mod serve_push;
+mod serve_state;
 pub mod server_time;
 mod shopper;
 pub mod signals;

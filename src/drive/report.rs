@@ -8,8 +8,8 @@
 //! Histograms are kept encoded (HDR V2) so shards of a drive merge exactly.
 
 use super::adapter::ErrorKind;
+use crate::metrics::figures::{Percentiles, percentiles};
 use crate::metrics::hist;
-use crate::metrics::summary::{Percentiles, percentiles};
 use hdrhistogram::Histogram;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

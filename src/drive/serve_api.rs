@@ -18,7 +18,7 @@
 //! `{conversation, text, at, by, group}`; `serve_push` pushes the same
 //! over a WebSocket or server-sent events.
 
-use super::serve::{Conv, Shared, epoch_now};
+use super::serve_state::{Conv, Shared, epoch_now};
 use super::wall_desk::Cmd;
 use axum::Json;
 use axum::extract::{Path, State};

@@ -11,7 +11,7 @@
 //! reconnects reads on from where it was), then push each new one, and end
 //! when the conversation is closed.
 
-use super::serve::Shared;
+use super::serve_state::Shared;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -28,7 +28,7 @@ fn subscribe(sh: &Shared, id: &str) -> Option<UnboundedReceiver<String>> {
     let c = convs.get_mut(&n)?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     for m in &c.messages {
-        let _ = tx.send(super::serve::event_json(n, m).to_string());
+        let _ = tx.send(super::serve_state::event_json(n, m).to_string());
     }
     if !c.closed {
         c.watchers.push(tx);

@@ -4,7 +4,7 @@
 
 use super::aggregate::Aggregate;
 use super::breakdown::{GroupTally, Part};
-use super::summary::{Counts, Percentiles, finite, percentiles};
+use super::figures::{Counts, Percentiles, finite, percentiles};
 use super::tally::{Tally, occupancy};
 use crate::profile::Scenario;
 use hdrhistogram::Histogram;

@@ -6,6 +6,7 @@ mod aggregate;
 pub mod breakdown;
 mod breakdown_summary;
 pub mod catalogue;
+pub mod figures;
 pub mod hist;
 pub mod live;
 mod recorder;
