@@ -3,8 +3,8 @@
 //! day (its traffic, its curve, a group's roster) comes from the first of
 //! them that gives it, so a date's entry refines its weekday's.
 
+use super::checks::{Invalid, invalid};
 use super::raw::RawDay;
-use super::validate::{Invalid, invalid};
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
 use indexmap::IndexMap;
 use jiff::civil::{Date, Weekday};

@@ -8,9 +8,10 @@
 //! ends of its own day.
 
 use super::calendar::Calendar;
+use super::checks::{Invalid, invalid};
 use super::raw::RawAgents;
 use super::raw::RawDay;
-use super::validate::{GroupPlan, Invalid, invalid};
+use super::scenario::GroupPlan;
 use super::validate_agents::{day_steps, on_shift, on_shift_factor};
 use crate::time::{DAY, SimTime};
 use indexmap::IndexMap;

@@ -7,10 +7,12 @@
 
 pub mod calendar;
 pub mod calibrate;
+pub mod checks;
 mod day_rosters;
 pub mod desk;
 pub mod overrides;
 pub mod raw;
+pub mod scenario;
 pub mod schema;
 pub mod units;
 mod validate;
@@ -19,10 +21,10 @@ mod validate_arrivals;
 mod validate_bot;
 mod validate_desk;
 
+pub use checks::{Invalid, invalid};
 pub use overrides::Override;
-pub use validate::{
-    ArrivalPlan, Busyness, DayArrivals, DayBusyness, GroupPlan, Invalid, KPIS, Scenario, Surge,
-    invalid,
+pub use scenario::{
+    ArrivalPlan, Busyness, DayArrivals, DayBusyness, GroupPlan, KPIS, Scenario, Surge,
 };
 
 use serde_json::Value;

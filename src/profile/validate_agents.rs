@@ -2,10 +2,10 @@
 //! steps (with the handover overlap, staffing multiplier and shrinkage),
 //! roles, concurrency and standby agents.
 
+use super::checks::{Invalid, index_of, invalid, show_tod};
 use super::desk::{AgentPick, GroupPick, Routing, Standby};
 use super::raw::{RawAgents, RawGroup, RawProfile, RawRouting, RawShift, RawStaff, RawStandby};
-use super::validate::{GroupPlan, Invalid, invalid};
-use super::validate_desk::index_of;
+use super::scenario::GroupPlan;
 use crate::time::{DAY, HOUR, MINUTE, SimTime};
 
 /// Most agents one group may have at once: far above any real desk (the
@@ -163,7 +163,7 @@ pub(super) fn day_steps(
     overlap: SimTime,
 ) -> Result<Vec<(SimTime, u32)>, Invalid> {
     match (staff, roster) {
-        (Some(staff), None) => super::validate::staff_steps(&key("staff"), staff),
+        (Some(staff), None) => staff_steps(&key("staff"), staff),
         (None, Some(roster)) => roster_steps(&key("roster"), roster, overlap),
         (Some(_), Some(_)) => Err(invalid(
             key("roster"),
@@ -341,4 +341,38 @@ pub(super) fn routing(raw: Option<&RawRouting>) -> Result<Routing, Invalid> {
         group_pick,
         agent_pick,
     })
+}
+
+/// Checks a `staff` value: a constant, or steps in time order.
+pub fn staff_steps(key: &str, staff: &RawStaff) -> Result<Vec<(SimTime, u32)>, Invalid> {
+    match staff {
+        RawStaff::Fixed(n) => Ok(vec![(0, *n)]),
+        RawStaff::Steps(steps) => {
+            if steps.is_empty() {
+                return Err(invalid(
+                    key,
+                    "is an empty schedule (expected at least one { at, agents })",
+                ));
+            }
+            for (j, s) in steps.iter().enumerate().skip(1) {
+                if s.at <= steps[j - 1].at {
+                    return Err(invalid(
+                        format!("{key}[{j}].at"),
+                        format!(
+                            "{} does not come after the previous step's {} (steps must be in time order)",
+                            show_tod(s.at.0),
+                            show_tod(steps[j - 1].at.0)
+                        ),
+                    ));
+                }
+            }
+            if steps.iter().any(|s| s.at.0 >= DAY) {
+                return Err(invalid(
+                    key,
+                    "a step at 24:00 belongs to the next day (write 00:00)",
+                ));
+            }
+            Ok(steps.iter().map(|s| (s.at.0, s.agents)).collect())
+        }
+    }
 }

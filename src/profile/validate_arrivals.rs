@@ -4,12 +4,11 @@
 //! curve, surges and busyness), resolved for every day of the run.
 
 use super::calendar::Calendar;
+use super::checks::{Invalid, invalid, show_tod};
 use super::raw::RawDay;
 use super::raw::{RawArrivals, RawBusyness, RawSurge};
+use super::scenario::{ArrivalPlan, Busyness, DayArrivals, DayBusyness, Surge};
 use super::units::TimeOfDay;
-use super::validate::{
-    ArrivalPlan, Busyness, DayArrivals, DayBusyness, Invalid, Surge, invalid, show_tod,
-};
 use crate::time::{DAY, SimTime};
 use indexmap::IndexMap;
 

@@ -4,10 +4,9 @@
 //! apart from the rest of the desk's validation, which it only borrows
 //! helpers from.
 
+use super::checks::{Invalid, index_of, invalid, probability, some_dist};
 use super::desk::{Bot, BotCapacity, MixWindow, Question, RateLimit, WhenFull};
 use super::raw::{DistSpec, RawBot, RawHours};
-use super::validate::{Invalid, invalid};
-use super::validate_desk::{index_of, probability, some_dist};
 use crate::time::{DAY, SECOND};
 
 pub(super) fn bot(

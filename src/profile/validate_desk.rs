@@ -3,12 +3,13 @@
 //! and every cross-reference (a question's skill, a bot covering a question)
 //! is checked, with the key path of the bad value in the error.
 
+use super::checks::{Invalid, dist, index_of, invalid, probability, some_dist};
 use super::desk::*;
 use super::raw::*;
-use super::validate::{GroupPlan, Invalid, invalid};
+use super::scenario::GroupPlan;
 use super::validate_agents::{covered, groups, routing, skills};
 use super::validate_bot::bot;
-use crate::dist::{Checked, Dist};
+use crate::dist::Dist;
 use crate::time::{DAY, SECOND, SimTime};
 use indexmap::IndexMap;
 
@@ -30,33 +31,6 @@ pub struct DeskParts {
     pub concurrency_slowdown: f64,
 }
 
-pub(super) fn dist(key: &str, spec: &DistSpec) -> Result<Option<Dist>, Invalid> {
-    match Checked::from_spec(spec).map_err(|e| invalid(key, e.to_string()))? {
-        Checked::Never => Ok(None),
-        Checked::Sampled(d) => Ok(Some(d)),
-    }
-}
-
-pub(super) fn some_dist(key: &str, spec: &DistSpec, what: &str) -> Result<Dist, Invalid> {
-    dist(key, spec)?.ok_or_else(|| {
-        invalid(
-            key,
-            format!("'none' is not {what} (expected a distribution)"),
-        )
-    })
-}
-
-pub(super) fn probability(key: &str, p: f64) -> Result<f64, Invalid> {
-    if p.is_finite() && (0.0..=1.0).contains(&p) {
-        Ok(p)
-    } else {
-        Err(invalid(
-            key,
-            format!("{p} is not a probability (expected 0 to 1)"),
-        ))
-    }
-}
-
 /// Checks that each share is in [0, 1] and that they add up to 1.
 fn shares<'a>(key: &str, items: impl Iterator<Item = (&'a String, f64)>) -> Result<(), Invalid> {
     let mut total = 0.0;
@@ -71,23 +45,6 @@ fn shares<'a>(key: &str, items: impl Iterator<Item = (&'a String, f64)>) -> Resu
         ));
     }
     Ok(())
-}
-
-pub(super) fn index_of(
-    names: &[String],
-    name: &str,
-    key: &str,
-    what: &str,
-) -> Result<usize, Invalid> {
-    names.iter().position(|n| n == name).ok_or_else(|| {
-        invalid(
-            key,
-            format!(
-                "'{name}' is not a {what} of this profile (expected one of: {})",
-                names.join(", ")
-            ),
-        )
-    })
 }
 
 fn tier(key: &str, name: &str) -> Result<Tier, Invalid> {

@@ -16,23 +16,14 @@
 //! an early, small sample from deciding.
 
 use super::metric::Metric;
-use super::rules::{Bound, Rule, Scope, Stat};
+use super::rule::{Bound, Rule, Scope, Stat};
 use crate::metrics::{RunHistograms, Tally};
+use crate::profile::checks::{Invalid, invalid};
 use crate::profile::raw::{RawRule, RawThreshold};
-use crate::profile::{Invalid, invalid};
 use crate::time::SimTime;
-use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-/// When a rule may stop a drive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Abort {
-    /// Observations (shoppers, or responses for a percentile) before the
-    /// rule may fire.
-    pub after_observations: u64,
-    /// Scenario time from the drive's start before the rule may fire.
-    pub after: SimTime,
-}
+pub use super::rule::Abort;
 
 /// The least `abort_after` observations.
 pub const DEFAULT_OBSERVATIONS: u64 = 50;
@@ -105,7 +96,7 @@ pub fn read(
         },
         Some(RawThreshold(s, true)) => Abort {
             after_observations: DEFAULT_OBSERVATIONS,
-            after: super::rules::micros(s),
+            after: crate::time::from_secs_f64(s),
         },
         Some(RawThreshold(n, false)) if n >= 1.0 && n.fract() == 0.0 => Abort {
             after_observations: n as u64,
@@ -143,7 +134,7 @@ fn wrong_side(rule: &Rule, total: &Tally, h: &RunHistograms) -> Option<(u64, u64
         return None;
     };
     let n = hist.len();
-    let limit = super::rules::micros(line);
+    let limit = crate::time::from_secs_f64(line);
     let over = n - hist.count_between(0, limit).min(n);
     Some((over, n, 1.0 - q))
 }

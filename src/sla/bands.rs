@@ -3,8 +3,8 @@
 //! desk that answers at once. Bands are data (the seeds' defaults, replaced
 //! by a profile's `[bands]`), never constants in the arithmetic.
 
+use crate::profile::checks::{Invalid, invalid};
 use crate::profile::raw::RawBands;
-use crate::profile::{Invalid, invalid};
 use crate::time::{SECOND, SimTime};
 use hdrhistogram::{Counter, Histogram};
 use serde::{Deserialize, Serialize};

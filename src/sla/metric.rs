@@ -1,7 +1,7 @@
 //! What an SLA rule measures: the catalogue's rule metrics as a closed set,
 //! each tied to its catalogue entry for its name, unit and scopes.
 
-use super::rules::Scope;
+use super::rule::Scope;
 use crate::metrics::catalogue::{self, Def, ScopeKind, Unit};
 use serde::{Deserialize, Serialize};
 

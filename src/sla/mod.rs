@@ -6,9 +6,10 @@ pub mod bands;
 pub mod eval;
 pub mod metric;
 pub mod report;
+pub mod rule;
 pub mod rules;
 pub mod sequential;
 
 pub use bands::{BandOutcome, Bands};
 pub use eval::{RuleResult, Verdict};
-pub use rules::{Rule, Severity};
+pub use rule::{Rule, Severity};

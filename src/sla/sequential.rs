@@ -15,7 +15,7 @@
 //! values being close to normal (each is an average over a whole
 //! replication), as every Student-t interval does.
 
-use super::rules::Bound;
+use super::rule::Bound;
 use crate::stats::mean_and_se;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
