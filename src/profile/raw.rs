@@ -140,7 +140,7 @@ fn rule_metric_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 }
 
 /// One SLA rule.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub name: Option<String>,

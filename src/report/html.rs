@@ -221,6 +221,26 @@ fn rule_lines(s: &Summary, metric: Metric, scale: f64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// The satisfaction bands as shaded x ranges, in seconds; the last one
+/// (open-ended) ends at `top`.
+fn band_ranges(s: &Summary, top: f64) -> Vec<(f64, f64, String)> {
+    let mut from = 0.0;
+    s.bands
+        .bands
+        .iter()
+        .map(|b| {
+            let to = b.upto_s.unwrap_or(top);
+            let band = (
+                from,
+                to,
+                format!("{} ({:.0}% buy)", b.name, b.conversion * 100.0),
+            );
+            from = to;
+            band
+        })
+        .collect()
+}
+
 /// The first-response histogram and CDF with the satisfaction bands.
 fn distribution_charts(s: &Summary, out: &mut String) {
     let Some(h) = s
@@ -254,22 +274,7 @@ fn distribution_charts(s: &Summary, out: &mut String) {
             100.0 * h.count_between(0, (hi * 1e6) as u64) as f64 / total,
         ));
     }
-    let mut from = 0.0;
-    let bands: Vec<(f64, f64, String)> = s
-        .bands
-        .bands
-        .iter()
-        .map(|b| {
-            let to = b.upto_s.unwrap_or(top);
-            let band = (
-                from,
-                to,
-                format!("{} ({:.0}% buy)", b.name, b.conversion * 100.0),
-            );
-            from = to;
-            band
-        })
-        .collect();
+    let bands = band_ranges(s, top);
     let chart = |title: &str, y: &str, series: Series| Chart {
         title: title.into(),
         x_label: "first response, seconds (bands shaded)".into(),

@@ -280,15 +280,7 @@ fn preset_rules(sc: &Scenario, name: &str, pdd_rate: f64) -> Option<Vec<RawRule>
     let rule = |metric: &str, label: &str| RawRule {
         name: Some(format!("{name}: {label}")),
         metric: metric.into(),
-        stat: None,
-        within: None,
-        max: None,
-        min: None,
-        scope: None,
-        every_interval: None,
-        severity: None,
-        abort: None,
-        abort_after: None,
+        ..RawRule::default()
     };
     // A time statistic at most `secs`; a share at least `min`, of
     // shoppers answered within `within` seconds when given.
