@@ -371,6 +371,51 @@ pub fn load(path: &Path, base_url: Option<&str>) -> Result<Target, ProfileError>
     check(&file, raw, dir)
 }
 
+/// The bearer token (`auth.token_env` / `auth.token_file`) and the basic
+/// credentials built from it (`auth.basic`), each empty when not given.
+fn credentials(c: &Checker, raw: &RawTarget, dir: &Path) -> Result<(Secret, Secret), ProfileError> {
+    let token = match &raw.auth {
+        Some(a) => c.secret("auth", &a.token_env, &a.token_file, dir)?,
+        None => Secret::default(),
+    };
+    let basic = match raw.auth.as_ref().and_then(|a| a.basic.as_deref()) {
+        Some(b) => {
+            super::basic::check(b).map_err(|m| c.bad("auth.basic", m))?;
+            Secret(super::basic::encode(b, token.expose()))
+        }
+        None => Secret::default(),
+    };
+    Ok((token, basic))
+}
+
+/// The adapter the target file names, with its own section checked.
+fn adapter(
+    c: &Checker,
+    raw: &RawTarget,
+    dir: &Path,
+    times: &ServerTimes,
+) -> Result<Adapter, ProfileError> {
+    Ok(match raw.adapter.as_str() {
+        "http" => http_adapter(c, raw, times)?,
+        "django-helpdesk" => {
+            let secret = |env: &_, f: &_| c.secret("django", env, f, dir);
+            Adapter::Django(super::django_target::check(
+                c.file,
+                raw.django.as_ref(),
+                dir,
+                secret,
+            )?)
+        }
+        "request-tracker" => Adapter::Rt(super::rt_target::check(c.file, raw.rt.as_ref(), dir)?),
+        other => {
+            return Err(c.bad(
+                "adapter",
+                format!("{other:?}: expected \"http\", \"django-helpdesk\" or \"request-tracker\""),
+            ));
+        }
+    })
+}
+
 fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError> {
     let c = Checker {
         file,
@@ -391,17 +436,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     if max_in_flight == 0 {
         return Err(c.bad("max_in_flight", "0: expected at least 1".into()));
     }
-    let token = match &raw.auth {
-        Some(a) => c.secret("auth", &a.token_env, &a.token_file, dir)?,
-        None => Secret::default(),
-    };
-    let basic = match raw.auth.as_ref().and_then(|a| a.basic.as_deref()) {
-        Some(b) => {
-            super::basic::check(b).map_err(|m| c.bad("auth.basic", m))?;
-            Secret(super::basic::encode(b, token.expose()))
-        }
-        None => Secret::default(),
-    };
+    let (token, basic) = credentials(&c, &raw, dir)?;
     let health = raw
         .health
         .as_ref()
@@ -420,25 +455,7 @@ fn check(file: &str, raw: RawTarget, dir: &Path) -> Result<Target, ProfileError>
     };
     let tls = Tls::check(raw.tls.as_ref(), dir)
         .map_err(|(key, why)| c.bad(&format!("tls.{key}"), why))?;
-    let adapter = match raw.adapter.as_str() {
-        "http" => http_adapter(&c, &raw, &times)?,
-        "django-helpdesk" => {
-            let secret = |env: &_, f: &_| c.secret("django", env, f, dir);
-            Adapter::Django(super::django_target::check(
-                file,
-                raw.django.as_ref(),
-                dir,
-                secret,
-            )?)
-        }
-        "request-tracker" => Adapter::Rt(super::rt_target::check(file, raw.rt.as_ref(), dir)?),
-        other => {
-            return Err(c.bad(
-                "adapter",
-                format!("{other:?}: expected \"http\", \"django-helpdesk\" or \"request-tracker\""),
-            ));
-        }
-    };
+    let adapter = adapter(&c, &raw, dir, &times)?;
     Ok(Target {
         name: raw.name.clone().unwrap_or_else(|| base_url.clone()),
         file: file.to_string(),
