@@ -69,16 +69,25 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, DecodeError> {
 pub mod as_base64 {
     use hdrhistogram::Histogram;
     use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+    use std::borrow::Borrow;
 
     /// Writes the histogram as base64 HDR V2.
-    pub fn serialize<S: Serializer>(h: &Histogram<u64>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::encode(h))
+    pub fn serialize<H, S>(h: &H, s: S) -> Result<S::Ok, S::Error>
+    where
+        H: Borrow<Histogram<u64>>,
+        S: Serializer,
+    {
+        s.serialize_str(&super::encode(h.borrow()))
     }
 
     /// Reads a base64 HDR V2 histogram.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Histogram<u64>, D::Error> {
+    pub fn deserialize<'de, H, D>(d: D) -> Result<H, D::Error>
+    where
+        H: From<Histogram<u64>>,
+        D: Deserializer<'de>,
+    {
         let text = String::deserialize(d)?;
-        super::decode(&text).map_err(D::Error::custom)
+        super::decode(&text).map(H::from).map_err(D::Error::custom)
     }
 }
 

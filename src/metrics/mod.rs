@@ -10,6 +10,7 @@ pub mod figures;
 pub mod hist;
 pub mod live;
 mod recorder;
+mod recording;
 mod run_histograms;
 mod run_info;
 pub mod summary;

@@ -10,7 +10,8 @@
 //! bytes per interval.
 
 use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part};
-use super::hist::{self, interval_histogram};
+use super::hist::interval_histogram;
+use super::recording::Recording;
 pub use super::run_histograms::RunHistograms;
 use super::run_histograms::complete;
 use super::tally::Tally;
@@ -18,7 +19,6 @@ use crate::demand::Shopper;
 use crate::desk::{Ending, Left, Levels, Outcomes};
 use crate::profile::Scenario;
 use crate::time::SimTime;
-use hdrhistogram::Histogram;
 
 /// The quantiles kept per interval: p50, p90, p99.
 pub const INTERVAL_QUANTILES: [f64; 3] = [0.50, 0.90, 0.99];
@@ -27,7 +27,7 @@ pub const INTERVAL_QUANTILES: [f64; 3] = [0.50, 0.90, 0.99];
 struct Row {
     tally: Tally,
     groups: Vec<GroupTally>,
-    hist: Option<Box<Histogram<u32>>>,
+    hist: Option<Box<Recording<u32>>>,
     quantiles: Option<[u64; 3]>,
     pending: u32,
 }
@@ -35,7 +35,7 @@ struct Row {
 impl Row {
     /// Takes the percentiles and drops the histogram.
     fn close(&mut self) {
-        if let Some(h) = self.hist.take() {
+        if let Some(h) = self.hist.take().map(|r| r.to_histogram()) {
             self.quantiles =
                 (!h.is_empty()).then(|| INTERVAL_QUANTILES.map(|q| h.value_at_quantile(q)));
         }
@@ -77,7 +77,7 @@ pub struct Recorder<'a> {
     sc: &'a Scenario,
     last: SimTime,
     total: Tally,
-    hists: RunHistograms,
+    hists: RunHistograms<Recording<u64>>,
     by: Breakdowns,
     cells: Option<Cells>,
     /// Whether the shopper's parts are tracked (in cells, or directly).
@@ -121,7 +121,7 @@ impl<'a> Recorder<'a> {
             sc,
             last: 0,
             total: Tally::new(k),
-            hists: RunHistograms::new(),
+            hists: RunHistograms::recording(),
             by,
             cells,
             parts,
@@ -142,7 +142,7 @@ impl<'a> Recorder<'a> {
         self.rows.push(Row {
             tally: Tally::new(self.sc.answered_within.len()),
             groups: vec![GroupTally::new(self.sc.answered_within.len()); self.sc.groups.len()],
-            hist: Some(Box::new(interval_histogram())),
+            hist: Some(Box::new(Recording::like(&interval_histogram()))),
             quantiles: None,
             pending: 0,
         });
@@ -256,7 +256,7 @@ impl<'a> Recorder<'a> {
     /// group added in as at the end.
     pub fn so_far(&self) -> (Tally, RunHistograms) {
         let (mut total, mut by, mut hists) =
-            (self.total.clone(), self.by.clone(), self.hists.clone());
+            (self.total.clone(), self.by.clone(), self.hists.histograms());
         if let Some(cells) = self.cells.clone() {
             cells.fold_into(&mut total, &mut by, self.sc);
         }
@@ -316,7 +316,8 @@ impl<'a> Recorder<'a> {
         if let Some(cells) = self.cells.take() {
             cells.fold_into(&mut self.total, &mut self.by, self.sc);
         }
-        complete(&mut self.hists, &mut self.by.group, self.lean);
+        let mut histograms = self.hists.histograms();
+        complete(&mut histograms, &mut self.by.group, self.lean);
         let intervals = self
             .rows
             .into_iter()
@@ -334,7 +335,7 @@ impl<'a> Recorder<'a> {
             total: self.total,
             in_system_at_end,
             intervals,
-            histograms: self.hists,
+            histograms,
             breakdowns: self.by,
             events,
         }
@@ -351,10 +352,10 @@ impl Outcomes for Recorder<'_> {
         let row = &mut self.rows[s.row as usize];
         credit_answer(&mut row.tally, wait, thresholds);
         if let Some(h) = &mut row.hist {
-            hist::record(h, wait);
+            h.record(wait);
         }
         if s.counted {
-            hist::record(&mut self.hists.first_response, wait);
+            self.hists.first_response.record(wait);
             if self.cells.is_none() {
                 credit_answer(&mut self.total, wait, thresholds);
             }
@@ -392,7 +393,7 @@ impl Outcomes for Recorder<'_> {
             t.message_response_sum_us += u128::from(response);
         });
         if s.counted && !self.lean {
-            hist::record(&mut self.hists.message_response, response);
+            self.hists.message_response.record(response);
         }
     }
 
@@ -420,7 +421,7 @@ impl Outcomes for Recorder<'_> {
             t.wait_sum_us += u128::from(wait);
         });
         if s.counted {
-            hist::record(&mut self.hists.abandon_time, wait);
+            self.hists.abandon_time.record(wait);
         }
         self.resolve(s.row as usize);
     }
@@ -434,15 +435,15 @@ impl Outcomes for Recorder<'_> {
             t.bot_resolved += by_bot;
         });
         if s.counted {
-            hist::record(&mut self.hists.resolution, now - s.arrival);
+            self.hists.resolution.record(now - s.arrival);
             if let (Some(g), false) = (group, e.by_bot) {
                 match self.lean {
-                    true => hist::record(&mut self.hists.handle, e.handle),
+                    true => self.hists.handle.record(e.handle),
                     false => breakdown::record(&mut self.by.group[g].handle, e.handle),
                 }
             }
             if !self.lean {
-                hist::record(&mut self.hists.conversation_response, e.mean_response);
+                self.hists.conversation_response.record(e.mean_response);
             }
         }
     }

@@ -1,35 +1,69 @@
 //! The whole-run histograms of one replication: what each holds, and how
 //! those recorded once elsewhere (by group, or equal to another in a lean
-//! run) are completed at the end.
+//! run) are completed at the end. While a replication runs they are
+//! [`Recording`]s, the same histograms in a form cheaper to record into.
 
 use super::breakdown::{GroupPart, part_histogram};
 use super::hist::{self, run_histogram};
+use super::recording::Recording;
 use hdrhistogram::Histogram;
 
-/// Whole-run histograms of one replication (post-warm-up shoppers).
+/// Whole-run histograms of one replication (post-warm-up shoppers), as
+/// HDR histograms (`H`) or as they are recorded ([`Recording`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RunHistograms {
+#[serde(bound(
+    serialize = "H: std::borrow::Borrow<Histogram<u64>>",
+    deserialize = "H: From<Histogram<u64>>"
+))]
+pub struct RunHistograms<H = Histogram<u64>> {
     /// Time to first response (bot or agent).
     #[serde(with = "super::hist::as_base64")]
-    pub first_response: Histogram<u64>,
+    pub first_response: H,
     /// Time from joining the human queue to the first human response.
     #[serde(with = "super::hist::as_base64")]
-    pub human_response: Histogram<u64>,
+    pub human_response: H,
     /// Every message's response time.
     #[serde(with = "super::hist::as_base64")]
-    pub message_response: Histogram<u64>,
+    pub message_response: H,
     /// Each resolved conversation's mean response time (Douyin's metric).
     #[serde(with = "super::hist::as_base64")]
-    pub conversation_response: Histogram<u64>,
+    pub conversation_response: H,
     /// Time from arrival to the last reply of resolved conversations.
     #[serde(with = "super::hist::as_base64")]
-    pub resolution: Histogram<u64>,
+    pub resolution: H,
     /// Time to abandonment of shoppers who gave up before any response.
     #[serde(with = "super::hist::as_base64")]
-    pub abandon_time: Histogram<u64>,
+    pub abandon_time: H,
     /// Agent time per conversation.
     #[serde(with = "super::hist::as_base64")]
-    pub handle: Histogram<u64>,
+    pub handle: H,
+}
+
+impl<H> RunHistograms<H> {
+    /// Each histogram turned into a `G` by `f`.
+    pub fn map<G>(&self, mut f: impl FnMut(&H) -> G) -> RunHistograms<G> {
+        RunHistograms {
+            first_response: f(&self.first_response),
+            human_response: f(&self.human_response),
+            message_response: f(&self.message_response),
+            conversation_response: f(&self.conversation_response),
+            resolution: f(&self.resolution),
+            abandon_time: f(&self.abandon_time),
+            handle: f(&self.handle),
+        }
+    }
+}
+
+impl RunHistograms<Recording<u64>> {
+    /// Empty recordings of [`RunHistograms::new`]'s histograms.
+    pub fn recording() -> RunHistograms<Recording<u64>> {
+        RunHistograms::new().map(Recording::like)
+    }
+
+    /// The histograms recorded so far.
+    pub fn histograms(&self) -> RunHistograms {
+        self.map(Recording::to_histogram)
+    }
 }
 
 impl RunHistograms {
