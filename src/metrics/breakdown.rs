@@ -2,8 +2,10 @@
 //! segment, question, channel and tier, and per agent group the
 //! conversations taken, the wait for a human, handle times and the group's
 //! time integrals (staffed, busy, chats, queue). All of it adds exactly.
+//! While a replication runs, the histograms are [`Recording`]s (`H`).
 
 use super::hist;
+use super::recording::Recording;
 use super::tally::Tally;
 use crate::demand::Shopper;
 use crate::desk::Levels;
@@ -11,6 +13,7 @@ use crate::profile::Scenario;
 use crate::time::{DAY, SimTime};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 
 /// A breakdown histogram: 2 significant digits, up to 30 days.
 pub fn part_histogram() -> Histogram<u64> {
@@ -19,12 +22,26 @@ pub fn part_histogram() -> Histogram<u64> {
 
 /// Counters and first responses of one segment, question, channel or tier.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Part {
+#[serde(bound(
+    serialize = "H: Borrow<Histogram<u64>>",
+    deserialize = "H: From<Histogram<u64>>"
+))]
+pub struct Part<H = Histogram<u64>> {
     /// Counters (post-warm-up shoppers).
     pub tally: Tally,
     /// First response times.
     #[serde(with = "hist::as_base64")]
-    pub first_response: Histogram<u64>,
+    pub first_response: H,
+}
+
+impl<H> Part<H> {
+    /// The same part with its histogram turned into a `G` by `f`.
+    pub fn map<G>(&self, mut f: impl FnMut(&H) -> G) -> Part<G> {
+        Part {
+            tally: self.tally.clone(),
+            first_response: f(&self.first_response),
+        }
+    }
 }
 
 impl Part {
@@ -115,15 +132,30 @@ impl GroupTally {
 
 /// One group over the run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GroupPart {
+#[serde(bound(
+    serialize = "H: Borrow<Histogram<u64>>",
+    deserialize = "H: From<Histogram<u64>>"
+))]
+pub struct GroupPart<H = Histogram<u64>> {
     /// Counts and integrals after the warm-up.
     pub tally: GroupTally,
     /// Wait from joining the human queue to the first human response.
     #[serde(with = "hist::as_base64")]
-    pub human_response: Histogram<u64>,
+    pub human_response: H,
     /// Agent time per conversation.
     #[serde(with = "hist::as_base64")]
-    pub handle: Histogram<u64>,
+    pub handle: H,
+}
+
+impl<H> GroupPart<H> {
+    /// The same group part with its histograms turned into `G`s by `f`.
+    pub fn map<G>(&self, mut f: impl FnMut(&H) -> G) -> GroupPart<G> {
+        GroupPart {
+            tally: self.tally.clone(),
+            human_response: f(&self.human_response),
+            handle: f(&self.handle),
+        }
+    }
 }
 
 impl GroupPart {
@@ -153,18 +185,89 @@ impl Default for GroupPart {
 }
 
 /// Every breakdown of one run.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Breakdowns {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "H: Borrow<Histogram<u64>>",
+    deserialize = "H: From<Histogram<u64>>"
+))]
+pub struct Breakdowns<H = Histogram<u64>> {
     /// By segment.
-    pub segment: Vec<Part>,
+    pub segment: Vec<Part<H>>,
     /// By question.
-    pub question: Vec<Part>,
+    pub question: Vec<Part<H>>,
     /// By channel.
-    pub channel: Vec<Part>,
+    pub channel: Vec<Part<H>>,
     /// By tier: urgent, important, normal.
-    pub tier: Vec<Part>,
+    pub tier: Vec<Part<H>>,
     /// By agent group.
-    pub group: Vec<GroupPart>,
+    pub group: Vec<GroupPart<H>>,
+}
+
+impl<H> Default for Breakdowns<H> {
+    fn default() -> Self {
+        Breakdowns {
+            segment: Vec::new(),
+            question: Vec::new(),
+            channel: Vec::new(),
+            tier: Vec::new(),
+            group: Vec::new(),
+        }
+    }
+}
+
+impl<H> Breakdowns<H> {
+    /// The same breakdowns with every histogram turned into a `G` by `f`.
+    pub fn map<G>(&self, mut f: impl FnMut(&H) -> G) -> Breakdowns<G> {
+        let mut parts = |v: &[Part<H>]| v.iter().map(|p| p.map(&mut f)).collect::<Vec<_>>();
+        let (segment, question, channel, tier) = (
+            parts(&self.segment),
+            parts(&self.question),
+            parts(&self.channel),
+            parts(&self.tier),
+        );
+        Breakdowns {
+            segment,
+            question,
+            channel,
+            tier,
+            group: self.group.iter().map(|g| g.map(&mut f)).collect(),
+        }
+    }
+
+    /// Whether any of the shopper's dimensions (segment, question, channel,
+    /// tier) is tracked.
+    pub fn tracks_shoppers(&self) -> bool {
+        [&self.segment, &self.question, &self.channel, &self.tier]
+            .iter()
+            .any(|p| !p.is_empty())
+    }
+
+    /// The tracked parts a shopper belongs to.
+    #[inline]
+    pub fn parts_mut(&mut self, s: &Shopper) -> impl Iterator<Item = &mut Part<H>> {
+        let keys = [
+            s.segment as usize,
+            s.question as usize,
+            s.channel as usize,
+            s.tier as usize,
+        ];
+        [
+            &mut self.segment,
+            &mut self.question,
+            &mut self.channel,
+            &mut self.tier,
+        ]
+        .into_iter()
+        .zip(keys)
+        .filter_map(|(parts, key)| parts.get_mut(key))
+    }
+}
+
+impl Breakdowns<Recording<u64>> {
+    /// The breakdowns recorded so far, as histograms.
+    pub fn histograms(&self) -> Breakdowns {
+        self.map(Recording::to_histogram)
+    }
 }
 
 impl Breakdowns {
@@ -187,34 +290,6 @@ impl Breakdowns {
             tier: parts(if sc.tiers_in_use().len() > 1 { 3 } else { 1 }),
             group: (0..sc.groups.len()).map(|_| GroupPart::new()).collect(),
         }
-    }
-
-    /// Whether any of the shopper's dimensions (segment, question, channel,
-    /// tier) is tracked.
-    pub fn tracks_shoppers(&self) -> bool {
-        [&self.segment, &self.question, &self.channel, &self.tier]
-            .iter()
-            .any(|p| !p.is_empty())
-    }
-
-    /// The tracked parts a shopper belongs to.
-    #[inline]
-    pub fn parts_mut(&mut self, s: &Shopper) -> impl Iterator<Item = &mut Part> {
-        let keys = [
-            s.segment as usize,
-            s.question as usize,
-            s.channel as usize,
-            s.tier as usize,
-        ];
-        [
-            &mut self.segment,
-            &mut self.question,
-            &mut self.channel,
-            &mut self.tier,
-        ]
-        .into_iter()
-        .zip(keys)
-        .filter_map(|(parts, key)| parts.get_mut(key))
     }
 
     /// Adds another run's breakdowns.
@@ -250,14 +325,21 @@ const MOST_CELLS: usize = 4096;
 /// segment and question, so a cell has one. The sums are the same integers.
 #[derive(Clone)]
 pub struct Cells {
-    cells: Vec<Option<Box<Part>>>,
+    cells: Vec<Option<Box<Part<Recording<u64>>>>>,
     thresholds: usize,
+}
+
+/// A cell met for the first time (kept out of [`Cells::get`]'s inlined path).
+#[cold]
+#[inline(never)]
+fn empty_cell(thresholds: usize) -> Box<Part<Recording<u64>>> {
+    Box::new(Part::new(thresholds).map(Recording::like))
 }
 
 impl Cells {
     /// Cells for a scenario whose breakdowns track at least one dimension
     /// (`None` otherwise, or past [`MOST_CELLS`]).
-    pub fn new(sc: &Scenario, by: &Breakdowns) -> Option<Cells> {
+    pub fn new<H>(sc: &Scenario, by: &Breakdowns<H>) -> Option<Cells> {
         let n = sc.cells();
         (by.tracks_shoppers() && n <= MOST_CELLS).then(|| Cells {
             cells: (0..n).map(|_| None).collect(),
@@ -267,9 +349,9 @@ impl Cells {
 
     /// The shopper's cell.
     #[inline]
-    pub fn get(&mut self, s: &Shopper) -> &mut Part {
+    pub fn get(&mut self, s: &Shopper) -> &mut Part<Recording<u64>> {
         let k = self.thresholds;
-        self.cells[s.cell as usize].get_or_insert_with(|| Box::new(Part::new(k)))
+        self.cells[s.cell as usize].get_or_insert_with(|| empty_cell(k))
     }
 
     /// Adds every cell into the run total's shopper counters and into the
@@ -277,6 +359,7 @@ impl Cells {
     pub fn fold_into(self, total: &mut Tally, by: &mut Breakdowns, sc: &Scenario) {
         for (i, cell) in self.cells.into_iter().enumerate() {
             let Some(cell) = cell else { continue };
+            let cell = cell.map(Recording::to_histogram);
             total.add(&cell.tally);
             let (segment, question, channel) = sc.cell_parts(i);
             let tier = sc.segments[segment]
@@ -294,10 +377,4 @@ impl Cells {
             }
         }
     }
-}
-
-/// Records into a part histogram, clamped.
-#[inline]
-pub fn record(h: &mut Histogram<u64>, v: SimTime) {
-    hist::record(h, v);
 }

@@ -9,7 +9,7 @@
 //! taken and the histogram is dropped, so a long horizon costs a few hundred
 //! bytes per interval.
 
-use super::breakdown::{self, Breakdowns, Cells, GroupTally, Part};
+use super::breakdown::{Breakdowns, Cells, GroupTally, Part};
 use super::hist::interval_histogram;
 use super::recording::Recording;
 pub use super::run_histograms::RunHistograms;
@@ -78,7 +78,7 @@ pub struct Recorder<'a> {
     last: SimTime,
     total: Tally,
     hists: RunHistograms<Recording<u64>>,
-    by: Breakdowns,
+    by: Breakdowns<Recording<u64>>,
     cells: Option<Cells>,
     /// Whether the shopper's parts are tracked (in cells, or directly).
     parts: bool,
@@ -114,7 +114,7 @@ impl<'a> Recorder<'a> {
     /// A recorder for one replication of `sc`.
     pub fn new(sc: &'a Scenario) -> Recorder<'a> {
         let k = sc.answered_within.len();
-        let by = Breakdowns::new(sc);
+        let by = Breakdowns::new(sc).map(Recording::like);
         let cells = Cells::new(sc, &by);
         let parts = by.tracks_shoppers();
         let mut r = Recorder {
@@ -216,7 +216,7 @@ impl<'a> Recorder<'a> {
     /// Applies `f` to what the shopper's segment, question, channel and tier
     /// parts will hold: its cell, or the parts themselves.
     #[inline]
-    fn each_part(&mut self, s: &Shopper, mut f: impl FnMut(&mut Part)) {
+    fn each_part(&mut self, s: &Shopper, mut f: impl FnMut(&mut Part<Recording<u64>>)) {
         if let Some(cells) = &mut self.cells {
             f(cells.get(s));
         } else if self.parts {
@@ -255,8 +255,11 @@ impl<'a> Recorder<'a> {
     /// copy, with the counters kept per cell and the histograms kept per
     /// group added in as at the end.
     pub fn so_far(&self) -> (Tally, RunHistograms) {
-        let (mut total, mut by, mut hists) =
-            (self.total.clone(), self.by.clone(), self.hists.histograms());
+        let (mut total, mut by, mut hists) = (
+            self.total.clone(),
+            self.by.histograms(),
+            self.hists.histograms(),
+        );
         if let Some(cells) = self.cells.clone() {
             cells.fold_into(&mut total, &mut by, self.sc);
         }
@@ -313,11 +316,12 @@ impl<'a> Recorder<'a> {
             }
             in_system_at_end += u64::from(s.counted);
         }
+        let mut by = self.by.histograms();
         if let Some(cells) = self.cells.take() {
-            cells.fold_into(&mut self.total, &mut self.by, self.sc);
+            cells.fold_into(&mut self.total, &mut by, self.sc);
         }
         let mut histograms = self.hists.histograms();
-        complete(&mut histograms, &mut self.by.group, self.lean);
+        complete(&mut histograms, &mut by.group, self.lean);
         let intervals = self
             .rows
             .into_iter()
@@ -336,7 +340,7 @@ impl<'a> Recorder<'a> {
             in_system_at_end,
             intervals,
             histograms,
-            breakdowns: self.by,
+            breakdowns: by,
             events,
         }
     }
@@ -361,7 +365,7 @@ impl Outcomes for Recorder<'_> {
             }
             self.each_part(s, |p| {
                 credit_answer(&mut p.tally, wait, thresholds);
-                breakdown::record(&mut p.first_response, wait);
+                p.first_response.record(wait);
             });
         }
         self.resolve(s.row as usize);
@@ -380,7 +384,7 @@ impl Outcomes for Recorder<'_> {
             let g = &mut self.by.group[group];
             g.tally.taken += 1;
             if !self.lean {
-                breakdown::record(&mut g.human_response, wait);
+                g.human_response.record(wait);
             }
         }
     }
@@ -439,7 +443,7 @@ impl Outcomes for Recorder<'_> {
             if let (Some(g), false) = (group, e.by_bot) {
                 match self.lean {
                     true => self.hists.handle.record(e.handle),
-                    false => breakdown::record(&mut self.by.group[g].handle, e.handle),
+                    false => self.by.group[g].handle.record(e.handle),
                 }
             }
             if !self.lean {
