@@ -39,7 +39,11 @@ impl<T: Counter> Recording<T> {
     /// precision; `h`'s own counts are not taken). HDR's layout for a
     /// lowest discernible value of 1, which every histogram of this crate has.
     pub fn like(h: &Histogram<T>) -> Recording<T> {
-        debug_assert_eq!(h.low(), 1, "a unit of one microsecond");
+        assert_eq!(
+            h.low(),
+            1,
+            "the layout below is HDR's for a lowest value of 1"
+        );
         // As HDR sizes its sub-buckets: enough for `sigfig` digits.
         let largest_single_unit = 2.0 * 10f64.powi(i32::from(h.sigfig()));
         let magnitude = largest_single_unit.log2().ceil() as u32;
