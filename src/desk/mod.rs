@@ -279,6 +279,10 @@ pub struct Desk<'a> {
     /// For each skill, the group its queue and abandonment are reported under.
     owner: Vec<usize>,
     queue_by_group: Vec<u32>,
+    /// The groups whose levels changed since the world last took them
+    /// ([`Desk::take_changed`]): bit `g` for group `g` (any bit for a
+    /// group past the 64th).
+    changed: u64,
     /// The bot's slots, line and rate limit when its capacity is limited.
     bot_pool: Option<bot_pool::BotPool>,
 }
@@ -321,6 +325,7 @@ impl<'a> Desk<'a> {
             overflow,
             owner,
             queue_by_group: vec![0; sc.groups.len()],
+            changed: 0,
             bot_pool: sc
                 .bot
                 .as_ref()
@@ -340,6 +345,34 @@ impl<'a> Desk<'a> {
             l.chats += x.chats;
         }
         l
+    }
+
+    /// The groups whose levels changed since the last call (bit `g` for
+    /// group `g`; with more than 64 groups, any bit means "look at all").
+    #[inline]
+    pub fn take_changed(&mut self) -> u64 {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// Group `g`'s agents, to change: every change to a group's levels
+    /// goes through here or [`Self::queue_moves`], which note the group
+    /// for [`Self::take_changed`].
+    #[inline]
+    fn agents_mut(&mut self, g: usize) -> &mut Agents {
+        self.changed |= 1 << (g & 63);
+        &mut self.groups[g].agents
+    }
+
+    /// One more (`joins`) or one fewer shopper waits for skill `skill`,
+    /// counted under the group that owns it.
+    #[inline]
+    fn queue_moves(&mut self, skill: usize, joins: bool) {
+        let g = self.owner[skill];
+        self.changed |= 1 << (g & 63);
+        match joins {
+            true => self.queue_by_group[g] += 1,
+            false => self.queue_by_group[g] -= 1,
+        }
     }
 
     /// One group's levels (queue: shoppers waiting for skills it owns).

@@ -22,7 +22,7 @@ impl Desk<'_> {
         }
         self.slots[slot as usize].state = State::Waiting;
         self.queues[skill].push(class, exclusive, (slot, generation, now));
-        self.queue_by_group[self.owner[skill]] += 1;
+        self.queue_moves(skill, true);
         sink.waiting(Handle { slot, generation }, &sh, now);
         if !self.overflow[skill].is_empty() {
             sink.schedule(
@@ -91,8 +91,8 @@ impl Desk<'_> {
     /// An agent of group `g` takes the shopper in `slot`.
     pub(super) fn take(&mut self, now: SimTime, slot: u32, g: usize, sink: &mut impl Sink) {
         let exclusive = self.exclusive(slot);
-        let agent = self.groups[g]
-            .agents
+        let agent = self
+            .agents_mut(g)
             .take(exclusive)
             .expect("the caller checked for room");
         let load = self.groups[g].agents.chats_of(agent);
@@ -145,7 +145,7 @@ impl Desk<'_> {
         sink.stops_waiting(self.handle(slot));
         let skill = self.skill(slot);
         self.queues[skill].waiting -= 1;
-        self.queue_by_group[self.owner[skill]] -= 1;
+        self.queue_moves(skill, false);
     }
 
     /// A group's scheduled headcount changes.
@@ -155,13 +155,14 @@ impl Desk<'_> {
     }
 
     pub(super) fn apply_headcount(&mut self, now: SimTime, g: usize, sink: &mut impl Sink) {
-        let grp = &mut self.groups[g];
+        let grp = &self.groups[g];
         let standby = if grp.standby_on {
             self.sc.groups[g].standby.map_or(0, |s| s.agents)
         } else {
             0
         };
-        grp.agents.set_headcount(grp.scheduled + standby);
+        let headcount = grp.scheduled + standby;
+        self.agents_mut(g).set_headcount(headcount);
         self.fill(now, g, sink);
     }
 

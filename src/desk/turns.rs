@@ -93,7 +93,7 @@ impl Desk<'_> {
                 let s = &self.slots[h.slot as usize];
                 if matches!(state, State::Agent | State::Await) {
                     let (g, agent) = (s.group as usize, s.agent);
-                    self.groups[g].agents.release(agent);
+                    self.agents_mut(g).release(agent);
                     self.release(h.slot);
                     self.fill(now, g, sink);
                 } else {
@@ -341,7 +341,7 @@ impl Desk<'_> {
         let s = &self.slots[slot as usize];
         let (g, agent) = (s.group as usize, s.agent);
         sink.resolved(&sh, now, Some(g), ending);
-        self.groups[g].agents.release(agent);
+        self.agents_mut(g).release(agent);
         self.release(slot);
         self.fill(now, g, sink);
     }

@@ -96,7 +96,7 @@ impl<'a> Collector<'a> {
 
     fn advance(&mut self, at: SimTime) {
         let zero = Levels::default();
-        self.rec.advance(at, |_| zero);
+        self.rec.advance(at, |_| zero, 0);
     }
 
     /// What the shoppers saw so far: the run's counts and histograms.
@@ -205,6 +205,6 @@ impl<'a> Collector<'a> {
     /// What the shoppers saw, as one replication, and the drive's tally.
     pub fn finish(self) -> (Replication, DriveTally) {
         let zero = Levels::default();
-        (self.rec.finish(|_| zero, self.cut.iter(), 0), self.t)
+        (self.rec.finish(|_| zero, 0, self.cut.iter(), 0), self.t)
     }
 }

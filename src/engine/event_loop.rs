@@ -48,7 +48,7 @@ pub trait World: Sink {
     fn calendar(&mut self) -> &mut Calendar<Event>;
     /// Time moves to `now` (before the event there fires).
     #[inline]
-    fn advance(&mut self, _now: SimTime, _desk: &Desk) {}
+    fn advance(&mut self, _now: SimTime, _desk: &mut Desk) {}
     /// A modelled shopper arrives (`invited`: by a proactive invitation).
     fn arrival(&mut self, _now: SimTime, _invited: bool, _desk: &mut Desk) {}
     /// A caller's input.

@@ -90,6 +90,18 @@ pub struct Recorder<'a> {
     /// response, and the group's histograms equal the run's, so only those
     /// are recorded (see `Scenario::one_message_desk`).
     lean: bool,
+    /// Each group's levels, and since when they held (integrated up to
+    /// there).
+    held: Vec<Held>,
+    /// Whether the current interval starts before the warm-up ends.
+    in_warmup: bool,
+}
+
+/// A group's levels and the moment since which they held.
+#[derive(Clone, Copy, Default)]
+struct Held {
+    since: SimTime,
+    levels: Levels,
 }
 
 fn credit_answer(t: &mut Tally, wait: SimTime, thresholds: &[SimTime]) {
@@ -133,12 +145,15 @@ impl<'a> Recorder<'a> {
                 .map(|q| sc.skill_owner(q.skill))
                 .collect(),
             lean: sc.one_message_desk(),
+            held: vec![Held::default(); sc.groups.len()],
+            in_warmup: false,
         };
         r.open_row();
         r
     }
 
     fn open_row(&mut self) {
+        self.in_warmup = self.rows.len() as u64 * self.sc.interval < self.sc.warmup;
         self.rows.push(Row {
             tally: Tally::new(self.sc.answered_within.len()),
             groups: vec![GroupTally::new(self.sc.answered_within.len()); self.sc.groups.len()],
@@ -148,36 +163,39 @@ impl<'a> Recorder<'a> {
         });
     }
 
-    /// Integrates each group's levels that held since the last event up
-    /// to `now` (the desk's are their sums, taken at the end). Only the
-    /// interval's integrals move on each event: an interval wholly after
-    /// the warm-up adds its own into the run's when it ends, and only the
-    /// one the warm-up ends in credits the run's part directly.
+    /// Moves time to `now`. `changed` names the groups whose levels
+    /// changed at the last instant (as [`crate::desk::Desk::take_changed`]
+    /// gives them): each such group's levels are integrated over the time
+    /// it held them, up to that instant, and held from there; the other
+    /// groups' are integrated only when an interval ends (and by
+    /// [`Self::settle`]): the integrals of a level held over a span split
+    /// anywhere add to the same integers. The desk's are their sums, taken
+    /// at the end. An interval wholly after the warm-up adds its groups'
+    /// integrals into the run's when it ends, and only the one the warm-up
+    /// ends in credits the run's part directly.
     #[inline]
-    pub fn advance(&mut self, now: SimTime, group: impl Fn(usize) -> Levels) {
+    pub fn advance(&mut self, now: SimTime, group: impl Fn(usize) -> Levels, changed: u64) {
         let sc = self.sc;
         let now = now.min(sc.horizon);
+        #[cfg(any(test, debug_assertions))]
+        self.check_held(changed, &group);
+        if changed != 0 {
+            self.hold_changed(changed, group);
+        }
         while self.last < now {
             let current = self.rows.len() - 1;
             let row_start = current as u64 * sc.interval;
             let row_end = (row_start + sc.interval).min(sc.horizon);
             let upto = now.min(row_end);
             let dt = upto - self.last;
-            let row = &mut self.rows[current];
-            row.tally.span_us += dt;
+            self.rows[current].tally.span_us += dt;
             let post = upto.saturating_sub(self.last.max(sc.warmup));
             self.total.span_us += post;
-            let straddles = row_start < sc.warmup;
-            for g in 0..sc.groups.len() {
-                let lv = group(g);
-                row.groups[g].credit_time(dt, lv);
-                if straddles && post > 0 {
-                    self.by.group[g].tally.credit_time(post, lv);
-                }
-            }
             self.last = upto;
             if upto == row_end {
-                if !straddles {
+                self.settle();
+                if row_start >= sc.warmup {
+                    let row = &self.rows[current];
                     for (run, row) in self.by.group.iter_mut().zip(&row.groups) {
                         run.tally.add_time(row);
                     }
@@ -186,6 +204,72 @@ impl<'a> Recorder<'a> {
                     self.open_row();
                     self.close_finished();
                 }
+            }
+        }
+    }
+
+    /// The groups named in `changed` (all of them past 64 groups) close
+    /// the span they held their levels for at `self.last`, and hold their
+    /// current ones from there.
+    #[inline]
+    fn hold_changed(&mut self, changed: u64, group: impl Fn(usize) -> Levels) {
+        let n = self.held.len();
+        if n > 64 {
+            for g in 0..n {
+                self.close_span(g, self.last);
+                self.held[g].levels = group(g);
+            }
+            return;
+        }
+        let mut bits = changed;
+        while bits != 0 {
+            let g = bits.trailing_zeros() as usize;
+            self.close_span(g, self.last);
+            self.held[g].levels = group(g);
+            bits &= bits - 1;
+        }
+    }
+
+    /// Every group the desk did not name as changed still has the levels
+    /// it held (in tests and debug builds: a change the desk did not note
+    /// would go unintegrated).
+    #[cfg(any(test, debug_assertions))]
+    fn check_held(&self, changed: u64, group: &impl Fn(usize) -> Levels) {
+        for (g, held) in self.held.iter().enumerate() {
+            let named = changed & 1 << (g & 63) != 0;
+            assert!(
+                named || held.levels == group(g),
+                "group {g}'s levels changed without the desk noting it"
+            );
+        }
+    }
+
+    /// Integrates every group's levels up to the present (before a read
+    /// of the interval's group counters, and where an interval ends).
+    pub fn settle(&mut self) {
+        for g in 0..self.held.len() {
+            self.close_span(g, self.last);
+        }
+    }
+
+    /// Integrates group `g`'s held levels from `since[g]` to `t`, within
+    /// the current interval, and into the run's directly in the interval
+    /// the warm-up ends in.
+    #[inline(always)]
+    fn close_span(&mut self, g: usize, t: SimTime) {
+        let held = &mut self.held[g];
+        let (since, lv) = (held.since, held.levels);
+        if t <= since {
+            return;
+        }
+        held.since = t;
+        if let Some(row) = self.rows.last_mut() {
+            row.groups[g].credit_time(t - since, lv);
+        }
+        if self.in_warmup {
+            let post = t.saturating_sub(since.max(self.sc.warmup));
+            if post > 0 {
+                self.by.group[g].tally.credit_time(post, lv);
             }
         }
     }
@@ -246,7 +330,8 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// Each group's counters for interval `row` so far (`None` before it).
+    /// Each group's counters for interval `row` so far (`None` before it;
+    /// after [`Self::settle`], up to the present).
     pub fn interval_groups(&self, row: usize) -> Option<&[GroupTally]> {
         self.rows.get(row).map(|r| r.groups.as_slice())
     }
@@ -293,11 +378,12 @@ impl<'a> Recorder<'a> {
     pub fn finish<'s>(
         mut self,
         group: impl Fn(usize) -> Levels,
+        changed: u64,
         unanswered: impl Iterator<Item = &'s Shopper>,
         events: u64,
     ) -> Replication {
         let horizon = self.sc.horizon;
-        self.advance(horizon, group);
+        self.advance(horizon, group, changed);
         let groups: Vec<GroupTally> = self.by.group.iter().map(|g| g.tally.clone()).collect();
         sum_areas(&mut self.total, &groups);
         let mut in_system_at_end = 0;
