@@ -18,7 +18,7 @@ fn bench_profile(c: &mut Criterion, name: &str, path: &str) {
     let shoppers: u64 = run_replication(&sc, 0)
         .intervals
         .iter()
-        .map(|i| i.tally.arrived + i.tally.deflected)
+        .map(|i| i.tally.counts.arrived + i.tally.counts.deflected)
         .sum();
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);

@@ -4,7 +4,8 @@
 
 use super::aggregate::Aggregate;
 use super::breakdown::{GroupTally, Part};
-use super::figures::{Counts, Percentiles, finite, percentiles};
+use super::figures::{Percentiles, finite, percentiles};
+use super::tally::Counts;
 use super::tally::{Tally, occupancy};
 use crate::profile::Scenario;
 use hdrhistogram::Histogram;
@@ -79,7 +80,7 @@ fn part_summary<C: hdrhistogram::Counter>(
 ) -> PartSummary {
     let r = tally.rates();
     PartSummary {
-        counts: Counts::from_tally(tally),
+        counts: tally.counts.clone(),
         left_before_answer: finite(r.left_before_answer),
         shoppers_lost: finite(r.shoppers_lost),
         wait_mean_s: finite(r.wait_mean_s),

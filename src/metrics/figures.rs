@@ -1,7 +1,6 @@
-//! The plain figures the summary's parts share, kept below them: shopper
-//! counts, and a histogram's order statistics in seconds.
+//! The plain figures the summary's parts share, kept below them: a
+//! histogram's order statistics in seconds.
 
-use super::tally::Tally;
 use crate::time::{SECOND, to_secs};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -25,55 +24,6 @@ pub struct Percentiles {
     pub p99: Option<f64>,
     /// Largest value (to the histogram's precision).
     pub max: Option<f64>,
-}
-
-/// Shopper counts after the warm-up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Counts {
-    /// Conversations that reached the desk.
-    pub arrived: u64,
-    /// Got a first response (bot or agent).
-    pub answered: u64,
-    /// Gave up before any response.
-    pub abandoned: u64,
-    /// Still waiting for a first response at the horizon.
-    pub in_system_at_end: u64,
-    /// Answered by FAQ self-service, never reaching the desk.
-    pub deflected: u64,
-    /// Arrivals that were retrials.
-    pub retrials: u64,
-    /// Arrivals from accepted proactive invitations.
-    pub proactive: u64,
-    /// Handed from the bot to a human.
-    pub handed_off: u64,
-    /// Got a human response.
-    pub human_answered: u64,
-    /// Gave up waiting for a human after a bot response.
-    pub abandoned_after_response: u64,
-    /// Conversations finished.
-    pub resolved: u64,
-    /// Of those, by the bot alone.
-    pub bot_resolved: u64,
-}
-
-impl Counts {
-    /// Counts from a tally.
-    pub fn from_tally(t: &Tally) -> Counts {
-        Counts {
-            arrived: t.arrived,
-            answered: t.answered,
-            abandoned: t.abandoned,
-            in_system_at_end: t.in_system_at_end,
-            deflected: t.deflected,
-            retrials: t.retrials,
-            proactive: t.proactive,
-            handed_off: t.handed_off,
-            human_answered: t.human_answered,
-            abandoned_after_response: t.abandoned_after_response,
-            resolved: t.resolved,
-            bot_resolved: t.bot_resolved,
-        }
-    }
 }
 
 /// `x`, when it is a number (not NaN or infinite).

@@ -105,8 +105,8 @@ struct Held {
 }
 
 fn credit_answer(t: &mut Tally, wait: SimTime, thresholds: &[SimTime]) {
-    t.answered += 1;
-    t.immediate += u64::from(wait == 0);
+    t.counts.answered += 1;
+    t.counts.immediate += u64::from(wait == 0);
     t.wait_sum_us += u128::from(wait);
     for (count, limit) in t.within.iter_mut().zip(thresholds) {
         *count += u64::from(wait <= *limit);
@@ -357,16 +357,16 @@ impl<'a> Recorder<'a> {
     pub fn arrived(&mut self, s: &Shopper) {
         let (retry, proactive) = (u64::from(s.attempt > 1), u64::from(s.proactive));
         self.credit(s, |t| {
-            t.arrived += 1;
-            t.retrials += retry;
-            t.proactive += proactive;
+            t.counts.arrived += 1;
+            t.counts.retrials += retry;
+            t.counts.proactive += proactive;
         });
         self.rows[s.row as usize].pending += 1;
     }
 
     /// FAQ self-service answered a question.
     pub fn deflected(&mut self, s: &Shopper) {
-        self.credit(s, |t| t.deflected += 1);
+        self.credit(s, |t| t.counts.deflected += 1);
     }
 
     /// Stamps a retrial with its interval and whether it counts.
@@ -389,9 +389,9 @@ impl<'a> Recorder<'a> {
         let mut in_system_at_end = 0;
         for s in unanswered {
             let waited = horizon - s.arrival;
-            self.rows[s.row as usize].tally.in_system_at_end += 1;
+            self.rows[s.row as usize].tally.counts.in_system_at_end += 1;
             if s.counted {
-                self.counted(s, |t| t.in_system_at_end += 1);
+                self.counted(s, |t| t.counts.in_system_at_end += 1);
             }
             for (k, limit) in self.sc.answered_within.iter().enumerate() {
                 let undecided = u64::from(waited <= *limit);
@@ -460,7 +460,7 @@ impl Outcomes for Recorder<'_> {
     /// An agent of `group` gave the first human response after `wait`.
     #[inline]
     fn human_response(&mut self, s: &Shopper, group: usize, wait: SimTime) {
-        self.credit(s, |t| t.human_answered += 1);
+        self.credit(s, |t| t.counts.human_answered += 1);
         let row = &mut self.rows[s.row as usize].groups[group];
         row.taken += 1;
         for (count, limit) in row.human_within.iter_mut().zip(&self.sc.answered_within) {
@@ -489,7 +489,7 @@ impl Outcomes for Recorder<'_> {
 
     /// The bot handed the shopper over.
     fn handed_off(&mut self, s: &Shopper) {
-        self.credit(s, |t| t.handed_off += 1);
+        self.credit(s, |t| t.counts.handed_off += 1);
     }
 
     /// The shopper gave up waiting for a human.
@@ -502,12 +502,16 @@ impl Outcomes for Recorder<'_> {
         }
         match left {
             Left::BeforeAnswer => {}
-            Left::WaitingForHuman => return self.credit(s, |t| t.abandoned_after_response += 1),
-            Left::MidConversation => return self.credit(s, |t| t.left_mid_conversation += 1),
+            Left::WaitingForHuman => {
+                return self.credit(s, |t| t.counts.abandoned_after_response += 1);
+            }
+            Left::MidConversation => {
+                return self.credit(s, |t| t.counts.left_mid_conversation += 1);
+            }
         }
         let wait = now - s.arrival;
         self.credit(s, |t| {
-            t.abandoned += 1;
+            t.counts.abandoned += 1;
             t.wait_sum_us += u128::from(wait);
         });
         if s.counted {
@@ -521,8 +525,8 @@ impl Outcomes for Recorder<'_> {
     fn resolved(&mut self, s: &Shopper, now: SimTime, group: Option<usize>, e: Ending) {
         let by_bot = u64::from(e.by_bot);
         self.credit(s, |t| {
-            t.resolved += 1;
-            t.bot_resolved += by_bot;
+            t.counts.resolved += 1;
+            t.counts.bot_resolved += by_bot;
         });
         if s.counted {
             self.hists.resolution.record(now - s.arrival);

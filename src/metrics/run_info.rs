@@ -30,7 +30,7 @@ pub struct RunInfo {
 
 /// How the run went: events, speed, threads, memory, versions.
 pub(super) fn run_info(agg: &Aggregate, wall_s: f64, threads: usize) -> RunInfo {
-    let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.arrived).sum();
+    let arrived_all: u64 = agg.intervals.iter().map(|i| i.tally.counts.arrived).sum();
     RunInfo {
         events: agg.events,
         wall_s,

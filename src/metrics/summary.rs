@@ -9,9 +9,10 @@ use super::aggregate::Aggregate;
 use super::breakdown_summary::breakdowns;
 pub use super::breakdown_summary::{BreakdownSummary, GroupSummary, PartSummary};
 use super::figures::finite;
-pub use super::figures::{Counts, Percentiles, percentiles};
+pub use super::figures::{Percentiles, percentiles};
 use super::hist;
 use super::run_info::{RunInfo, run_info};
+pub use super::tally::Counts;
 use super::tally::{Rates, Tally};
 use crate::profile::Scenario;
 use crate::stats::ci95;
@@ -358,7 +359,7 @@ pub fn build_with(
             .map(|o| (o.path.clone(), o.value.clone()))
             .collect(),
         calibration: scenario.calibration.clone(),
-        counts: Counts::from_tally(total),
+        counts: total.counts.clone(),
         metrics,
         breakdowns: breakdowns(scenario, agg, &labels),
         bands,
@@ -439,9 +440,9 @@ fn intervals(scenario: &Scenario, agg: &Aggregate, labels: &[String]) -> Vec<Int
             IntervalSummary {
                 start_s: to_secs(start),
                 start: scenario.time_label(start),
-                arrived: row.tally.arrived,
-                answered: row.tally.answered,
-                abandoned: row.tally.abandoned,
+                arrived: row.tally.counts.arrived,
+                answered: row.tally.counts.answered,
+                abandoned: row.tally.counts.abandoned,
                 answered_within: labels
                     .iter()
                     .cloned()

@@ -6,15 +6,17 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Counts and time integrals over a span of the run.
+/// Shoppers by what happened to them: the counters of a [`Tally`] that
+/// count people (the summary's `counts` is the run's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tally {
+pub struct Counts {
     /// Conversations that reached the desk (retrials and accepted
     /// invitations included; FAQ-deflected questions excluded).
     pub arrived: u64,
     /// Of those, got a first response (from the bot or an agent).
     pub answered: u64,
     /// Of those answered, answered at once (no wait).
+    #[serde(default)]
     pub immediate: u64,
     /// Shoppers who gave up before any response.
     pub abandoned: u64,
@@ -41,6 +43,56 @@ pub struct Tally {
     pub resolved: u64,
     /// Of those, resolved by the bot alone.
     pub bot_resolved: u64,
+}
+
+impl Counts {
+    /// Adds another's counts into these.
+    pub fn add(&mut self, o: &Counts) {
+        let Counts {
+            arrived,
+            answered,
+            immediate,
+            abandoned,
+            in_system_at_end,
+            deflected,
+            retrials,
+            proactive,
+            handed_off,
+            human_answered,
+            abandoned_after_response,
+            left_mid_conversation,
+            resolved,
+            bot_resolved,
+        } = o;
+        self.arrived += arrived;
+        self.answered += answered;
+        self.immediate += immediate;
+        self.abandoned += abandoned;
+        self.in_system_at_end += in_system_at_end;
+        self.deflected += deflected;
+        self.retrials += retrials;
+        self.proactive += proactive;
+        self.handed_off += handed_off;
+        self.human_answered += human_answered;
+        self.abandoned_after_response += abandoned_after_response;
+        self.left_mid_conversation += left_mid_conversation;
+        self.resolved += resolved;
+        self.bot_resolved += bot_resolved;
+    }
+
+    /// Shoppers who left unserved: before any answer, waiting for a human
+    /// after one, or mid-conversation.
+    pub fn lost(&self) -> u64 {
+        self.abandoned + self.abandoned_after_response + self.left_mid_conversation
+    }
+}
+
+/// Counts and time integrals over a span of the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// The shoppers (in JSON, the tally's own first keys).
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Messages answered (bot and agents).
     pub messages: u64,
     /// Sum of message response times, microseconds.
@@ -151,27 +203,29 @@ impl Tally {
 
     /// Adds another tally into this one.
     pub fn add(&mut self, o: &Tally) {
-        self.arrived += o.arrived;
-        self.answered += o.answered;
-        self.immediate += o.immediate;
-        self.abandoned += o.abandoned;
-        self.in_system_at_end += o.in_system_at_end;
-        self.deflected += o.deflected;
-        self.retrials += o.retrials;
-        self.proactive += o.proactive;
-        self.handed_off += o.handed_off;
-        self.human_answered += o.human_answered;
-        self.abandoned_after_response += o.abandoned_after_response;
-        self.left_mid_conversation += o.left_mid_conversation;
-        self.resolved += o.resolved;
-        self.bot_resolved += o.bot_resolved;
-        self.messages += o.messages;
-        self.message_response_sum_us += o.message_response_sum_us;
-        self.wait_sum_us += o.wait_sum_us;
-        for (mine, theirs) in [
-            (&mut self.within, &o.within),
-            (&mut self.undecided, &o.undecided),
-        ] {
+        let Tally {
+            counts,
+            messages,
+            message_response_sum_us,
+            wait_sum_us,
+            within,
+            undecided,
+            queue_area,
+            busy_area,
+            staffed_area,
+            span_us,
+            bot_requests,
+            bot_waited,
+            bot_wait_sum_us,
+            bot_service_sum_us,
+            bot_fallbacks,
+            bot_failed,
+        } = o;
+        self.counts.add(counts);
+        self.messages += messages;
+        self.message_response_sum_us += message_response_sum_us;
+        self.wait_sum_us += wait_sum_us;
+        for (mine, theirs) in [(&mut self.within, within), (&mut self.undecided, undecided)] {
             if mine.len() < theirs.len() {
                 mine.resize(theirs.len(), 0);
             }
@@ -179,37 +233,32 @@ impl Tally {
                 *a += b;
             }
         }
-        self.queue_area += o.queue_area;
-        self.busy_area += o.busy_area;
-        self.staffed_area += o.staffed_area;
-        self.span_us += o.span_us;
-        self.bot_requests += o.bot_requests;
-        self.bot_waited += o.bot_waited;
-        self.bot_wait_sum_us += o.bot_wait_sum_us;
-        self.bot_service_sum_us += o.bot_service_sum_us;
-        self.bot_fallbacks += o.bot_fallbacks;
-        self.bot_failed += o.bot_failed;
-    }
-
-    /// Shoppers who left unserved: before any answer, waiting for a human
-    /// after one, or mid-conversation.
-    pub fn lost(&self) -> u64 {
-        self.abandoned + self.abandoned_after_response + self.left_mid_conversation
+        self.queue_area += queue_area;
+        self.busy_area += busy_area;
+        self.staffed_area += staffed_area;
+        self.span_us += span_us;
+        self.bot_requests += bot_requests;
+        self.bot_waited += bot_waited;
+        self.bot_wait_sum_us += bot_wait_sum_us;
+        self.bot_service_sum_us += bot_service_sum_us;
+        self.bot_fallbacks += bot_fallbacks;
+        self.bot_failed += bot_failed;
     }
 
     /// The rates this tally implies.
     pub fn rates(&self) -> Rates {
-        let arrived = self.arrived as f64;
+        let c = &self.counts;
+        let arrived = c.arrived as f64;
         let span = self.span_us as f64;
         Rates {
-            left_before_answer: ratio(self.abandoned as f64, arrived),
-            left_waiting_for_human: ratio(self.abandoned_after_response as f64, arrived),
-            left_mid_conversation: ratio(self.left_mid_conversation as f64, arrived),
-            shoppers_lost: ratio(self.lost() as f64, arrived),
-            wait_prob: ratio((self.arrived - self.immediate) as f64, arrived),
+            left_before_answer: ratio(c.abandoned as f64, arrived),
+            left_waiting_for_human: ratio(c.abandoned_after_response as f64, arrived),
+            left_mid_conversation: ratio(c.left_mid_conversation as f64, arrived),
+            shoppers_lost: ratio(c.lost() as f64, arrived),
+            wait_prob: ratio((c.arrived - c.immediate) as f64, arrived),
             wait_mean_s: ratio(
                 self.wait_sum_us as f64 / 1e6,
-                (self.answered + self.abandoned) as f64,
+                (c.answered + c.abandoned) as f64,
             ),
             occupancy: occupancy(self.busy_area, self.staffed_area),
             within: self
@@ -226,7 +275,7 @@ impl Tally {
             mean_queue: ratio(self.queue_area as f64, span),
             mean_staffed: ratio(self.staffed_area as f64, span),
             mean_busy: ratio(self.busy_area as f64, span),
-            bot_containment: ratio(self.bot_resolved as f64, self.resolved as f64),
+            bot_containment: ratio(c.bot_resolved as f64, c.resolved as f64),
             message_mean_s: ratio(
                 self.message_response_sum_us as f64 / 1e6,
                 self.messages as f64,
@@ -247,10 +296,13 @@ mod tests {
     #[test]
     fn rates_are_ratios_of_counts() {
         let t = Tally {
-            arrived: 10,
-            answered: 8,
-            immediate: 4,
-            abandoned: 2,
+            counts: Counts {
+                arrived: 10,
+                answered: 8,
+                immediate: 4,
+                abandoned: 2,
+                ..Counts::default()
+            },
             wait_sum_us: 50_000_000,
             within: vec![5, 8],
             undecided: vec![0, 2],
@@ -278,18 +330,27 @@ mod tests {
     #[test]
     fn adding_is_associative() {
         let a = Tally {
-            arrived: 1,
+            counts: Counts {
+                arrived: 1,
+                ..Counts::default()
+            },
             within: vec![1],
             ..Tally::default()
         };
         let b = Tally {
-            arrived: 2,
+            counts: Counts {
+                arrived: 2,
+                ..Counts::default()
+            },
             busy_area: 7,
             within: vec![0, 2],
             ..Tally::default()
         };
         let c = Tally {
-            arrived: 3,
+            counts: Counts {
+                arrived: 3,
+                ..Counts::default()
+            },
             span_us: 5,
             within: vec![3],
             ..Tally::default()

@@ -40,14 +40,14 @@ pub fn report(sc: &Scenario, agg: &Aggregate) -> Option<CostReport> {
     }
     let span_days = (sc.horizon - sc.warmup) as f64 / DAY as f64;
     let t = &agg.total;
-    let bot_conversations = (t.bot_resolved + t.handed_off) as f64 / reps;
+    let bot_conversations = (t.counts.bot_resolved + t.counts.handed_off) as f64 / reps;
     let bot = if sc.bot.is_some() {
         bot_conversations * c.bot_per_conversation + c.bot_per_month * span_days / 30.0
     } else {
         0.0
     };
     let total = agents + bot;
-    let arrived = t.arrived as f64 / reps;
+    let arrived = t.counts.arrived as f64 / reps;
     Some(CostReport {
         currency: c.currency.clone(),
         agents,

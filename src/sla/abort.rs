@@ -126,7 +126,7 @@ fn wrong_side(rule: &Rule, total: &Tally, h: &RunHistograms) -> Option<(u64, u64
         Metric::ConversationResponse => &h.conversation_response,
         m => {
             let share = m.share_of(total)?;
-            let n = total.arrived;
+            let n = total.counts.arrived;
             return Some(((share * n as f64).round() as u64, n, line));
         }
     };

@@ -70,14 +70,14 @@ pub fn band_outcome(
             hist
         };
         // Shoppers who got a reply and then left unserved buy nothing either.
-        let kept = if tally.answered > 0 {
-            1.0 - (tally.abandoned_after_response + tally.left_mid_conversation) as f64
-                / tally.answered as f64
+        let c = &tally.counts;
+        let kept = if c.answered > 0 {
+            1.0 - (c.abandoned_after_response + c.left_mid_conversation) as f64 / c.answered as f64
         } else {
             0.0
         };
         out.add(&bands.outcome(
-            tally.arrived,
+            c.arrived,
             hist,
             kept.max(0.0),
             seg.conversion,
@@ -121,8 +121,8 @@ fn scoped<'r>(rep: &'r Replication, scope: Scope) -> (&'r Tally, &'r Histogram<u
 
 fn within_share(sc: &Scenario, tally: &Tally, hist: &Histogram<u64>, within: u64) -> f64 {
     match sc.answered_within.iter().position(|t| *t == within) {
-        Some(k) => ratio(tally.within[k], tally.arrived - tally.undecided[k]),
-        None => ratio(hist.count_between(0, within), tally.arrived),
+        Some(k) => ratio(tally.within[k], tally.counts.arrived - tally.undecided[k]),
+        None => ratio(hist.count_between(0, within), tally.counts.arrived),
     }
 }
 
@@ -135,7 +135,7 @@ fn interval_value(sc: &Scenario, rule: &Rule, row: &IntervalRecord) -> f64 {
                 .iter()
                 .position(|x| Some(*x) == rule.within)
                 .unwrap_or(0);
-            ratio(t.within[k], t.arrived - t.undecided[k])
+            ratio(t.within[k], t.counts.arrived - t.undecided[k])
         }
         Metric::Occupancy => occupancy(t.busy_area, t.staffed_area),
         Metric::FirstResponse => {
@@ -180,7 +180,7 @@ pub fn value(sc: &Scenario, bands: &Bands, rule: &Rule, rep: &Replication) -> f6
         | Metric::LeftWaitingForHuman
         | Metric::LeftMidConversation
         | Metric::ShoppersLost => rule.metric.share_of(tally).unwrap_or(f64::NAN),
-        Metric::BotContainment => ratio(tally.bot_resolved, tally.resolved),
+        Metric::BotContainment => ratio(tally.counts.bot_resolved, tally.counts.resolved),
         Metric::Occupancy => {
             let (busy, staffed) = match rule.scope {
                 Scope::Group(g) => (

@@ -117,14 +117,14 @@ impl Metric {
     /// one (`None` for the others).
     pub fn share_of(self, t: &crate::metrics::Tally) -> Option<f64> {
         let part = match self {
-            Metric::LeftBeforeAnswer => t.abandoned,
-            Metric::LeftWaitingForHuman => t.abandoned_after_response,
-            Metric::LeftMidConversation => t.left_mid_conversation,
-            Metric::ShoppersLost => t.lost(),
+            Metric::LeftBeforeAnswer => t.counts.abandoned,
+            Metric::LeftWaitingForHuman => t.counts.abandoned_after_response,
+            Metric::LeftMidConversation => t.counts.left_mid_conversation,
+            Metric::ShoppersLost => t.counts.lost(),
             _ => return None,
         };
-        Some(if t.arrived > 0 {
-            part as f64 / t.arrived as f64
+        Some(if t.counts.arrived > 0 {
+            part as f64 / t.counts.arrived as f64
         } else {
             f64::NAN
         })

@@ -110,8 +110,8 @@ pub fn scorecard(sc: &Scenario, agg: &Aggregate, bands: &BandReport) -> Scorecar
             100.0
         }
     };
-    let within_3m = if agg.total.arrived > 0 {
-        h.first_response.count_between(0, 180 * SECOND) as f64 / agg.total.arrived as f64
+    let within_3m = if agg.total.counts.arrived > 0 {
+        h.first_response.count_between(0, 180 * SECOND) as f64 / agg.total.counts.arrived as f64
     } else {
         0.0
     };

@@ -201,7 +201,7 @@ fn blocked(when_full: &str, rate: f64) -> (Summary, f64, f64, f64) {
         12,
     );
     let (share, se) = over_replications(&s, |t| {
-        (t.bot_fallbacks + t.bot_failed) as f64 / t.arrived as f64
+        (t.bot_fallbacks + t.bot_failed) as f64 / t.counts.arrived as f64
     });
     (s, share, se, erlang_b(5, rate * 2.0))
 }

@@ -209,7 +209,7 @@ fn retrials_come_back_as_later_arrivals() {
     assert!(later_arrivals > 100);
     assert_eq!(
         later_arrivals,
-        later.iter().map(|r| r.tally.retrials).sum::<u64>()
+        later.iter().map(|r| r.tally.counts.retrials).sum::<u64>()
     );
 }
 
