@@ -2,7 +2,9 @@
 //! thread on the wall clock, and which agent works which ticket (the one
 //! who took it answers every turn; its first reply waits for its claim).
 
-use super::adapter::DriveError;
+use super::adapter::{Conversation, DriveError};
+use super::http::Names;
+use super::target::Secret;
 use super::wall_desk::{self, Cmd, Outlet};
 use crate::engine::clock::Timebase;
 use crate::profile::Scenario;
@@ -13,16 +15,46 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
+/// What a ticketing adapter writes as the shopper's next message in a
+/// conversation (`names` as the target's templates see them).
+pub fn follow_up(names: &Names, c: &Conversation) -> String {
+    let question = names.value("question", c, "", &Secret::default(), "");
+    format!("And one more thing about my {question} question.")
+}
+
+/// What a ticketing adapter writes on a ticket its shopper gave up on.
+pub const GAVE_UP: &str = "The shopper gave up waiting.";
+
+/// The virtual agents' desk on its thread: what an adapter tells it, and
+/// the thread stopped when the adapter is dropped.
+pub struct VirtualDesk {
+    tx: Mutex<Sender<Cmd>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl VirtualDesk {
+    /// Tells the desk what a shopper did (nothing once it has stopped).
+    pub fn tell(&self, cmd: Cmd) {
+        let _ = self.tx.lock().expect("not poisoned").send(cmd);
+    }
+}
+
+impl Drop for VirtualDesk {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Starts the desk model of `sc` (no bot, no retrials: a ticketing
 /// system has neither, and the shoppers' tasks play their own returns)
 /// on a thread of its own, at scenario time `from` and `speed` times the
-/// wall clock; its commands' sender, and the flag that stops it.
+/// wall clock.
 pub fn start_desk<O: Outlet + Send + 'static>(
     sc: &Scenario,
     from: SimTime,
     speed: f64,
     outlet: O,
-) -> Result<(Sender<Cmd>, Arc<AtomicBool>), DriveError> {
+) -> Result<VirtualDesk, DriveError> {
     let mut desk_sc = sc.clone();
     desk_sc.bot = None;
     desk_sc.retrials = None;
@@ -44,7 +76,10 @@ pub fn start_desk<O: Outlet + Send + 'static>(
             what: "the virtual agents",
             source,
         })?;
-    Ok((tx, stop))
+    Ok(VirtualDesk {
+        tx: Mutex::new(tx),
+        stop,
+    })
 }
 
 /// What a reply due on a ticket is for the agent who works it.

@@ -19,7 +19,7 @@
 use super::adapter::{
     self, Conversation, DeskClock, DriveError, Failure, Opened, Reply, Sent, Tally,
 };
-use super::agents::{Due, Roster, start_desk};
+use super::agents::{Due, GAVE_UP, Roster, VirtualDesk, follow_up, start_desk};
 use super::callback::{self, Hooks};
 use super::http::{Client, Names, id_of};
 use super::server_time::ServerTimes;
@@ -28,9 +28,7 @@ use super::wall_desk::{self, Cmd, Outlet};
 use crate::profile::Scenario;
 use crate::time::SimTime;
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 fn request(method: reqwest::Method, path: String, token: &str) -> Request {
     Request {
@@ -167,17 +165,10 @@ pub struct DjangoAdapter {
     d: Django,
     names: Names,
     hooks: Arc<Hooks>,
-    desk: Mutex<Sender<Cmd>>,
-    stop: Arc<AtomicBool>,
+    desk: VirtualDesk,
     agents: usize,
     hook_url: String,
     times: ServerTimes,
-}
-
-impl Drop for DjangoAdapter {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
 }
 
 impl DjangoAdapter {
@@ -210,22 +201,17 @@ impl DjangoAdapter {
             tally,
             runtime: tokio::runtime::Handle::current(),
         };
-        let (tx, stop) = start_desk(sc, from, speed, outlet)?;
+        let desk = start_desk(sc, from, speed, outlet)?;
         Ok(DjangoAdapter {
             client,
             d: d.clone(),
             names: Names::of(sc),
             hooks,
-            desk: Mutex::new(tx),
-            stop,
+            desk,
             agents: n,
             hook_url,
             times: t.times.clone(),
         })
-    }
-
-    fn tell(&self, cmd: Cmd) {
-        let _ = self.desk.lock().expect("not poisoned").send(cmd);
     }
 }
 
@@ -263,7 +249,7 @@ impl adapter::Adapter for DjangoAdapter {
             return Err(f);
         };
         let s = &c.shopper;
-        self.tell(Cmd::Open {
+        self.desk.tell(Cmd::Open {
             caller_turns: true,
             id,
             parts: [
@@ -312,14 +298,11 @@ impl adapter::Adapter for DjangoAdapter {
             format!("{}/api/followups/", self.d.prefix),
             self.d.intake.expose(),
         );
-        let text = format!(
-            "And one more thing about my {} question.",
-            self.names.value("question", c, "", &Secret::default(), "")
-        );
+        let text = follow_up(&self.names, c);
         let body = json!({ "ticket": id, "comment": text, "public": true });
         let doc = send(&self.client, "shopper follow-up", req, body, tally).await?;
         // The desk hears of the message once the server holds it.
-        self.tell(Cmd::Message(id));
+        self.desk.tell(Cmd::Message(id));
         Ok(Sent {
             server_at: doc.get("date").and_then(|d| self.times.seconds(d)),
             reply: None,
@@ -328,14 +311,14 @@ impl adapter::Adapter for DjangoAdapter {
 
     async fn leave(&self, _c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {
         if let Ok(id) = o.id.parse() {
-            self.tell(Cmd::Leave(id));
+            self.desk.tell(Cmd::Leave(id));
         }
         let req = request(
             reqwest::Method::POST,
             format!("{}/api/followups/", self.d.prefix),
             self.d.intake.expose(),
         );
-        let body = json!({ "ticket": o.id.parse::<u64>().unwrap_or(0), "comment": "The shopper gave up waiting.", "public": false, "new_status": 4 });
+        let body = json!({ "ticket": o.id.parse::<u64>().unwrap_or(0), "comment": GAVE_UP, "public": false, "new_status": 4 });
         send(&self.client, "close ticket", req, body, tally)
             .await
             .map(|_| ())

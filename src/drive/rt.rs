@@ -20,7 +20,7 @@
 use super::adapter::{
     self, Conversation, DeskClock, DriveError, Failure, Opened, Reply, Sent, Tally,
 };
-use super::agents::{Due, Roster, start_desk};
+use super::agents::{Due, GAVE_UP, Roster, VirtualDesk, follow_up, start_desk};
 use super::callback::Hooks;
 use super::django::send;
 use super::http::{Client, Names};
@@ -31,8 +31,7 @@ use crate::profile::Scenario;
 use crate::time::SimTime;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A logged-in user: its name and its session cookie (`RT_SID_...=...`).
@@ -265,16 +264,9 @@ pub struct RtAdapter {
     own: HashSet<String>,
     names: Names,
     hooks: Arc<Hooks>,
-    desk: Mutex<Sender<Cmd>>,
-    stop: Arc<AtomicBool>,
+    desk: VirtualDesk,
     /// Per ticket, the others' correspondences already noticed.
     noticed: Mutex<HashMap<String, HashSet<u64>>>,
-}
-
-impl Drop for RtAdapter {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
 }
 
 impl RtAdapter {
@@ -334,7 +326,7 @@ impl RtAdapter {
             tally,
             runtime: tokio::runtime::Handle::current(),
         };
-        let (tx, stop) = start_desk(sc, from, speed, outlet)?;
+        let desk = start_desk(sc, from, speed, outlet)?;
         Ok(RtAdapter {
             rest,
             rt: rt.clone(),
@@ -342,14 +334,9 @@ impl RtAdapter {
             own,
             names: Names::of(sc),
             hooks,
-            desk: Mutex::new(tx),
-            stop,
+            desk,
             noticed: Mutex::new(HashMap::new()),
         })
-    }
-
-    fn tell(&self, cmd: Cmd) {
-        let _ = self.desk.lock().expect("not poisoned").send(cmd);
     }
 
     /// Polls ticket `id`'s history, at most `poll_max` times
@@ -419,7 +406,7 @@ impl adapter::Adapter for RtAdapter {
             return Err(f);
         };
         let sh = &c.shopper;
-        self.tell(Cmd::Open {
+        self.desk.tell(Cmd::Open {
             caller_turns: true,
             id,
             parts: [
@@ -460,10 +447,7 @@ impl adapter::Adapter for RtAdapter {
         tally: &dyn Tally,
     ) -> Result<Sent, Failure> {
         let id = Self::ticket(o, "message")?;
-        let text = format!(
-            "And one more thing about my {} question.",
-            self.names.value("question", c, "", &Secret::default(), "")
-        );
+        let text = follow_up(&self.names, c);
         let body = json!({ "Content": text, "ContentType": "text/plain" });
         let path = format!("/REST/2.0/ticket/{id}/correspond");
         let s = &self.intake;
@@ -472,7 +456,7 @@ impl adapter::Adapter for RtAdapter {
             .write("shopper message", post, path, s, body, tally)
             .await?;
         // The desk hears of the message once the server holds it.
-        self.tell(Cmd::Message(id));
+        self.desk.tell(Cmd::Message(id));
         Ok(Sent {
             server_at: self.rest.stamp(id, "Correspond", s, tally).await,
             reply: None,
@@ -481,11 +465,11 @@ impl adapter::Adapter for RtAdapter {
 
     async fn leave(&self, _c: &Conversation, o: &Opened, tally: &dyn Tally) -> Result<(), Failure> {
         let id = Self::ticket(o, "close ticket")?;
-        self.tell(Cmd::Leave(id));
+        self.desk.tell(Cmd::Leave(id));
         // Rejected, not resolved: nobody solved the shopper's question,
         // and RT's own searches keep the two apart.
         let body = json!({
-            "Content": "The shopper gave up waiting.",
+            "Content": GAVE_UP,
             "ContentType": "text/plain",
             "Status": "rejected",
         });
