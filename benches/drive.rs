@@ -91,25 +91,22 @@ fn certificates(ca: &std::path::Path) -> std::sync::Arc<rustls::ServerConfig> {
     std::sync::Arc::new(config)
 }
 
-fn main() {
+/// The rates to run: the command line's, or a ladder.
+fn rates() -> Vec<u64> {
     let rates: Vec<u64> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let rates = if rates.is_empty() {
+    if rates.is_empty() {
         vec![5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000]
     } else {
         rates
-    };
-    let server_threads = std::env::var("SERVER_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(server_threads)
-        .enable_all()
-        .build()
-        .unwrap();
+    }
+}
+
+/// Starts the endpoint on `rt` (over TLS with BENCH_TLS=1, its CA written
+/// into `dir`); the target file's text for it.
+fn serve_endpoint(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> String {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -125,10 +122,8 @@ fn main() {
             "/m",
             axum::routing::post(|| async { axum::Json(serde_json::json!({"text": "hi"})) }),
         );
-    let dir = tempfile::tempdir().unwrap();
-    let tls = std::env::var("BENCH_TLS").is_ok_and(|v| v == "1");
-    let target_text = if tls {
-        let ca = dir.path().join("ca.pem");
+    if std::env::var("BENCH_TLS").is_ok_and(|v| v == "1") {
+        let ca = dir.join("ca.pem");
         let config = certificates(&ca);
         let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
         let _inside = rt.enter();
@@ -142,48 +137,67 @@ fn main() {
     } else {
         rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
         TARGET.replace("URL", &format!("http://{addr}"))
-    };
+    }
+}
+
+/// Drives the endpoint at `rate` and prints the row; whether it kept p99
+/// lateness under 5 ms and at least 99% of the intended rate.
+fn run_rate(dir: &std::path::Path, target: &std::path::Path, extra: &str, rate: u64) -> bool {
+    let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/peakdesk");
+    let p = dir.join("p.toml");
+    std::fs::write(&p, profile(rate)).unwrap();
+    let json = dir.join("s.json");
+    let status = Command::new(bin)
+        .args(["drive"])
+        .arg(&p)
+        .arg("--target")
+        .arg(target)
+        .args(extra.split_whitespace())
+        .args(["--drain", "2s", "--quiet", "--json"])
+        .arg(&json)
+        .status()
+        .unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let d = &s["drive"];
+    let ms = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN) * 1000.0;
+    let (intended, achieved) = (
+        d["intended"].as_f64().unwrap() / seconds() as f64,
+        d["opened"].as_f64().unwrap() / seconds() as f64,
+    );
+    let p99 = ms(&d["lateness_s"]["p99"]);
+    println!(
+        "{intended:>10.0}  {achieved:>10.0}  {:>10.0}  {:>6.2} / {:>6.2} / {:>7.2}  {:>8.2} / {:>6.2}   exit {}",
+        d["messages_per_s"].as_f64().unwrap_or(f64::NAN),
+        ms(&d["lateness_s"]["p50"]),
+        p99,
+        ms(&d["lateness_s"]["max"]),
+        ms(&d["open_latency_s"]["p50"]),
+        ms(&d["open_latency_s"]["p99"]),
+        status.code().unwrap_or(-1)
+    );
+    p99 < 5.0 && achieved >= 0.99 * intended
+}
+
+fn main() {
+    let server_threads = std::env::var("SERVER_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(server_threads)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("t.toml");
-    std::fs::write(&target, target_text).unwrap();
+    std::fs::write(&target, serve_endpoint(&rt, dir.path())).unwrap();
     // More flags for `drive` (e.g. DRIVE_ARGS="--threads 1").
     let extra = std::env::var("DRIVE_ARGS").unwrap_or_default();
-    let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/peakdesk");
     println!("intended/s  achieved/s  messages/s  lateness p50/p99/max ms  request p50/p99 ms");
     let mut best = 0;
-    for rate in rates {
-        let p = dir.path().join("p.toml");
-        std::fs::write(&p, profile(rate)).unwrap();
-        let json = dir.path().join("s.json");
-        let status = Command::new(bin)
-            .args(["drive"])
-            .arg(&p)
-            .arg("--target")
-            .arg(&target)
-            .args(extra.split_whitespace())
-            .args(["--drain", "2s", "--quiet", "--json"])
-            .arg(&json)
-            .status()
-            .unwrap();
-        let s: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-        let d = &s["drive"];
-        let ms = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN) * 1000.0;
-        let (intended, achieved) = (
-            d["intended"].as_f64().unwrap() / seconds() as f64,
-            d["opened"].as_f64().unwrap() / seconds() as f64,
-        );
-        let p99 = ms(&d["lateness_s"]["p99"]);
-        println!(
-            "{intended:>10.0}  {achieved:>10.0}  {:>10.0}  {:>6.2} / {:>6.2} / {:>7.2}  {:>8.2} / {:>6.2}   exit {}",
-            d["messages_per_s"].as_f64().unwrap_or(f64::NAN),
-            ms(&d["lateness_s"]["p50"]),
-            p99,
-            ms(&d["lateness_s"]["max"]),
-            ms(&d["open_latency_s"]["p50"]),
-            ms(&d["open_latency_s"]["p99"]),
-            status.code().unwrap_or(-1)
-        );
-        if p99 < 5.0 && achieved >= 0.99 * intended {
+    for rate in rates() {
+        if run_rate(dir.path(), &target, &extra, rate) {
             best = best.max(rate);
         }
         std::thread::sleep(Duration::from_millis(500));

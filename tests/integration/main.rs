@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per behaviour.
 
+mod bad_profiles;
 mod bot_capacity;
 mod catalogue;
 mod censored;
