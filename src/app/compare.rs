@@ -16,8 +16,13 @@ fn read(path: &std::path::Path) -> Result<(Summary, Value), Error> {
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
     let json: Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
-    let s: Summary = serde_json::from_value(json.clone())
-        .map_err(|e| bad(format!("not a peakdesk summary: {e}")))?;
+    let s: Summary = crate::metrics::summary::from_json(json.clone()).map_err(|e| {
+        bad(format!(
+            "not a peakdesk summary: {}: {}",
+            e.path(),
+            e.inner()
+        ))
+    })?;
     if s.schema != crate::metrics::summary::SCHEMA {
         return Err(bad(format!(
             "schema '{}' is not {}",

@@ -134,7 +134,7 @@ fn report_cmd(
     };
     let html = match schema {
         summary::SCHEMA => {
-            let s: summary::Summary = serde_path_to_error::deserialize(tree).map_err(bad)?;
+            let s = summary::from_json(tree).map_err(bad)?;
             report::html::page(&s)
         }
         // Sweep files from before the schema was written have no `schema`.

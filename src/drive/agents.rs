@@ -1,6 +1,8 @@
 //! What the ticketing adapters' virtual agents share: the desk model's
-//! thread on the wall clock, and which agent works which ticket (the one
-//! who took it answers every turn; its first reply waits for its claim).
+//! thread on the wall clock and the handle that stops it, which agent
+//! works which ticket (the one who took it answers every turn; its first
+//! reply waits for its claim), and what the shopper writes after the
+//! first message or on giving up.
 
 use super::adapter::{Conversation, DriveError};
 use super::http::Names;

@@ -5,8 +5,7 @@
 use super::aggregate::Aggregate;
 use super::breakdown::{GroupTally, Part};
 use super::figures::{Percentiles, finite, percentiles};
-use super::tally::Counts;
-use super::tally::{Tally, occupancy};
+use super::tally::{Counts, Tally, occupancy};
 use crate::profile::Scenario;
 use hdrhistogram::Histogram;
 use indexmap::IndexMap;

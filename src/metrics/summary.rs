@@ -226,6 +226,48 @@ pub struct Summary {
     pub drive: Option<crate::drive::report::DriveReport>,
 }
 
+/// Reads a summary from its JSON, older ones included; the error names the
+/// key path. A summary written before its `counts` held every counter of
+/// a tally gets the missing ones from the tallies beside them, which count
+/// the same shoppers: a breakdown part's from its `tally`, the run's from
+/// the sum of `replication_tallies`.
+pub fn from_json(
+    mut tree: serde_json::Value,
+) -> Result<Summary, serde_path_to_error::Error<serde_json::Error>> {
+    fill_older_counts(&mut tree);
+    serde_path_to_error::deserialize(tree)
+}
+
+/// The counters `counts` gained after the first summaries were written.
+const LATER_COUNTS: [&str; 2] = ["immediate", "left_mid_conversation"];
+
+/// Fills every `counts` in `v` that lacks one of [`LATER_COUNTS`] from its
+/// siblings' tallies (left missing when there are none to sum).
+fn fill_older_counts(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for key in LATER_COUNTS {
+                let missing = m
+                    .get("counts")
+                    .is_some_and(|c| c.is_object() && c.get(key).is_none());
+                let tallies = match (m.get("tally"), m.get("replication_tallies")) {
+                    (Some(t), _) => std::slice::from_ref(t),
+                    (None, Some(Value::Array(ts))) => ts.as_slice(),
+                    _ => &[],
+                };
+                if missing && !tallies.is_empty() {
+                    let sum: u64 = tallies.iter().filter_map(|t| t[key].as_u64()).sum();
+                    m["counts"][key] = sum.into();
+                }
+            }
+            m.values_mut().for_each(fill_older_counts);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fill_older_counts),
+        _ => {}
+    }
+}
+
 /// A threshold's label: `"10s"`, `"180s"`, `"0.5s"`.
 pub fn within_label(t: SimTime) -> String {
     if t.is_multiple_of(SECOND) {

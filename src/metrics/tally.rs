@@ -16,7 +16,6 @@ pub struct Counts {
     /// Of those, got a first response (from the bot or an agent).
     pub answered: u64,
     /// Of those answered, answered at once (no wait).
-    #[serde(default)]
     pub immediate: u64,
     /// Shoppers who gave up before any response.
     pub abandoned: u64,

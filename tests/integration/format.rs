@@ -27,32 +27,56 @@ fn run(args: &[&str]) -> (i32, Option<Value>, String) {
 #[test]
 fn every_command_prints_its_result_as_json() {
     let dir = tempfile::tempdir().unwrap();
-    let summary = dir.path().join("s.json");
-    let summary = summary.to_str().unwrap();
-    let (html, shard, merged) = (
-        dir.path().join("r.html"),
-        dir.path().join("shard.json"),
-        dir.path().join("m.json"),
-    );
-    let (html, shard, merged) = (html.display(), shard.display(), merged.display());
-    // Each command line (words split at spaces), its exit code, and a key
-    // its JSON must have ("": it prints nothing).
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let summary = file("s.json");
+    // A word in capitals stands for a file in `dir` (paths may hold spaces).
+    let files = [
+        ("SUMMARY", summary.clone()),
+        ("HTML", file("r.html")),
+        ("SHARD", file("shard.json")),
+        ("MERGED", file("m.json")),
+    ];
+    // Each command line, its exit code, and a key its JSON must have ("":
+    // it prints nothing).
     let cases = [
-        (format!("simulate profiles/dtc-site.toml --json {summary}"), 0, ""),
-        ("simulate profiles/dtc-site.toml".into(), 0, "schema"),
-        ("validate profiles/dtc-site.toml".into(), 0, "valid"),
-        ("erlang --rate 2/s --handle 60s --agents 150".into(), 0, "wait_prob"),
-        ("check tests/integration/sla-desk.toml --preset tmall --replications 3".into(), 0, "sla"),
-        ("sweep profiles/dtc-site.toml --vary questions.order_status.bot=0.6,0.8 --replications 1".into(), 0, "points"),
-        ("staff tests/integration/staff-erlang-a.toml --target 80/20s --replications 1".into(), 0, "target"),
-        (format!("compare {summary} {summary}"), 0, "regressions"),
-        (format!("report {summary} -o {html}"), 0, "report"),
-        ("schema profile".into(), 0, "$schema"),
-        (format!("simulate profiles/dtc-site.toml --replications 2 --shard 1/1 --json {shard}"), 0, ""),
-        (format!("merge {shard} -o {merged}"), 0, "merged"),
+        ("simulate profiles/dtc-site.toml --json SUMMARY", 0, ""),
+        ("simulate profiles/dtc-site.toml", 0, "schema"),
+        ("validate profiles/dtc-site.toml", 0, "valid"),
+        (
+            "erlang --rate 2/s --handle 60s --agents 150",
+            0,
+            "wait_prob",
+        ),
+        (
+            "check tests/integration/sla-desk.toml --preset tmall --replications 3",
+            0,
+            "sla",
+        ),
+        (
+            "sweep profiles/dtc-site.toml --vary questions.order_status.bot=0.6,0.8 --replications 1",
+            0,
+            "points",
+        ),
+        (
+            "staff tests/integration/staff-erlang-a.toml --target 80/20s --replications 1",
+            0,
+            "target",
+        ),
+        ("compare SUMMARY SUMMARY", 0, "regressions"),
+        ("report SUMMARY -o HTML", 0, "report"),
+        ("schema profile", 0, "$schema"),
+        (
+            "simulate profiles/dtc-site.toml --replications 2 --shard 1/1 --json SHARD",
+            0,
+            "",
+        ),
+        ("merge SHARD -o MERGED", 0, "merged"),
     ];
     for (line, code, key) in cases {
-        let args: Vec<&str> = line.split(' ').collect();
+        let args: Vec<&str> = line
+            .split(' ')
+            .map(|w| files.iter().find(|(k, _)| *k == w).map_or(w, |(_, f)| f))
+            .collect();
         let (got, json, stderr) = run(&args);
         assert_eq!(got, code, "{args:?}: {stderr}");
         assert_eq!(stderr, "", "{args:?}: nothing on stderr");
@@ -62,7 +86,7 @@ fn every_command_prints_its_result_as_json() {
         }
     }
     // With --json FILE the result goes to the file, and stdout stays empty.
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     assert_eq!(written["schema"], "peakdesk.summary/1");
 }
 

@@ -13,6 +13,7 @@ mod drive_turns;
 mod format;
 mod live_metrics;
 mod occupancy;
+mod older_summaries;
 mod pki;
 mod properties;
 mod replica;
