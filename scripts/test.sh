@@ -2,6 +2,8 @@
 # Runs every test peakdesk has: formatting, lints, unit and integration tests
 # (including the statistical agreement with Erlang C / Erlang A), and the
 # shipped profiles through the real binary with their exit codes asserted.
+# Also builds the profile-guided binary and checks that it gives the same
+# numbers (scripts/build_pgo.sh, with Debian's llvm-19 for llvm-profdata).
 # Installs what the tests need: the crates from Cargo.lock, junitparser in
 # a virtual environment (.venv-test, with pillow for the screenshots and
 # pyworkforce for Erlang C with an occupancy cap and shrinkage), GNU
@@ -41,6 +43,11 @@ for profile in $(find profiles -name '*.toml' ! -name '*-shifts.toml' | sort); d
     echo "ok: $profile"
     rm -f "$out"
 done
+echo "== the profile-guided build (scripts/build_pgo.sh): built, trained, the same numbers as the plain build"
+# shellcheck source=lib/apt.sh
+. scripts/lib/apt.sh
+need_package llvm-profdata-19 llvm-19 "scripts/build_pgo.sh"
+bash scripts/build_pgo.sh
 echo "== JUnit read by a real consumer (junitparser, in a virtual environment)"
 venv=.venv-test
 if [ ! -x "$venv/bin/python" ]; then
@@ -90,4 +97,4 @@ echo "== live metrics scraped by a real Prometheus (Debian's prometheus, install
 bash scripts/check_prometheus.sh
 profiles=$(find profiles -name '*.toml' ! -name '*-shifts.toml' | wc -l)
 echo "== all tests passed"
-echo "tests: $((passed + profiles + 3 + 3 + 6 + 1 + 1 + 1 + 1)) passed, $failed failed"
+echo "tests: $((passed + profiles + 1 + 3 + 3 + 6 + 1 + 1 + 1 + 1)) passed, $failed failed"
