@@ -15,16 +15,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_pgo=
-if [ "${1:-}" = --pgo ]; then
-    with_pgo=1
-    shift
-fi
+old=
+for arg in "$@"; do
+    case "$arg" in
+    --pgo) with_pgo=1 ;;
+    -*) echo "bench_probe: unknown option $arg (usage: scripts/bench_probe.sh [--pgo] [OLD_PEAKDESK_BINARY])" >&2; exit 2 ;;
+    *) old=$arg ;;
+    esac
+done
 probe_dir=../shared/bench/limit-probe
 cargo build --release --locked -q
 cargo build --release -q --manifest-path "$probe_dir/Cargo.toml" --target-dir target/limit-probe
 probe=target/limit-probe/release/limit
 new=target/release/peakdesk
-old=${1:-}
 [ -n "$with_pgo" ] && bash scripts/build_pgo.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -40,7 +43,8 @@ cpu() {
     python3 -c 'import os, subprocess, sys
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
 _, status, ru = os.wait4(p.pid, 0)
-assert os.waitstatus_to_exitcode(status) == 0, sys.argv[1:]
+if os.waitstatus_to_exitcode(status) != 0:
+    sys.exit(f"bench_probe: {sys.argv[1:]} failed")
 print(f"{ru.ru_utime + ru.ru_stime:.6f}")' "$@"
 }
 
@@ -52,7 +56,8 @@ bins=("new:$new")
 [ -n "$with_pgo" ] && bins+=("pgo:target/pgo/peakdesk")
 [ -n "$old" ] && bins+=("old:$old")
 for run in 1 2 3 4 5; do
-    echo "probe big $(cpu "$probe" "$n" 1) $n" >> "$out/runs"
+    t=$(cpu "$probe" "$n" 1)
+    echo "probe big $t $n" >> "$out/runs"
     for b in "${bins[@]}"; do
         for p in big d11; do
             f=$big; [ "$p" = d11 ] && f=$d11

@@ -17,7 +17,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pgo=target/pgo
-rm -rf "$pgo/check"
+case "$PWD" in
+*[[:space:]]*)
+    echo "build_pgo: the checkout's path has a space ($PWD), which RUSTFLAGS cannot carry" >&2
+    exit 1
+    ;;
+esac
+# The binary is put in place only once it has passed the check below.
+rm -rf "$pgo/check" "$pgo/peakdesk"
 mkdir -p "$pgo/raw" "$pgo/check"
 # Cargo reads an absolute path in RUSTFLAGS; the build scripts' working
 # directory is not this one.
@@ -39,7 +46,7 @@ find_profdata() {
         echo "$own"
         return
     fi
-    compgen -c llvm-profdata- | awk -F- '$3 >= 19 { print $3, $0 }' | sort -n | tail -1 | cut -d' ' -f2
+    { compgen -c llvm-profdata- || true; } | awk -F- '$3 >= 19 { print $3, $0 }' | sort -n | tail -1 | cut -d' ' -f2
 }
 llvm_profdata=$(find_profdata)
 if [ -z "$llvm_profdata" ] || ! command -v "$llvm_profdata" > /dev/null; then
@@ -66,10 +73,12 @@ train() {
     fi
 }
 profiles=$(find profiles -name '*.toml' ! -name '*-shifts.toml' | sort)
-# The profile is kept while the instrumented binary is the same (hash maps'
-# random seeds make two trainings' counts differ slightly, and a new profile
-# means a new optimised build).
-source_id=$(sha256sum "$gen" | cut -d' ' -f1)
+# The profile is kept while the instrumented binary, this script (its
+# training set) and the shipped profiles and their data are the same (hash maps' random
+# seeds make two trainings' counts differ slightly, and a new profile means
+# a new optimised build).
+# shellcheck disable=SC2086
+source_id=$(cat "$gen" scripts/build_pgo.sh $profiles profiles/data/* | sha256sum | cut -d' ' -f1)
 if [ -f "$profdata" ] && [ "$(cat "$pgo/profdata.source" 2> /dev/null)" = "$source_id" ]; then
     echo "== training: skipped, $pgo/peakdesk.profdata is of this source"
 else
@@ -90,24 +99,25 @@ fi
 echo "== the optimised build (target/pgo/use)"
 RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-use=$profdata" \
     cargo build --release --locked --quiet --target-dir "$pgo/use"
-cp "$pgo/use/release/peakdesk" "$pgo/peakdesk"
 
 echo "== the same numbers as the plain release build"
 cargo build --release --locked --quiet
 strip_run='import json, sys; d = json.load(open(sys.argv[1])); d.pop("run"); print(json.dumps(d, sort_keys=True))'
 for profile in $profiles; do
     name=$(basename "$profile" .toml)
-    for bin in target/release/peakdesk "$pgo/peakdesk"; do
+    for bin in release:target/release/peakdesk pgo:"$pgo/use/release/peakdesk"; do
+        summary="$pgo/check/$name.${bin%%:*}.json"
         set +e
-        "$bin" simulate "$profile" --quiet --json "$pgo/check/$name.json"
+        "${bin#*:}" simulate "$profile" --quiet --json "$summary"
         code=$?
         set -e
-        [ "$code" -le 1 ] || { echo "build_pgo: $bin simulate $profile exited $code" >&2; exit 1; }
-        python3 -c "$strip_run" "$pgo/check/$name.json" > "$pgo/check/$name.$(basename "$(dirname "$bin")")"
+        [ "$code" -le 1 ] || { echo "build_pgo: ${bin#*:} simulate $profile exited $code" >&2; exit 1; }
+        python3 -c "$strip_run" "$summary" > "$pgo/check/$name.${bin%%:*}"
     done
     if ! cmp -s "$pgo/check/$name.release" "$pgo/check/$name.pgo"; then
         echo "build_pgo: $profile: the optimised binary's summary differs from the release binary's" >&2
         exit 1
     fi
 done
+cp "$pgo/use/release/peakdesk" "$pgo/peakdesk"
 echo "ok: $pgo/peakdesk (every shipped profile's summary identical to target/release/peakdesk's)"
