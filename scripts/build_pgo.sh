@@ -3,13 +3,13 @@
 # the same source and the same numbers as `cargo build --release`, laid out
 # by the compiler from a profile of peakdesk's own work, for capacity
 # planners who run many sweeps and staffing searches.
-#  1. builds an instrumented binary (target/pgo/gen);
+#  1. builds an instrumented binary (target/pgo/build);
 #  2. runs it on a fixed training set: every shipped profile, a Double 11
 #     sweep and `staff profiles/double11.toml`, each on one thread so the
 #     profile does not depend on the machine (skipped when the source has
 #     not changed since the last profile);
 #  3. merges the counts with llvm-profdata (see find_profdata) and builds
-#     again with them (target/pgo/use), copied to target/pgo/peakdesk;
+#     again with them (target/pgo/build), copied to target/pgo/peakdesk;
 #  4. checks that the new binary's results are the plain release binary's,
 #     byte for byte (every shipped profile's summary but its `run` block,
 #     which holds wall times), and fails if not.
@@ -17,17 +17,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pgo=target/pgo
-case "$PWD" in
-*[[:space:]]*)
-    echo "build_pgo: the checkout's path has a space ($PWD), which RUSTFLAGS cannot carry" >&2
-    exit 1
-    ;;
-esac
-# The binary is put in place only once it has passed the check below.
-rm -rf "$pgo/check" "$pgo/peakdesk"
+# One target directory for both builds: the dependencies are built once,
+# without the profile-guided flags (the hot code is peakdesk's own and the
+# generic code it inlines), and peakdesk's crates twice.
+build="$pgo/build"
+# The binary is put in place only once it has passed the check below (gen
+# and use: the two target directories of this script's first version).
+rm -rf "$pgo/check" "$pgo/peakdesk" "$pgo/gen" "$pgo/use"
 mkdir -p "$pgo/raw" "$pgo/check"
-# Cargo reads an absolute path in RUSTFLAGS; the build scripts' working
-# directory is not this one.
+# Absolute paths: the build scripts' working directory is not this one.
 raw=$(realpath "$pgo/raw")
 profdata=$(realpath -m "$pgo/peakdesk.profdata")
 
@@ -56,10 +54,17 @@ if [ -z "$llvm_profdata" ] || ! command -v "$llvm_profdata" > /dev/null; then
 fi
 echo "== llvm-profdata: $llvm_profdata"
 
-echo "== an instrumented build (target/pgo/gen)"
-RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-generate=$raw" \
-    cargo build --release --locked --quiet --target-dir "$pgo/gen"
-gen="$pgo/gen/release/peakdesk"
+# Builds peakdesk's crates with PEAKDESK_PGO=$1 (scripts/lib/pgo_rustc.sh).
+# Cargo does not see the flag, so the crates are cleaned before a build
+# that changes it.
+pgo_build() {
+    PEAKDESK_PGO="$1" RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/lib/pgo_rustc.sh" \
+        cargo build --release --locked --quiet --target-dir "$build"
+}
+clean_peakdesk() {
+    cargo clean --release --quiet --package peakdesk --target-dir "$build"
+}
+gen="$build/release/peakdesk"
 
 # The training set. Exit code 1 (an SLA rule lost) is a result, not a failure.
 train() {
@@ -73,17 +78,28 @@ train() {
     fi
 }
 profiles=$(find profiles -name '*.toml' ! -name '*-shifts.toml' | sort)
-# The profile is kept while the instrumented binary, this script (its
-# training set) and the shipped profiles and their data are the same (hash maps' random
-# seeds make two trainings' counts differ slightly, and a new profile means
-# a new optimised build).
+# The profile is kept while the compiler, the source, this script (its
+# training set), its wrapper and the shipped profiles and their data are the
+# same (hash maps' random seeds make two trainings' counts differ slightly,
+# and a new profile means a new optimised build). The mark is written only
+# once the optimised build has passed its check, so a run stopped half-way
+# trains again.
 # shellcheck disable=SC2086
-source_id=$(cat "$gen" scripts/build_pgo.sh $profiles profiles/data/* | sha256sum | cut -d' ' -f1)
+source_id=$({
+    rustc -vV
+    cat Cargo.toml Cargo.lock build.rs scripts/build_pgo.sh scripts/lib/pgo_rustc.sh
+    find src -type f -print0 | sort -z | xargs -0 cat
+    cat $profiles profiles/data/*
+} | sha256sum | cut -d' ' -f1)
 if [ -f "$profdata" ] && [ "$(cat "$pgo/profdata.source" 2> /dev/null)" = "$source_id" ]; then
     echo "== training: skipped, $pgo/peakdesk.profdata is of this source"
 else
+    rm -f "$pgo/profdata.source"
+    echo "== an instrumented build ($build)"
+    clean_peakdesk
+    pgo_build "generate=$raw"
     echo "== training: every shipped profile, a sweep, a staffing search"
-    rm -rf "$raw" "$pgo/profdata.source"
+    rm -rf "$raw"
     mkdir -p "$raw"
     for profile in $profiles; do
         train simulate "$profile" --json /dev/null
@@ -93,19 +109,22 @@ else
     train staff profiles/double11.toml
     echo "== merging the profile ($pgo/peakdesk.profdata)"
     "$llvm_profdata" merge -o "$profdata" "$raw"
-    echo "$source_id" > "$pgo/profdata.source"
+    clean_peakdesk
 fi
 
-echo "== the optimised build (target/pgo/use)"
-RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-use=$profdata" \
-    cargo build --release --locked --quiet --target-dir "$pgo/use"
+echo "== the optimised build ($build)"
+pgo_build "use=$profdata"
+if grep -q __llvm_profile_runtime "$gen"; then
+    echo "build_pgo: $gen is still the instrumented build" >&2
+    exit 1
+fi
 
 echo "== the same numbers as the plain release build"
 cargo build --release --locked --quiet
 strip_run='import json, sys; d = json.load(open(sys.argv[1])); d.pop("run"); print(json.dumps(d, sort_keys=True))'
 for profile in $profiles; do
     name=$(basename "$profile" .toml)
-    for bin in release:target/release/peakdesk pgo:"$pgo/use/release/peakdesk"; do
+    for bin in release:target/release/peakdesk pgo:"$build/release/peakdesk"; do
         summary="$pgo/check/$name.${bin%%:*}.json"
         set +e
         "${bin#*:}" simulate "$profile" --quiet --json "$summary"
@@ -119,5 +138,6 @@ for profile in $profiles; do
         exit 1
     fi
 done
-cp "$pgo/use/release/peakdesk" "$pgo/peakdesk"
+cp "$build/release/peakdesk" "$pgo/peakdesk"
+echo "$source_id" > "$pgo/profdata.source"
 echo "ok: $pgo/peakdesk (every shipped profile's summary identical to target/release/peakdesk's)"
