@@ -55,7 +55,7 @@ echo "== shoppers per CPU-second, one replication on one thread, five interleave
 bins=("new:$new")
 [ -n "$with_pgo" ] && bins+=("pgo:target/pgo/peakdesk")
 [ -n "$old" ] && bins+=("old:$old")
-for run in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
     t=$(cpu "$probe" "$n" 1)
     echo "probe big $t $n" >> "$out/runs"
     for b in "${bins[@]}"; do

@@ -6,8 +6,9 @@
 #  1. builds an instrumented binary (target/pgo/build);
 #  2. runs it on a fixed training set: every shipped profile, a Double 11
 #     sweep and `staff profiles/double11.toml`, each on one thread so the
-#     profile does not depend on the machine (skipped when the source has
-#     not changed since the last profile);
+#     profile does not depend on the machine (this step and the one before
+#     are skipped when nothing that shapes the binary has changed since the
+#     last run that passed step 4);
 #  3. merges the counts with llvm-profdata (see find_profdata) and builds
 #     again with them (target/pgo/build), copied to target/pgo/peakdesk;
 #  4. checks that the new binary's results are the plain release binary's,
@@ -56,13 +57,17 @@ echo "== llvm-profdata: $llvm_profdata"
 
 # Builds peakdesk's crates with PEAKDESK_PGO=$1 (scripts/lib/pgo_rustc.sh).
 # Cargo does not see the flag, so the crates are cleaned before a build
-# that changes it.
+# that changes it. Cargo hashes the wrapper's path into the crates' symbol
+# names, by which the profile is matched: the path is the physical one (the
+# same through a symlink) and is part of the profile's source id below. No
+# RUSTC_WRAPPER (a compiler cache would not see the flag either).
+wrapper="$(pwd -P)/scripts/lib/pgo_rustc.sh"
 pgo_build() {
-    PEAKDESK_PGO="$1" RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/lib/pgo_rustc.sh" \
+    PEAKDESK_PGO="$1" RUSTC_WORKSPACE_WRAPPER="$wrapper" RUSTC_WRAPPER='' \
         cargo build --release --locked --quiet --target-dir "$build"
 }
 clean_peakdesk() {
-    cargo clean --release --quiet --package peakdesk --target-dir "$build"
+    cargo clean --release --locked --quiet --package peakdesk --target-dir "$build"
 }
 gen="$build/release/peakdesk"
 
@@ -78,19 +83,21 @@ train() {
     fi
 }
 profiles=$(find profiles -name '*.toml' ! -name '*-shifts.toml' | sort)
-# The profile is kept while the compiler, the source, this script (its
-# training set), its wrapper and the shipped profiles and their data are the
-# same (hash maps' random seeds make two trainings' counts differ slightly,
-# and a new profile means a new optimised build). The mark is written only
-# once the optimised build has passed its check, so a run stopped half-way
-# trains again.
+# The profile is kept while the compiler and its flags, the wrapper's path,
+# the source, this script (its training set), its wrapper and the shipped
+# profiles and their data are the same (hash maps' random seeds make two
+# trainings' counts differ slightly, and a new profile means a new optimised
+# build). The mark is written only once the optimised build has passed its
+# check, so a run stopped half-way trains again.
 # shellcheck disable=SC2086
-source_id=$({
-    rustc -vV
-    cat Cargo.toml Cargo.lock build.rs scripts/build_pgo.sh scripts/lib/pgo_rustc.sh
-    find src -type f -print0 | sort -z | xargs -0 cat
-    cat $profiles profiles/data/*
-} | sha256sum | cut -d' ' -f1)
+source_inputs() {
+    rustc -vV &&
+        echo "$wrapper ${RUSTFLAGS:-} ${CARGO_ENCODED_RUSTFLAGS:-}" &&
+        { find src -type f; echo Cargo.toml Cargo.lock build.rs scripts/build_pgo.sh \
+            scripts/lib/pgo_rustc.sh $profiles; find profiles/data -type f; } |
+        tr ' ' '\n' | LC_ALL=C sort | xargs sha256sum
+}
+source_id=$(source_inputs | sha256sum | cut -d' ' -f1)
 if [ -f "$profdata" ] && [ "$(cat "$pgo/profdata.source" 2> /dev/null)" = "$source_id" ]; then
     echo "== training: skipped, $pgo/peakdesk.profdata is of this source"
 else
@@ -114,10 +121,24 @@ fi
 
 echo "== the optimised build ($build)"
 pgo_build "use=$profdata"
-if grep -q __llvm_profile_runtime "$gen"; then
+if readelf -S "$gen" | grep -q __llvm_prf_cnts; then
     echo "build_pgo: $gen is still the instrumented build" >&2
     exit 1
 fi
+# The profile names functions by their symbols; when it names none of the
+# binary's (built by another path or with other flags), the compiler used
+# nothing of it, silently.
+profiled=$("$llvm_profdata" show --all-functions "$profdata" | sed -n 's/^  \([^ ].*\):$/\1/p' |
+    sed 's/^.*;//' | LC_ALL=C sort -u)
+matched=$(LC_ALL=C comm -12 <(echo "$profiled") <(nm --defined-only "$gen" | awk '{ print $NF }' |
+    LC_ALL=C sort -u) | wc -l)
+total=$(echo "$profiled" | wc -l)
+if [ $((matched * 10)) -lt "$total" ]; then
+    echo "build_pgo: the profile names $matched of the binary's functions out of $total:" \
+        "it is another build's; remove $profdata and run again" >&2
+    exit 1
+fi
+echo "== the profile names $matched of the binary's functions (of $total)"
 
 echo "== the same numbers as the plain release build"
 cargo build --release --locked --quiet
